@@ -1,0 +1,30 @@
+# alikms: `make serve` starts the emulator, `make test` runs every test. Both install what they need first.
+SHELL := /bin/bash
+NODE_MODULES := node_modules/.package-lock.json
+
+.PHONY: serve test build bench deps system-deps clean
+
+$(NODE_MODULES): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+deps: $(NODE_MODULES)
+
+build: deps
+	npx tsc -p tsconfig.json
+
+serve: build
+	node bin/alikms.js serve $(ARGS)
+
+# Test prerequisites from Debian (SoftHSM2 for the PKCS#11 backend, PostgreSQL for the shared store).
+system-deps:
+	@bash scripts/system-deps.sh
+
+test: build system-deps
+	npx jest --ci
+
+bench: build
+	node bench/run.js
+
+clean:
+	rm -rf dist

@@ -1,0 +1,13 @@
+/** DeleteAlias. */
+import { z } from 'zod';
+import { defineAction } from '../action';
+import { nonEmpty } from '../schemas';
+
+export const DeleteAlias = defineAction({
+  name: 'DeleteAlias',
+  input: z.object({ AliasName: nonEmpty }),
+  async handle(i, { kms, scope }) {
+    await kms.aliases.delete(scope, i.AliasName);
+    return {};
+  },
+});

@@ -1,0 +1,14 @@
+/** DescribeKeyVersion. */
+import { z } from 'zod';
+import { defineAction } from '../action';
+import { nonEmpty } from '../schemas';
+import { keyVersionView } from '../views';
+
+export const DescribeKeyVersion = defineAction({
+  name: 'DescribeKeyVersion',
+  input: z.object({ KeyId: nonEmpty, KeyVersionId: nonEmpty }),
+  async handle(i, { kms, scope }) {
+    const key = await kms.keys.resolve(scope, i.KeyId);
+    return { KeyVersion: keyVersionView(key, kms.keys.version(key, i.KeyVersionId)) };
+  },
+});

@@ -1,0 +1,13 @@
+/** UpdateAlias: re-point an existing alias at another key. */
+import { z } from 'zod';
+import { defineAction } from '../action';
+import { nonEmpty } from '../schemas';
+
+export const UpdateAlias = defineAction({
+  name: 'UpdateAlias',
+  input: z.object({ AliasName: nonEmpty, KeyId: nonEmpty }),
+  async handle(i, { kms, scope }) {
+    await kms.aliases.update(scope, i.AliasName, i.KeyId);
+    return {};
+  },
+});

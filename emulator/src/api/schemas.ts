@@ -1,0 +1,75 @@
+/**
+ * zod pieces for wire parameters. Every parameter arrives as a string (numbers and booleans are `String(v)`, maps and
+ * lists are JSON strings or flattened `Name.N` lists rebuilt by the wire layer); these turn them into typed values.
+ */
+import { z } from 'zod';
+import { LIMITS } from '../domain/limits';
+import { parseInterval } from '../domain/rotation';
+import { KEY_SPECS, KEY_STATES, KEY_USAGES, PROTECTION_LEVELS, CREATOR_TYPES } from '../domain/specs';
+
+export const text = z.string();
+export const nonEmpty = z.string().min(1);
+
+/** `true` / `false`, in any case. */
+export const bool = z
+  .string()
+  .regex(/^(true|false)$/i)
+  .transform((v) => v.toLowerCase() === 'true');
+
+export const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^-?\d{1,15}$/)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+/** A JSON string holding a value of `schema`. */
+export const json = <S extends z.ZodType>(schema: S) =>
+  z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+
+/** A JSON object string, or the `Name.k=v` map form old SDKs send. */
+export const stringMap = z.union([json(z.record(z.string(), z.string())), z.record(z.string(), z.string())]);
+
+/** `[{"TagKey":"k","TagValue":"v"}]` -> `{ k: 'v' }`. */
+export const tagList = json(z.array(z.object({ TagKey: z.string(), TagValue: z.string().default('') })).max(LIMITS.tagsPerResource)).transform(
+  (tags) => Object.fromEntries(tags.map((t) => [t.TagKey, t.TagValue])),
+);
+
+export const pageNumber = int(1, 1_000_000).default(1);
+export const pageSize = (max: number = LIMITS.listPageSize.max, def: number = LIMITS.listPageSize.default) => int(1, max).default(def);
+
+export const keySpec = z.enum(KEY_SPECS);
+export const keyUsage = z.enum(KEY_USAGES);
+export const keyState = z.enum(KEY_STATES);
+export const protectionLevel = z.enum(PROTECTION_LEVELS);
+export const creatorType = z.enum(CREATOR_TYPES);
+
+/** `integer[unit]` with unit d/h/m/s -> seconds (`7d` and `604800s` are the same interval). */
+export const rotationInterval = z.string().transform((s, ctx) => {
+  const seconds = parseInterval(s);
+  if (seconds === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'expected integer[d|h|m|s]' });
+    return z.NEVER;
+  }
+  return seconds;
+});
+
+/** A JSON object document kept as the caller wrote it (key policies). */
+export const jsonObjectText = z.string().refine((s) => {
+  try {
+    const v: unknown = JSON.parse(s);
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+  } catch {
+    return false;
+  }
+}, 'expected a JSON object');

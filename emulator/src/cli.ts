@@ -1,0 +1,49 @@
+/** The `alikms` command line. `alikms serve` starts the emulator; every option also reads an ALIKMS_* variable. */
+import { Command, Option } from 'commander';
+import { resolve } from 'node:path';
+import { DEFAULT_REGION } from './domain/regions';
+import { DEFAULT_HOST, DEFAULT_PORT, startEmulator } from './emulator';
+
+export function cli(): Command {
+  const program = new Command('alikms').description('Local Alibaba Cloud KMS (OpenAPI 2016-01-20) emulator');
+  program
+    .command('serve')
+    .description('start the emulator')
+    .addOption(new Option('--port <port>', 'TCP port to listen on').env('ALIKMS_PORT').default(String(DEFAULT_PORT)))
+    .addOption(new Option('--host <host>', 'address to bind').env('ALIKMS_HOST').default(DEFAULT_HOST))
+    .addOption(new Option('--data <file>', 'lowdb state file (created if missing)').env('ALIKMS_DATA').default('.alikms/state.json'))
+    .addOption(new Option('--region <region>', 'region for requests that name none').env('ALIKMS_REGION').default(DEFAULT_REGION))
+    .addOption(
+      new Option('--accounts <file>', 'JSON file of accounts and access keys (default: account 1234567890123456, key test/test)').env(
+        'ALIKMS_ACCOUNTS',
+      ),
+    )
+    .addHelpText('after', '\nThe root key that wraps key material is read from ALIKMS_ROOT_KEY (base64, 32 bytes) or root.key beside the state file.')
+    .action(async (o: { port: string; host: string; data: string; region: string; accounts?: string }) => {
+      const port = Number(o.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) program.error(`--port: not a port: ${o.port}`);
+      const emulator = await startEmulator({
+        port,
+        host: o.host,
+        dataFile: resolve(o.data),
+        region: o.region,
+        accountsFile: o.accounts,
+        log: (m) => console.error(m),
+      });
+      console.log(`alikms listening on ${emulator.endpoint} (region ${emulator.region}, state ${resolve(o.data)})`);
+      for (const k of emulator.accounts.all()) console.log(`  account ${k.accountId}: AccessKeyId=${k.id} AccessKeySecret=${k.secret}`);
+      const stop = () => void emulator.stop().then(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+  return program;
+}
+
+if (require.main === module) {
+  cli()
+    .parseAsync(process.argv)
+    .catch((err: unknown) => {
+      console.error(err instanceof Error ? err.message : err);
+      process.exit(1);
+    });
+}

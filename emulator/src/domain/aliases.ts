@@ -1,0 +1,57 @@
+/**
+ * Aliases: `alias/<name>` pointing at one key, unique per account and region. `alias/acs/` is reserved for the
+ * service keys that cloud products create, so users may not create, re-point or delete names under it.
+ */
+import type { Store } from '../store/store';
+import { KmsError, invalid } from './errors';
+import type { KeyService } from './keys';
+import { LIMITS } from './limits';
+import type { Alias, Key, Scope } from './model';
+
+const ALIAS_NAME = /^alias\/[A-Za-z0-9_\-/]+$/;
+export const SERVICE_ALIAS_PREFIX = 'alias/acs/';
+
+export function assertUserAliasName(name: string): void {
+  if (name.length > LIMITS.aliasNameMaxLength || !ALIAS_NAME.test(name)) throw invalid('AliasName');
+  if (name.startsWith(SERVICE_ALIAS_PREFIX) || name === 'alias/acs') throw invalid('AliasName');
+}
+
+export class AliasService {
+  constructor(
+    private readonly store: Store,
+    private readonly keys: KeyService,
+  ) {}
+
+  async create(scope: Scope, aliasName: string, keyRef: string): Promise<Alias> {
+    assertUserAliasName(aliasName);
+    const key = await this.keys.resolveFor(scope, keyRef, 'createAlias');
+    if (await this.store.getAlias(scope, aliasName)) throw new KmsError('AliasAlreadyExists');
+    const alias: Alias = { ...scope, aliasName, keyId: key.keyId };
+    await this.store.putAlias(alias);
+    return alias;
+  }
+
+  async update(scope: Scope, aliasName: string, keyRef: string): Promise<Alias> {
+    assertUserAliasName(aliasName);
+    const existing = await this.store.getAlias(scope, aliasName);
+    if (!existing) throw new KmsError('Forbidden.AliasNotFound');
+    const key = await this.keys.resolveFor(scope, keyRef, 'aliasTarget');
+    const alias: Alias = { ...existing, keyId: key.keyId };
+    await this.store.putAlias(alias);
+    return alias;
+  }
+
+  async delete(scope: Scope, aliasName: string): Promise<void> {
+    if (aliasName.startsWith(SERVICE_ALIAS_PREFIX)) throw invalid('AliasName');
+    if (!(await this.store.getAlias(scope, aliasName))) throw new KmsError('Forbidden.AliasNotFound');
+    await this.store.deleteAlias(scope, aliasName);
+  }
+
+  async list(scope: Scope): Promise<Alias[]> {
+    return (await this.store.listAliases(scope)).sort((a, b) => a.aliasName.localeCompare(b.aliasName));
+  }
+
+  async listForKey(scope: Scope, key: Key): Promise<Alias[]> {
+    return (await this.list(scope)).filter((a) => a.keyId === key.keyId);
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Builds and starts one emulator: store, root key, crypto backend, domain and the HTTP endpoint.
+ * This is the only place that knows every layer; tests and the CLI both start the emulator through it.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, dirname } from 'node:path';
+import { Clock } from './domain/clock';
+import { Kms } from './domain/kms';
+import { DEFAULT_REGION, REGIONS } from './domain/regions';
+import { RootKey } from './crypto/root-key';
+import { SoftwareBackend } from './crypto/software/backend';
+import { LowdbStore } from './store/lowdb';
+import type { Store } from './store/store';
+import { Accounts } from './wire/accounts';
+import { Authenticator } from './wire/auth';
+import { kmsRequestListener } from './wire/server';
+
+export const DEFAULT_PORT = 4599;
+export const DEFAULT_HOST = '127.0.0.1';
+
+export interface EmulatorOptions {
+  port?: number;
+  host?: string;
+  /** lowdb state file; undefined keeps state in memory. */
+  dataFile?: string;
+  region?: string;
+  accountsFile?: string;
+  accounts?: Accounts;
+  /** Root key file; defaults to `root.key` beside the state file (in memory when there is no state file). */
+  rootKeyFile?: string;
+  clock?: Clock;
+  log?: (message: string) => void;
+}
+
+export interface RunningEmulator {
+  readonly endpoint: string;
+  readonly host: string;
+  readonly port: number;
+  readonly region: string;
+  readonly accounts: Accounts;
+  readonly kms: Kms;
+  readonly clock: Clock;
+  stop(): Promise<void>;
+}
+
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const region = opts.region ?? DEFAULT_REGION;
+  const regions: string[] = [...REGIONS];
+  if (!regions.includes(region)) regions.push(region);
+  const accounts = opts.accounts ?? (opts.accountsFile ? Accounts.fromFile(opts.accountsFile) : Accounts.default());
+  const store: Store = await LowdbStore.open(opts.dataFile);
+  const rootKey = RootKey.loadOrCreate(opts.rootKeyFile ?? (opts.dataFile && join(dirname(opts.dataFile), 'root.key')));
+  const clock = opts.clock ?? new Clock();
+  const kms = new Kms(store, new SoftwareBackend(rootKey), clock, regions);
+  const listener = kmsRequestListener({ kms, auth: new Authenticator(accounts), defaultRegion: region, log: opts.log });
+  const server = createServer({ keepAliveTimeout: 65_000 }, listener);
+  const host = opts.host ?? DEFAULT_HOST;
+  await listen(server, opts.port ?? DEFAULT_PORT, host);
+  const port = (server.address() as AddressInfo).port;
+  return {
+    endpoint: `http://${host}:${port}`,
+    host,
+    port,
+    region,
+    accounts,
+    kms,
+    clock,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * The embedded store: one JSON file through lowdb. lowdb's writer (steno) writes a temp file and renames it over the
+ * old one, so the file is always a whole state, and a kill -9 mid-write leaves the previous one. Writes that arrive
+ * while one is in flight are coalesced into the next write; each caller resolves once a write containing its change
+ * has landed.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Low, Memory } from 'lowdb';
+import { JSONFile } from 'lowdb/node';
+import type { Alias, Key, Scope } from '../domain/model';
+import { sameScope } from '../domain/model';
+import { aliasKey, type Store } from './store';
+
+interface State {
+  format: 1;
+  keys: Record<string, Key>;
+  aliases: Record<string, Alias>;
+}
+
+const emptyState = (): State => ({ format: 1, keys: {}, aliases: {} });
+
+export class LowdbStore implements Store {
+  private constructor(private readonly db: Low<State>) {}
+
+  /** `file` undefined keeps state in memory only (tests, throwaway runs). */
+  static async open(file?: string): Promise<LowdbStore> {
+    if (file) mkdirSync(dirname(file), { recursive: true });
+    const db = new Low<State>(file ? new JSONFile<State>(file) : new Memory<State>(), emptyState());
+    await db.read();
+    db.data ??= emptyState();
+    if (db.data.format !== 1) throw new Error(`${file}: unknown state format ${String(db.data.format)}`);
+    return new LowdbStore(db);
+  }
+
+  private get state(): State {
+    return this.db.data;
+  }
+
+  async getKey(keyId: string) {
+    return this.state.keys[keyId];
+  }
+
+  async listKeys(scope: Scope) {
+    return Object.values(this.state.keys).filter((k) => sameScope(k, scope));
+  }
+
+  async putKey(key: Key) {
+    this.state.keys[key.keyId] = key;
+    await this.db.write();
+  }
+
+  async deleteKey(keyId: string) {
+    delete this.state.keys[keyId];
+    await this.db.write();
+  }
+
+  async getAlias(scope: Scope, aliasName: string) {
+    return this.state.aliases[aliasKey(scope, aliasName)];
+  }
+
+  async listAliases(scope: Scope) {
+    return Object.values(this.state.aliases).filter((a) => sameScope(a, scope));
+  }
+
+  async putAlias(alias: Alias) {
+    this.state.aliases[aliasKey(alias, alias.aliasName)] = alias;
+    await this.db.write();
+  }
+
+  async deleteAlias(scope: Scope, aliasName: string) {
+    delete this.state.aliases[aliasKey(scope, aliasName)];
+    await this.db.write();
+  }
+
+  async close() {
+    await this.db.write();
+  }
+}

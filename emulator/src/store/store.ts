@@ -1,0 +1,22 @@
+/**
+ * Where the emulator keeps its records. Small on purpose: the embedded lowdb file is the default and a PostgreSQL
+ * implementation sits behind the same interface. Reads return the stored (read-only) records; writes resolve only
+ * once the change is durable, so an acknowledged request survives a restart or a kill -9.
+ */
+import type { Alias, Key, Scope } from '../domain/model';
+
+export interface Store {
+  getKey(keyId: string): Promise<Key | undefined>;
+  listKeys(scope: Scope): Promise<Key[]>;
+  putKey(key: Key): Promise<void>;
+  deleteKey(keyId: string): Promise<void>;
+
+  getAlias(scope: Scope, aliasName: string): Promise<Alias | undefined>;
+  listAliases(scope: Scope): Promise<Alias[]>;
+  putAlias(alias: Alias): Promise<void>;
+  deleteAlias(scope: Scope, aliasName: string): Promise<void>;
+
+  close(): Promise<void>;
+}
+
+export const aliasKey = (scope: Scope, aliasName: string) => `${scope.accountId}/${scope.regionId}/${aliasName}`;

@@ -1,0 +1,54 @@
+/**
+ * Request parameters as the SDKs send them: in the query string and/or an x-www-form-urlencoded body, always
+ * strings. They are URL-decoded here once; signatures are computed over these decoded values (never the raw wire
+ * text, which each SDK encodes differently: kms-openapi.md §2.1).
+ */
+export type Params = Record<string, string>;
+
+/** Decode `a=1&b=%20x` into `params` (later duplicates win, like the gateway). Tolerates malformed escapes. */
+export function decodeInto(params: Params, text: string): void {
+  if (!text) return;
+  for (const [k, v] of new URLSearchParams(text)) params[k] = v;
+}
+
+/**
+ * Repeat-list and map parameters, rebuilt from their flattened wire form:
+ * `Tag.1.Key=a&Tag.1.Value=b` -> `{ Tag: [{ Key: 'a', Value: 'b' }] }`, `ResourceId.2=x` -> `{ ResourceId: [, 'x'] }`,
+ * `EncryptionContext.k=v` -> `{ EncryptionContext: { k: 'v' } }` (what npm 1.2.0 sends for a map).
+ * Plain names keep their string value. Lists come back dense, in index order.
+ */
+export function nest(params: Params): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  let lists: Set<string> | undefined;
+  for (const name in params) {
+    const dot = name.indexOf('.');
+    if (dot < 0) {
+      if (!(name in out)) out[name] = params[name];
+      continue;
+    }
+    const head = name.slice(0, dot);
+    const rest = name.slice(dot + 1);
+    const m = /^(\d+)(?:\.(.+))?$/.exec(rest);
+    let container = out[head];
+    if (typeof container !== 'object' || container === null) container = out[head] = {};
+    const obj = container as Record<string, unknown>;
+    if (!m) {
+      obj[rest] = params[name];
+      continue;
+    }
+    (lists ??= new Set()).add(head);
+    if (m[2] === undefined) obj[m[1]] = params[name];
+    else {
+      const item = (obj[m[1]] ??= {}) as Record<string, unknown>;
+      if (typeof item === 'object') item[m[2]] = params[name];
+    }
+  }
+  for (const head of lists ?? []) {
+    const obj = out[head] as Record<string, unknown>;
+    out[head] = Object.keys(obj)
+      .filter((k) => /^\d+$/.test(k))
+      .sort((a, b) => Number(a) - Number(b))
+      .map((k) => obj[k]);
+  }
+  return out;
+}

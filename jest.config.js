@@ -1,0 +1,15 @@
+// lowdb, steno and the noble packages ship ES modules only; ts-jest turns them into CommonJS for the test VM.
+// (Plain `node` loads them through require(esm), unflagged since Node 20.19.)
+const esmOnly = ['lowdb', 'steno', '@noble'];
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
+  },
+  transformIgnorePatterns: [`node_modules/(?!(${esmOnly.join('|')})/)`],
+  testTimeout: 30000,
+  reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
+};
