@@ -36,6 +36,30 @@ export function cli(): Command {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+  program
+    .command('clock')
+    .description('read or move the emulator clock of a running emulator (due rotations and deletions happen at once)')
+    .argument('[action]', '"get", "advance <duration>" (30d, 12h, 90m, 3600s) or "set <ISO time>"', 'get')
+    .argument('[value]', 'the duration or time')
+    .addOption(new Option('--endpoint <url>', 'emulator endpoint').env('ALIKMS_ENDPOINT').default(`http://${DEFAULT_HOST}:${DEFAULT_PORT}`))
+    .addOption(new Option('--access-key-id <id>', 'access key id').env('ALIBABA_CLOUD_ACCESS_KEY_ID').default('test'))
+    .addOption(new Option('--access-key-secret <secret>', 'access key secret').env('ALIBABA_CLOUD_ACCESS_KEY_SECRET').default('test'))
+    .action(async (action: string, value: string | undefined, o: { endpoint: string; accessKeyId: string; accessKeySecret: string }) => {
+      if (action !== 'get' && action !== 'advance' && action !== 'set') program.error(`clock: unknown action ${action}`);
+      if (action !== 'get' && !value) program.error(`clock ${action}: a value is needed`);
+      const res = await fetch(`${o.endpoint.replace(/\/$/, '')}/_alikms/clock`, {
+        method: action === 'get' ? 'GET' : 'POST',
+        headers: {
+          authorization: 'Basic ' + Buffer.from(`${o.accessKeyId}:${o.accessKeySecret}`).toString('base64'),
+          'content-type': 'application/json',
+        },
+        body: action === 'get' ? undefined : JSON.stringify({ [action]: value }),
+      });
+      const body = (await res.json()) as { now?: string; events?: { at: string; kind: string; keyId: string }[]; Message?: string };
+      if (!res.ok) program.error(`clock: ${res.status} ${body.Message ?? ''}`);
+      console.log(body.now);
+      for (const e of body.events ?? []) console.log(`  ${e.at} ${e.kind} ${e.keyId}`);
+    });
   return program;
 }
 

@@ -14,6 +14,7 @@ import { LowdbStore } from './store/lowdb';
 import type { Store } from './store/store';
 import { Accounts } from './wire/accounts';
 import { Authenticator } from './wire/auth';
+import { adminApp } from './wire/admin';
 import { kmsRequestListener } from './wire/server';
 
 export const DEFAULT_PORT = 4599;
@@ -30,6 +31,10 @@ export interface EmulatorOptions {
   /** Root key file; defaults to `root.key` beside the state file (in memory when there is no state file). */
   rootKeyFile?: string;
   clock?: Clock;
+  /** Bearer token accepted by the admin endpoints (besides Basic auth with an access key). */
+  adminToken?: string;
+  /** How often the scheduler looks for due rotations and deletions; 0 turns the background run off. */
+  schedulerIntervalMs?: number;
   log?: (message: string) => void;
 }
 
@@ -53,11 +58,15 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const rootKey = RootKey.loadOrCreate(opts.rootKeyFile ?? (opts.dataFile && join(dirname(opts.dataFile), 'root.key')));
   const clock = opts.clock ?? new Clock();
   const kms = new Kms(store, new SoftwareBackend(rootKey), clock, regions);
-  const listener = kmsRequestListener({ kms, auth: new Authenticator(accounts), defaultRegion: region, log: opts.log });
+  // Catch up on whatever fell due while the emulator was down, before serving.
+  await kms.lifecycle.runDue();
+  const admin = adminApp({ kms, accounts, adminToken: opts.adminToken });
+  const listener = kmsRequestListener({ kms, auth: new Authenticator(accounts), defaultRegion: region, admin, log: opts.log });
   const server = createServer({ keepAliveTimeout: 65_000 }, listener);
   const host = opts.host ?? DEFAULT_HOST;
   await listen(server, opts.port ?? DEFAULT_PORT, host);
   const port = (server.address() as AddressInfo).port;
+  const scheduler = startScheduler(kms, opts.schedulerIntervalMs ?? 1000, opts.log);
   return {
     endpoint: `http://${host}:${port}`,
     host,
@@ -67,6 +76,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     kms,
     clock,
     async stop() {
+      if (scheduler) clearInterval(scheduler);
+      await kms.lifecycle.runDue(0); // waits for a run in progress
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
@@ -82,4 +93,13 @@ function listen(server: Server, port: number, host: string): Promise<void> {
       resolve();
     });
   });
+}
+
+function startScheduler(kms: Kms, intervalMs: number, log?: (m: string) => void): NodeJS.Timeout | undefined {
+  if (intervalMs <= 0) return undefined;
+  const timer = setInterval(() => {
+    kms.lifecycle.runDue().catch((err: unknown) => log?.(`scheduler: ${err instanceof Error ? err.stack : String(err)}`));
+  }, intervalMs);
+  timer.unref();
+  return timer;
 }

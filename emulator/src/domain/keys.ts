@@ -184,9 +184,8 @@ export class KeyService {
     });
   }
 
-  /** Key `k` with a fresh primary version (shared by CreateKeyVersion and rotation). */
-  async addVersion(k: Key): Promise<Key> {
-    const now = this.clock.now();
+  /** Key `k` with a fresh primary version made at `now` (shared by CreateKeyVersion and rotation). */
+  async addVersion(k: Key, now = this.clock.now()): Promise<Key> {
     const version: KeyVersion = { keyVersionId: newKeyVersionId(), createdAt: now, material: await this.crypto.generate(k.keySpec) };
     const rotation = { ...k.rotation, lastRotatedAt: now };
     return {

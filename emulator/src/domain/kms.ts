@@ -4,10 +4,12 @@ import type { Store } from '../store/store';
 import { AliasService } from './aliases';
 import type { Clock } from './clock';
 import { KeyService } from './keys';
+import { Lifecycle } from './lifecycle';
 
 export class Kms {
   readonly keys: KeyService;
   readonly aliases: AliasService;
+  readonly lifecycle: Lifecycle;
 
   constructor(
     readonly store: Store,
@@ -17,5 +19,6 @@ export class Kms {
   ) {
     this.keys = new KeyService(store, crypto, clock);
     this.aliases = new AliasService(store, this.keys);
+    this.lifecycle = new Lifecycle(store, this.keys, crypto, clock);
   }
 }

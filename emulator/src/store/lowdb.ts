@@ -45,6 +45,10 @@ export class LowdbStore implements Store {
     return Object.values(this.state.keys).filter((k) => sameScope(k, scope));
   }
 
+  async listAllKeys() {
+    return Object.values(this.state.keys);
+  }
+
   async putKey(key: Key) {
     this.state.keys[key.keyId] = key;
     await this.db.write();

@@ -8,6 +8,8 @@ import type { Alias, Key, Scope } from '../domain/model';
 export interface Store {
   getKey(keyId: string): Promise<Key | undefined>;
   listKeys(scope: Scope): Promise<Key[]>;
+  /** Every key of every account and region (the scheduler's scan). */
+  listAllKeys(): Promise<Key[]>;
   putKey(key: Key): Promise<void>;
   deleteKey(keyId: string): Promise<void>;
 

@@ -30,6 +30,8 @@ const SIGNING_PARAMS = new Set(['Signature', 'SignatureMethod', 'SignatureVersio
 
 export function kmsRequestListener(opts: WireOptions): RequestListener {
   return (req, res) => {
+    // Admin requests read their own (JSON) body, so they leave before ours is consumed.
+    if (opts.admin && req.url?.startsWith('/_alikms/')) return opts.admin(req, res);
     const requestId = newRequestId();
     readBody(req, LIMITS.requestBodyBytes)
       .then((body) => handle(opts, req, res, body, requestId))
@@ -46,7 +48,6 @@ async function handle(opts: WireOptions, req: IncomingMessage, res: ServerRespon
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
-  if (path.startsWith('/_alikms/') && opts.admin) return opts.admin(req, res);
   if (path !== '/') throw new KmsError('InvalidApi.NotFound');
   if (req.method !== 'GET' && req.method !== 'POST') throw new KmsError('UnsupportedHTTPMethod');
 

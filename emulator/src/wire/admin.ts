@@ -1,0 +1,87 @@
+/**
+ * Admin endpoints, outside the KMS API, under /_alikms/. Express is fine here: these are not on the hot path.
+ *   GET  /_alikms/health               -> { status: "ok" }
+ *   GET  /_alikms/clock                -> the emulator clock
+ *   POST /_alikms/clock {"advance":"30d"} or {"set":"2030-01-01T00:00:00Z"}
+ *        -> moves the clock forward and answers once every rotation/deletion/expiry that became due has happened
+ * Authenticated by HTTP Basic with any configured AccessKeyId:AccessKeySecret, or `Authorization: Bearer <token>`
+ * when an admin token is configured.
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { isoDate } from '../domain/clock';
+import type { DueEvent } from '../domain/lifecycle';
+import type { Kms } from '../domain/kms';
+import { parseInterval } from '../domain/rotation';
+import type { Accounts } from './accounts';
+import { sameSignature } from './signature';
+
+export interface AdminOptions {
+  kms: Kms;
+  accounts: Accounts;
+  adminToken?: string;
+}
+
+/** `30d`, `12h`, `90m`, `3600s` or a number of milliseconds. */
+function durationMs(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+  if (typeof value !== 'string') return undefined;
+  const seconds = parseInterval(value);
+  return seconds === undefined ? undefined : seconds * 1000;
+}
+
+export function adminApp({ kms, accounts, adminToken }: AdminOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '1mb' }));
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (authorized(req.headers.authorization ?? '', accounts, adminToken)) return next();
+    res.status(401).set('www-authenticate', 'Basic realm="alikms"').json({ Code: 'Forbidden.NoPermission', Message: 'admin credentials required' });
+  });
+
+  const clockView = (events: DueEvent[] = []) => ({
+    now: isoDate(kms.clock.now()),
+    epochMs: kms.clock.now(),
+    events: events.map((e) => ({ ...e, at: isoDate(e.at) })),
+  });
+
+  app.get('/_alikms/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/_alikms/clock', (_req, res) => {
+    res.json(clockView());
+  });
+
+  app.post('/_alikms/clock', async (req, res) => {
+    const body = (req.body ?? {}) as { advance?: unknown; set?: unknown };
+    if (body.advance !== undefined) {
+      const ms = durationMs(body.advance);
+      if (ms === undefined) return void res.status(400).json({ Code: 'InvalidParameter', Message: 'advance: expected e.g. "30d", "12h" or milliseconds' });
+      return void res.json(clockView(await kms.lifecycle.advance(ms)));
+    }
+    if (body.set !== undefined) {
+      const at = typeof body.set === 'string' ? Date.parse(body.set) : Number.NaN;
+      if (Number.isNaN(at) || at < kms.clock.now())
+        return void res.status(400).json({ Code: 'InvalidParameter', Message: 'set: expected an ISO-8601 time not before the current emulator time' });
+      return void res.json(clockView(await kms.lifecycle.setTime(at)));
+    }
+    res.status(400).json({ Code: 'MissingParameter', Message: 'expected {"advance": …} or {"set": …}' });
+  });
+
+  app.use((_req, res) => {
+    res.status(404).json({ Code: 'InvalidApi.NotFound', Message: 'Specified api is not found, please check your url and method.' });
+  });
+  app.use((err: Error & { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
+    res.status(err.status && err.status < 500 ? err.status : 500).json({ Code: err.status === 400 ? 'InvalidParameter' : 'InternalFailure', Message: err.message });
+  });
+  return app;
+}
+
+function authorized(header: string, accounts: Accounts, adminToken: string | undefined): boolean {
+  if (adminToken && header.startsWith('Bearer ')) return sameSignature(header.slice(7), adminToken);
+  if (!header.startsWith('Basic ')) return false;
+  const [id, ...rest] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':');
+  const key = accounts.find(id);
+  return key !== undefined && sameSignature(rest.join(':'), key.secret);
+}
