@@ -2,7 +2,21 @@
 import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { DEFAULT_REGION } from './domain/regions';
+import { parseInterval } from './domain/rotation';
 import { DEFAULT_HOST, DEFAULT_PORT, startEmulator } from './emulator';
+
+interface ServeOptions {
+  port: string;
+  host: string;
+  data: string;
+  region: string;
+  accounts?: string;
+  adminToken?: string;
+  connectDelay: string;
+  throttling: boolean;
+  maxRotationInterval: string;
+  defaultKeyRotation?: boolean;
+}
 
 export function cli(): Command {
   const program = new Command('alikms').description('Local Alibaba Cloud KMS (OpenAPI 2016-01-20) emulator');
@@ -18,19 +32,39 @@ export function cli(): Command {
         'ALIKMS_ACCOUNTS',
       ),
     )
+    .addOption(new Option('--admin-token <token>', 'bearer token for the /_alikms/ admin endpoints (Basic auth with an access key always works)').env('ALIKMS_ADMIN_TOKEN'))
+    .addOption(new Option('--connect-delay <ms>', 'emulator time a ConnectKmsInstance takes').env('ALIKMS_CONNECT_DELAY').default('1000'))
+    .addOption(new Option('--no-throttling', "don't enforce instance Spec (QPS) limits, e.g. for load tests").env('ALIKMS_NO_THROTTLING'))
+    .addOption(
+      new Option('--max-rotation-interval <interval>', 'longest automatic rotation interval for software keys (docs say 365d or 730d)')
+        .env('ALIKMS_MAX_ROTATION_INTERVAL')
+        .default('365d'),
+    )
+    .addOption(new Option('--default-key-rotation', 'enable the default-key rotation add-on (365d only)').env('ALIKMS_DEFAULT_KEY_ROTATION'))
     .addHelpText('after', '\nThe root key that wraps key material is read from ALIKMS_ROOT_KEY (base64, 32 bytes) or root.key beside the state file.')
-    .action(async (o: { port: string; host: string; data: string; region: string; accounts?: string }) => {
+    .action(async (o: ServeOptions) => {
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) program.error(`--port: not a port: ${o.port}`);
+      const connectDelayMs = Number(o.connectDelay);
+      if (!Number.isInteger(connectDelayMs) || connectDelayMs < 0) program.error(`--connect-delay: not a number of ms: ${o.connectDelay}`);
+      const maxRotation = parseInterval(o.maxRotationInterval);
+      if (maxRotation === undefined) program.error(`--max-rotation-interval: expected e.g. 365d: ${o.maxRotationInterval}`);
       const emulator = await startEmulator({
         port,
         host: o.host,
         dataFile: resolve(o.data),
         region: o.region,
         accountsFile: o.accounts,
+        adminToken: o.adminToken,
+        kms: {
+          connectDelayMs,
+          throttling: o.throttling,
+          rotation: { maxIntervalSeconds: maxRotation, defaultKeyRotation: o.defaultKeyRotation === true },
+        },
         log: (m) => console.error(m),
       });
       console.log(`alikms listening on ${emulator.endpoint} (region ${emulator.region}, state ${resolve(o.data)})`);
+      console.log(`  hardware instances: ${emulator.kms.hsm === 'pkcs11' ? 'PKCS#11 token' : 'simulated in software (no HSM configured)'}`);
       for (const k of emulator.accounts.all()) console.log(`  account ${k.accountId}: AccessKeyId=${k.id} AccessKeySecret=${k.secret}`);
       const stop = () => void emulator.stop().then(() => process.exit(0));
       process.once('SIGINT', stop);

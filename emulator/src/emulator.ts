@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, dirname } from 'node:path';
 import { Clock } from './domain/clock';
-import { Kms } from './domain/kms';
+import { Kms, type KmsOptions } from './domain/kms';
 import { DEFAULT_REGION, REGIONS } from './domain/regions';
 import { RootKey } from './crypto/root-key';
 import { SoftwareBackend } from './crypto/software/backend';
@@ -15,6 +15,7 @@ import type { Store } from './store/store';
 import { Accounts } from './wire/accounts';
 import { Authenticator } from './wire/auth';
 import { adminApp } from './wire/admin';
+import { answerUnparsableRequests } from './wire/http-errors';
 import { kmsRequestListener } from './wire/server';
 
 export const DEFAULT_PORT = 4599;
@@ -35,6 +36,8 @@ export interface EmulatorOptions {
   adminToken?: string;
   /** How often the scheduler looks for due rotations and deletions; 0 turns the background run off. */
   schedulerIntervalMs?: number;
+  /** Domain settings: rotation rules, instance connect delay, throttling. */
+  kms?: Omit<KmsOptions, 'regions' | 'hsm'>;
   log?: (message: string) => void;
 }
 
@@ -57,12 +60,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const store: Store = await LowdbStore.open(opts.dataFile);
   const rootKey = RootKey.loadOrCreate(opts.rootKeyFile ?? (opts.dataFile && join(dirname(opts.dataFile), 'root.key')));
   const clock = opts.clock ?? new Clock();
-  const kms = new Kms(store, new SoftwareBackend(rootKey), clock, regions);
+  const kms = new Kms(store, new SoftwareBackend(rootKey), clock, { ...opts.kms, regions });
   // Catch up on whatever fell due while the emulator was down, before serving.
   await kms.lifecycle.runDue();
-  const admin = adminApp({ kms, accounts, adminToken: opts.adminToken });
+  const admin = adminApp({ kms, accounts, defaultRegion: region, adminToken: opts.adminToken });
   const listener = kmsRequestListener({ kms, auth: new Authenticator(accounts), defaultRegion: region, admin, log: opts.log });
   const server = createServer({ keepAliveTimeout: 65_000 }, listener);
+  answerUnparsableRequests(server, region);
   const host = opts.host ?? DEFAULT_HOST;
   await listen(server, opts.port ?? DEFAULT_PORT, host);
   const port = (server.address() as AddressInfo).port;

@@ -73,3 +73,32 @@ export const jsonObjectText = z.string().refine((s) => {
     return false;
   }
 }, 'expected a JSON object');
+
+/** Standard padded base64 -> bytes. Every binary parameter goes through it, so malformed input is InvalidParameter. */
+export const base64 = z
+  .string()
+  .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'expected base64')
+  .transform((s) => Buffer.from(s, 'base64'));
+
+export const encryptionAlgorithm = z.enum(['RSAES_OAEP_SHA_256', 'RSAES_OAEP_SHA_1', 'SM2PKE']);
+export const signingAlgorithm = z.enum(['RSA_PSS_SHA_256', 'RSA_PKCS1_SHA_256', 'ECDSA_SHA_256', 'SM2DSA']);
+
+/** GenerateDataKey*: NumberOfBytes wins over KeySpec; neither means a 256-bit key (§3.3). */
+export const dataKeyLength = {
+  NumberOfBytes: int(LIMITS.dataKeyBytes.min, LIMITS.dataKeyBytes.max).optional(),
+  KeySpec: z.enum(['AES_256', 'AES_128']).optional(),
+};
+export const dataKeyBytes = (i: { NumberOfBytes?: number; KeySpec?: 'AES_256' | 'AES_128' }) =>
+  i.NumberOfBytes ?? (i.KeySpec === 'AES_128' ? 16 : LIMITS.dataKeyBytes.default);
+
+/** ExportDataKey / GenerateAndExportDataKey: the public key a data key is exported to. */
+export const exportWrapping = {
+  PublicKeyBlob: base64,
+  WrappingKeySpec: z.enum(['RSA_2048', 'EC_SM2']),
+  WrappingAlgorithm: encryptionAlgorithm,
+};
+export const toExportWrapping = (i: { PublicKeyBlob: Buffer; WrappingKeySpec: 'RSA_2048' | 'EC_SM2'; WrappingAlgorithm: z.output<typeof encryptionAlgorithm> }) => ({
+  publicKey: i.PublicKeyBlob,
+  keySpec: i.WrappingKeySpec,
+  algorithm: i.WrappingAlgorithm,
+});

@@ -4,12 +4,11 @@
  */
 import type { Store } from '../store/store';
 import { KmsError, invalid } from './errors';
-import type { KeyService } from './keys';
+import { SERVICE_ALIAS_PREFIX, type KeyService } from './keys';
 import { LIMITS } from './limits';
 import type { Alias, Key, Scope } from './model';
 
 const ALIAS_NAME = /^alias\/[A-Za-z0-9_\-/]+$/;
-export const SERVICE_ALIAS_PREFIX = 'alias/acs/';
 
 export function assertUserAliasName(name: string): void {
   if (name.length > LIMITS.aliasNameMaxLength || !ALIAS_NAME.test(name)) throw invalid('AliasName');

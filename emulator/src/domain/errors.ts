@@ -22,6 +22,9 @@ export const ERRORS = {
   MissingSignatureNonce: [400, 'The input parameter "SignatureNonce" that is mandatory for processing this request is not supplied.'],
   // Our choice: the reference documents no code for a body over the size limit.
   'Request.TooLarge': [413, 'The request body exceeds %s bytes.'],
+  // Our choices too, for what Node's HTTP parser refuses before the request reaches us (wire/http-errors.ts).
+  'Request.HeaderTooLarge': [431, 'The request line and headers are too large.'],
+  'Request.Timeout': [408, 'The request was not received in time.'],
   ParseRequestParameterException: [400, 'Server parse parameters exception. Please check your input params.'],
 
   // Parameters.
@@ -36,14 +39,24 @@ export const ERRORS = {
   'Forbidden.KeyVersionNotFound': [404, 'The specified Key version is not found.'],
   'Forbidden.AliasNotFound': [404, 'The specified Alias is not found.'],
   'Forbidden.ResourceNotFound': [404, 'The specified resource is not found.'],
-  'Forbidden.NoPermission': [403, 'This operation is forbidden by permission system.'],
+  'Forbidden.NoPermission': [403, 'This operation is forbidden by permission system. %s'],
+  // Our choice of codes for instance problems (the reference names none).
   'Forbidden.KmsInstanceNotFound': [404, 'The specified KMS instance %s is not found.'],
+  'Forbidden.DKMSInstanceStateInvalid': [409, 'The KMS instance is not usable now: %s'],
+  ResourceNotExists: [404, 'The specified instance does not exist.'],
   'Rejected.LimitExceeded': [400, 'The request was rejected because user create resource limit was exceeded.'],
   AliasAlreadyExists: [400, 'AliasName Already Exists.'],
   'Unsupported.Alias': [400, 'Alias is not valid for this api.'],
   'Unsupported.Origin': [400, 'This key origin is not valid for this api.'],
   'Unsupported.ProtectionLevel': [400, 'This protection level is not valid for this region.'],
   'Unsupported.KeySpec': [400, 'The key spec %s is not supported for this operation.'],
+
+  // Cryptographic operations and BYOK (§3.5 lists the import codes with 400).
+  InvalidKeyMaterial: [400, 'key material is invalid.'],
+  InvalidImportToken: [400, 'import token is invalid.'],
+  ExpiredImportToken: [400, 'import token is expired.'],
+  // Our choice: the reference documents no code for a ciphertext that is not ours, tampered or truncated.
+  InvalidCiphertext: [400, 'The ciphertext is invalid or was not produced with this key and encryption context.'],
 
   // Key state conflicts (the key-state x API matrix, §3.4).
   'Rejected.Disabled': [409, 'The request was rejected because the key state is Disabled.'],

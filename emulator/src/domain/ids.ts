@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 
-function randomToken(length: number): string {
+export function randomToken(length: number): string {
   const bytes = randomBytes(length);
   let out = '';
   for (const b of bytes) out += ALPHABET[b % ALPHABET.length];

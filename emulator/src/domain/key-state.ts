@@ -35,12 +35,26 @@ export const KEY_STATE_MATRIX = {
   /** CreateKeyVersion: "only Enabled keys". */
   createKeyVersion: CRYPTO,
   updateRotationPolicy: NOT_WHILE_DELETING,
+  updateDescription: {},
+  tag: {},
+  setKeyPolicy: {},
+  /** Done by the emulator itself (scheduler), never by a caller. */
+  rotate: {},
+  expireMaterial: {},
 } as const satisfies Record<string, Partial<Record<KeyState, ErrorCode>>>;
 
 export type KeyOperation = keyof typeof KEY_STATE_MATRIX;
 
-/** Throws the matrix's answer when `key` is in a state `op` refuses. */
+/**
+ * What a service key (created by a cloud product under `alias/acs/<product>`) still allows: reading, cryptography
+ * and the emulator's own transitions. Every change through the KMS API is refused, as the cloud documents.
+ */
+const SERVICE_KEY_OPERATIONS: ReadonlySet<KeyOperation> = new Set<KeyOperation>(['read', 'useMaterial', 'rotate', 'expireMaterial']);
+
+/** Throws the matrix's answer when `key` is in a state `op` refuses, or when `op` would change a service key. */
 export function assertKeyState(key: Key, op: KeyOperation): void {
+  if (key.creatorType === 'Service' && !SERVICE_KEY_OPERATIONS.has(op))
+    throw new KmsError('Forbidden.NoPermission', `Key ${key.keyId} is a service key managed by ${key.creator}.`);
   const refusal = (KEY_STATE_MATRIX[op] as Partial<Record<KeyState, ErrorCode>>)[key.keyState];
   if (refusal) throw new KmsError(refusal);
 }

@@ -3,7 +3,7 @@
  * Every change is built as a new record and stored whole; changes to one key are serialised by a per-key lock so
  * two concurrent requests cannot both act on the same old record.
  */
-import type { CryptoBackend } from '../crypto/backend';
+import type { CryptoBackend, MaterialHome } from '../crypto/backend';
 import type { Store } from '../store/store';
 import type { Clock } from './clock';
 import { KmsError, invalid } from './errors';
@@ -12,7 +12,8 @@ import { assertKeyState, type KeyOperation } from './key-state';
 import { LIMITS } from './limits';
 import { KeyedLock } from './lock';
 import { primaryVersion, sameScope, type Key, type KeyVersion, type Scope } from './model';
-import { nextRotation, rotationPolicyFor } from './rotation';
+import type { InstanceService } from './instances';
+import { nextRotation, rotationPolicyFor, type RotationRules } from './rotation';
 import {
   SPECS,
   type CreatorType,
@@ -25,6 +26,9 @@ import {
 import { validateTags } from './tags';
 
 const DAY_MS = 86_400_000;
+/** Service keys live under `alias/acs/<product>`; product codes are lower-case words (oss, ecs, rds, …). */
+export const SERVICE_ALIAS_PREFIX = 'alias/acs/';
+const SERVICE_PRODUCT = /^[a-z][a-z0-9_-]{0,63}$/;
 
 export interface CreateKeyInput {
   keySpec?: KeySpec;
@@ -54,8 +58,8 @@ export class KeyService {
     private readonly store: Store,
     private readonly crypto: CryptoBackend,
     private readonly clock: Clock,
-    /** Checks that a DKMSInstanceId names an instance the key may live in (the instances issue plugs in here). */
-    private readonly instanceExists: (scope: Scope, instanceId: string) => Promise<boolean> = async () => false,
+    private readonly instances: InstanceService,
+    readonly policy: RotationRules,
   ) {}
 
   async create(scope: Scope, input: CreateKeyInput): Promise<Key> {
@@ -65,15 +69,20 @@ export class KeyService {
     if (!(info.usages as readonly string[]).includes(keyUsage)) throw invalid('KeyUsage');
     const origin = input.origin ?? 'Aliyun_KMS';
     if (origin === 'EXTERNAL' && info.kind !== 'symmetric') throw new KmsError('Unsupported.Origin');
-    if (input.dkmsInstanceId && !(await this.instanceExists(scope, input.dkmsInstanceId)))
-      throw new KmsError('Forbidden.KmsInstanceNotFound', input.dkmsInstanceId);
+    const instance = input.dkmsInstanceId ? await this.instances.forNewKey(scope, input.dkmsInstanceId, keySpec) : undefined;
+    const hardware = instance?.kind === 'hardware';
+    const keyStorageMechanism = hardware ? (input.keyStorageMechanism ?? 'HsmInternal') : undefined;
     const now = this.clock.now();
     const keyId = newKeyId(scope.regionId);
     const version: KeyVersion = {
       keyVersionId: newKeyVersionId(),
       createdAt: now,
-      material: origin === 'EXTERNAL' ? undefined : await this.crypto.generate(keySpec),
+      material: origin === 'EXTERNAL' ? undefined : await this.crypto.generate(keySpec, materialHome(hardware, keyStorageMechanism)),
     };
+    const creatorType = input.creator?.type ?? 'User';
+    // The first instance-less AES-256 user key of an account and region is its default CMK (kms-openapi.md §3.9).
+    const defaultKey =
+      !instance && creatorType === 'User' && keySpec === 'Aliyun_AES_256' && !(await this.store.listKeys(scope)).some((k) => k.defaultKey);
     const draft: Key = {
       ...scope,
       keyId,
@@ -81,13 +90,15 @@ export class KeyService {
       keySpec,
       keyUsage,
       origin,
-      protectionLevel: input.protectionLevel ?? 'SOFTWARE',
+      // An instance decides the protection level and the request's value is ignored; a default key is always SOFTWARE.
+      protectionLevel: instance ? (hardware ? 'HSM' : 'SOFTWARE') : defaultKey ? 'SOFTWARE' : (input.protectionLevel ?? 'SOFTWARE'),
       keyState: origin === 'EXTERNAL' ? 'PendingImport' : 'Enabled',
       creator: input.creator?.name ?? scope.accountId,
-      creatorType: input.creator?.type ?? 'User',
+      creatorType,
       createdAt: now,
-      dkmsInstanceId: input.dkmsInstanceId,
-      keyStorageMechanism: input.keyStorageMechanism,
+      dkmsInstanceId: instance?.instanceId,
+      keyStorageMechanism,
+      ...(defaultKey && { defaultKey: true as const }),
       policy: input.policy,
       rotation: { enabled: false, lastRotatedAt: now },
       primaryKeyVersionId: version.keyVersionId,
@@ -95,7 +106,7 @@ export class KeyService {
       tags: validateTags({}, input.tags ?? {}),
     };
     const key = input.enableAutomaticRotation
-      ? { ...draft, rotation: rotationPolicyFor(draft, true, input.rotationIntervalSeconds) }
+      ? { ...draft, rotation: rotationPolicyFor(draft, true, input.rotationIntervalSeconds, this.policy) }
       : draft;
     await this.store.putKey(key);
     return key;
@@ -118,16 +129,40 @@ export class KeyService {
     return key;
   }
 
-  /** Resolve, then apply the key-state matrix row for `op`. */
+  /**
+   * Resolve, then apply the key-state matrix row for `op`. Using `alias/acs/<product>` for cryptography provisions that
+   * product's service key on first use, as a cloud product does the first time it encrypts for an account.
+   */
   async resolveFor(scope: Scope, ref: string, op: KeyOperation): Promise<Key> {
-    const key = await this.resolve(scope, ref);
+    const key =
+      op === 'useMaterial' && ref.startsWith(SERVICE_ALIAS_PREFIX)
+        ? await this.serviceKey(scope, ref.slice(SERVICE_ALIAS_PREFIX.length))
+        : await this.resolve(scope, ref);
     assertKeyState(key, op);
+    // Cryptographic calls against an instance's keys count against its Spec (QPS).
+    if (op === 'useMaterial' && key.dkmsInstanceId) this.instances.throttle(await this.instances.get(key, key.dkmsInstanceId));
     return key;
   }
 
   async list(scope: Scope, filters: readonly KeyFilter[] = []): Promise<Key[]> {
     const keys = await this.store.listKeys(scope);
     return keys.filter((k) => filters.every((f) => f.values.includes(filterValue(k, f.field))));
+  }
+
+  /** The service key of `product` in `scope`, created (with its alias `alias/acs/<product>`) if it does not exist yet. */
+  serviceKey(scope: Scope, product: string): Promise<Key> {
+    if (!SERVICE_PRODUCT.test(product)) throw new KmsError('Forbidden.AliasNotFound');
+    const aliasName = SERVICE_ALIAS_PREFIX + product;
+    return this.lock.run(`${scope.accountId}/${scope.regionId}/${aliasName}`, async () => {
+      const existing = await this.store.getAlias(scope, aliasName);
+      if (existing) return this.resolve(scope, existing.keyId);
+      const key = await this.create(scope, {
+        description: `Default key that protects ${product} data when no other key is defined`,
+        creator: { name: product, type: 'Service' },
+      });
+      await this.store.putAlias({ ...scope, aliasName, keyId: key.keyId });
+      return key;
+    });
   }
 
   /** Resolve `ref`, check `op`, and store what `change` makes of the key, holding the key's lock throughout. */
@@ -146,18 +181,26 @@ export class KeyService {
   disable = (scope: Scope, ref: string) => this.update(scope, ref, 'disable', (k) => ({ ...k, keyState: 'Disabled' }));
 
   updateDescription = (scope: Scope, ref: string, description: string) =>
-    this.update(scope, ref, 'read', (k) => ({ ...k, description }));
+    this.update(scope, ref, 'updateDescription', (k) => ({ ...k, description }));
 
   scheduleDeletion(scope: Scope, ref: string, days: number) {
     return this.update(scope, ref, 'scheduleDeletion', (k) => {
       if (k.deletionProtection) throw new KmsError('Rejected.DeletionProtection', k.deletionProtection.description || k.keyId);
+      if (k.defaultKey) throw new KmsError('Forbidden.NoPermission', 'The default key of a region cannot be deleted.');
       return { ...k, keyState: 'PendingDeletion', deleteAt: this.clock.now() + days * DAY_MS };
     });
   }
 
-  /** Cancelling returns the key to Enabled, whatever it was before (documented behaviour). */
+  /**
+   * Cancelling returns the key to Enabled, whatever it was before (documented behaviour), except that a key whose
+   * primary version has no material (EXTERNAL, never imported or material deleted) goes back to PendingImport:
+   * an Enabled key must be usable.
+   */
   cancelDeletion = (scope: Scope, ref: string) =>
-    this.update(scope, ref, 'cancelDeletion', ({ deleteAt: _, ...k }) => ({ ...k, keyState: 'Enabled' }));
+    this.update(scope, ref, 'cancelDeletion', ({ deleteAt: _, ...k }) => ({
+      ...k,
+      keyState: primaryVersion(k).material ? 'Enabled' : 'PendingImport',
+    }));
 
   setDeletionProtection(scope: Scope, ref: string, enabled: boolean, description = '') {
     return this.update(scope, ref, 'setDeletionProtection', ({ deletionProtection: _, ...k }) =>
@@ -166,11 +209,11 @@ export class KeyService {
   }
 
   setRotationPolicy(scope: Scope, ref: string, enabled: boolean, intervalSeconds?: number) {
-    return this.update(scope, ref, 'updateRotationPolicy', (k) => ({ ...k, rotation: rotationPolicyFor(k, enabled, intervalSeconds) }));
+    return this.update(scope, ref, 'updateRotationPolicy', (k) => ({ ...k, rotation: rotationPolicyFor(k, enabled, intervalSeconds, this.policy) }));
   }
 
   setTags = (scope: Scope, ref: string, change: (tags: Record<string, string>) => Record<string, string>) =>
-    this.update(scope, ref, 'read', (k) => ({ ...k, tags: change({ ...k.tags }) }));
+    this.update(scope, ref, 'tag', (k) => ({ ...k, tags: change({ ...k.tags }) }));
 
   /** A new primary version with new material. Manual versions are for asymmetric keys only (CreateKeyVersion doc). */
   createVersion(scope: Scope, ref: string): Promise<Key> {
@@ -186,7 +229,8 @@ export class KeyService {
 
   /** Key `k` with a fresh primary version made at `now` (shared by CreateKeyVersion and rotation). */
   async addVersion(k: Key, now = this.clock.now()): Promise<Key> {
-    const version: KeyVersion = { keyVersionId: newKeyVersionId(), createdAt: now, material: await this.crypto.generate(k.keySpec) };
+    const home = materialHome(k.protectionLevel === 'HSM' && k.dkmsInstanceId !== undefined, k.keyStorageMechanism);
+    const version: KeyVersion = { keyVersionId: newKeyVersionId(), createdAt: now, material: await this.crypto.generate(k.keySpec, home) };
     const rotation = { ...k.rotation, lastRotatedAt: now };
     return {
       ...k,
@@ -205,6 +249,10 @@ export class KeyService {
   arn = (key: Key) => keyArn(key.regionId, key.accountId, key.keyId);
   primary = primaryVersion;
 }
+
+/** Where a key's material lives: in the HSM for hardware keys stored inside it, else wrapped in software. */
+const materialHome = (hardware: boolean, mechanism?: KeyStorageMechanism): MaterialHome =>
+  hardware && mechanism !== 'HsmEncryptedDatabase' ? 'hsm' : 'software';
 
 function filterValue(k: Key, field: KeyFilter['field']): string {
   switch (field) {

@@ -2,23 +2,54 @@
 import type { CryptoBackend } from '../crypto/backend';
 import type { Store } from '../store/store';
 import { AliasService } from './aliases';
+import { AsymmetricCrypto } from './asymmetric';
 import type { Clock } from './clock';
+import { ImportService } from './import';
+import { InstanceService } from './instances';
+import { KeyMaterial } from './key-material';
 import { KeyService } from './keys';
 import { Lifecycle } from './lifecycle';
+import { DEFAULT_ROTATION_RULES, type RotationRules } from './rotation';
+import { SymmetricCrypto } from './symmetric';
+
+export interface KmsOptions {
+  regions: readonly string[];
+  rotation?: Partial<RotationRules>;
+  /** Emulator time a ConnectKmsInstance takes. */
+  connectDelayMs?: number;
+  /** Enforce each instance's Spec as a QPS limit on its keys' cryptographic calls. */
+  throttling?: boolean;
+  /** Describes the HSM for GetKmsInstance: a PKCS#11 token, or hardware simulated in software. */
+  hsm?: 'pkcs11' | 'simulated';
+}
 
 export class Kms {
   readonly keys: KeyService;
   readonly aliases: AliasService;
+  readonly instances: InstanceService;
   readonly lifecycle: Lifecycle;
+  /** The data plane: Encrypt/Decrypt/data keys, asymmetric operations, BYOK. */
+  readonly symmetric: SymmetricCrypto;
+  readonly asymmetric: AsymmetricCrypto;
+  readonly imports: ImportService;
+  readonly regions: readonly string[];
+  readonly hsm: 'pkcs11' | 'simulated';
 
   constructor(
     readonly store: Store,
     readonly crypto: CryptoBackend,
     readonly clock: Clock,
-    readonly regions: readonly string[],
+    options: KmsOptions,
   ) {
-    this.keys = new KeyService(store, crypto, clock);
+    this.regions = options.regions;
+    this.hsm = options.hsm ?? 'simulated';
+    this.instances = new InstanceService(store, clock, { connectDelayMs: options.connectDelayMs ?? 1000, throttling: options.throttling ?? true });
+    this.keys = new KeyService(store, crypto, clock, this.instances, { ...DEFAULT_ROTATION_RULES, ...options.rotation });
     this.aliases = new AliasService(store, this.keys);
     this.lifecycle = new Lifecycle(store, this.keys, crypto, clock);
+    const material = new KeyMaterial(this.keys, crypto, clock);
+    this.asymmetric = new AsymmetricCrypto(material);
+    this.symmetric = new SymmetricCrypto(material, this.asymmetric);
+    this.imports = new ImportService(this.keys, crypto, clock);
   }
 }

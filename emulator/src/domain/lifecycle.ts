@@ -11,6 +11,7 @@
 import type { CryptoBackend } from '../crypto/backend';
 import type { Store } from '../store/store';
 import type { Clock } from './clock';
+import { withoutMaterial } from './key-material';
 import type { KeyService } from './keys';
 import { KeyedLock } from './lock';
 import type { Key } from './model';
@@ -82,10 +83,10 @@ export class Lifecycle {
     if (!scope) return;
     switch (event.kind) {
       case 'rotate':
-        await this.keys.update(scope, event.keyId, 'read', (k) => this.keys.addVersion(k, event.at));
+        await this.keys.update(scope, event.keyId, 'rotate', (k) => this.keys.addVersion(k, event.at));
         return;
       case 'expireMaterial':
-        await this.keys.update(scope, event.keyId, 'read', (k) => ({ ...k, keyState: 'PendingImport' }));
+        await this.keys.update(scope, event.keyId, 'expireMaterial', withoutMaterial);
         return;
       case 'delete':
         return this.purge(scope);
@@ -93,7 +94,7 @@ export class Lifecycle {
   }
 
   /** The end of a deletion window: the key, its aliases and its material are gone for good. */
-  private async purge(key: Key): Promise<void> {
+  async purge(key: Key): Promise<void> {
     for (const alias of await this.store.listAliases(key)) if (alias.keyId === key.keyId) await this.store.deleteAlias(key, alias.aliasName);
     await this.store.deleteKey(key.keyId);
     for (const v of key.versions) if (v.material) await this.crypto.destroy(v.material);

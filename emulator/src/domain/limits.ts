@@ -3,14 +3,27 @@ export const LIMITS = {
   descriptionMaxLength: 8192,
   policyMaxBytes: 32768,
   pendingWindowDays: { min: 7, max: 366 },
-  /** Rotation interval bounds for software keys; the doc says 7d-365d (CreateKey) and 7d-730d (UpdateRotationPolicy). We take 730d. */
-  rotationIntervalSeconds: { min: 7 * 86400, max: 730 * 86400 },
+  /**
+   * Rotation interval bounds for software keys. The docs disagree (CreateKey: 7d-365d; UpdateRotationPolicy: 7d-730d):
+   * we default to 365d and `--max-rotation-interval 730d` allows the longer reading.
+   */
+  rotationIntervalSeconds: { min: 7 * 86400, max: 365 * 86400 },
   tagsPerResource: 20,
   tagLength: 128,
   tagResourcesPerCall: 50,
   aliasNameMaxLength: 255,
   keyVersionsPerKey: 50,
   keyVersionMinIntervalSeconds: 7 * 86400,
+  /** Encrypt takes "less than 6 KB" of data; we read it as 6 KiB. */
+  encryptPlaintextBytes: 6144,
+  /** GenerateDataKey* NumberOfBytes; the default when neither it nor KeySpec is given is 32 (a 256-bit key). */
+  dataKeyBytes: { min: 1, max: 1024, default: 32 },
+  /** AsymmetricSign/Verify digests: SHA-256, or SM3(Z‖M) for SM2DSA. */
+  digestBytes: 32,
+  /** GetParametersForImport tokens. */
+  importTokenSeconds: 24 * 3600,
+  /** Outstanding import tokens kept per key; older ones stop working. */
+  importTokensPerKey: 10,
   listKeysPageSize: { min: 1, max: 100, default: 10 },
   listPageSize: { min: 1, max: 100, default: 10 },
   listFilters: 10,

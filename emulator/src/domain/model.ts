@@ -22,6 +22,18 @@ export interface KeyVersion {
   readonly createdAt: number;
   /** Absent while an EXTERNAL key waits for its material. */
   readonly material?: MaterialRef;
+  /** EXTERNAL keys: the backend's fingerprint of the imported material, kept after DeleteKeyMaterial so that a
+   *  re-import can be held to the same material. */
+  readonly importedFingerprint?: string;
+}
+
+/** One GetParametersForImport answer: the token, and the wrapping key pair the material must be encrypted to. */
+export interface ImportToken {
+  readonly token: string;
+  readonly wrappingKeySpec: 'RSA_2048' | 'EC_SM2';
+  readonly wrappingAlgorithm: string;
+  readonly wrappingKey: MaterialRef;
+  readonly expiresAt: number;
 }
 
 export interface RotationPolicy {
@@ -48,9 +60,13 @@ export interface Key extends Scope {
   readonly deletionProtection?: { readonly description: string };
   readonly dkmsInstanceId?: string;
   readonly keyStorageMechanism?: KeyStorageMechanism;
+  /** The region's default CMK (the first instance-less AES-256 key a user creates). */
+  readonly defaultKey?: true;
   readonly policy?: string;
   readonly rotation: RotationPolicy;
   readonly materialExpiresAt?: number;
+  /** EXTERNAL keys: the outstanding GetParametersForImport answers (newest last). */
+  readonly importTokens?: readonly ImportToken[];
   readonly primaryKeyVersionId: string;
   /** Oldest first; never shrinks while the key lives. */
   readonly versions: readonly KeyVersion[];
@@ -68,4 +84,42 @@ export function primaryVersion(key: Key): KeyVersion {
   const v = key.versions.find((x) => x.keyVersionId === key.primaryKeyVersionId);
   if (!v) throw new Error(`key ${key.keyId} has no primary version ${key.primaryKeyVersionId}`);
   return v;
+}
+
+export type InstanceKind = 'software' | 'hardware';
+export type ChargeType = 'PREPAY' | 'POSTPAY';
+
+export interface BindVpc {
+  readonly vpcId: string;
+  readonly vswitchId: string;
+  readonly regionId: string;
+  readonly vpcOwnerId: string;
+}
+
+/** A purchased KMS instance (KMS 3.0): the capacity and protection its keys live in. */
+export interface Instance extends Scope {
+  readonly instanceId: string;
+  readonly instanceName: string;
+  readonly kind: InstanceKind;
+  /** As purchased ("3", "5", "software", "hardware", …); `kind` is what it means. */
+  readonly productVersion: string;
+  readonly productType: string;
+  readonly chargeType: ChargeType;
+  readonly spec: number;
+  readonly keyNum: number;
+  readonly secretNum: number;
+  readonly vpcNum: number;
+  readonly log: boolean;
+  readonly logStorage: number;
+  readonly createdAt: number;
+  /** Subscription end; absent for pay-as-you-go. */
+  readonly endsAt?: number;
+  readonly renewal: { readonly status: 'AutoRenewal' | 'ManualRenewal' | 'NotRenewal'; readonly period: number; readonly unit: 'M' | 'Y' };
+  /** Set by ConnectKmsInstance; the instance reads Connected from `connectedAt` on. */
+  readonly connection?: { readonly vpcId: string; readonly zoneIds: readonly string[]; readonly vswitchIds: readonly string[]; readonly connectedAt: number };
+  readonly bindVpcs: readonly BindVpc[];
+  readonly deletionProtection?: { readonly description: string };
+  readonly tags: Readonly<Record<string, string>>;
+  /** The BSS ClientToken it was bought with, so a retried purchase returns the same instance. */
+  readonly clientToken?: string;
 }

@@ -19,19 +19,36 @@ export function parseInterval(text: string): number | undefined {
 export const nextRotation = (policy: RotationPolicy, from: number) =>
   policy.intervalSeconds === undefined ? undefined : from + policy.intervalSeconds * 1000;
 
-export function assertRotatable(key: Key): void {
-  if (SPECS[key.keySpec].kind !== 'symmetric') throw new KmsError('Rejected.UnsupportedOperation', 'asymmetric keys do not rotate automatically');
+/** Emulator-wide rotation settings. */
+export interface RotationRules {
+  /** Longest interval for software keys: 365d by default (CreateKey doc); 730d per UpdateRotationPolicy's doc. */
+  maxIntervalSeconds: number;
+  /** Default-key rotation is a separately bought add-on; off unless the emulator is started with it. */
+  defaultKeyRotation: boolean;
+}
+
+export const DEFAULT_ROTATION_RULES: RotationRules = { maxIntervalSeconds: LIMITS.rotationIntervalSeconds.max, defaultKeyRotation: false };
+
+const refuse = (why: string) => new KmsError('Rejected.UnsupportedOperation', why);
+
+/** Throws unless `key` may rotate automatically (UpdateRotationPolicy and CreateKey docs). */
+export function assertRotatable(key: Key, rules: RotationRules): void {
+  if (SPECS[key.keySpec].kind !== 'symmetric') throw refuse('asymmetric keys do not rotate automatically');
   if (key.origin === 'EXTERNAL') throw new KmsError('Unsupported.Origin');
-  if (key.creatorType === 'Service') throw new KmsError('Rejected.UnsupportedOperation', 'service keys are managed by their service');
+  if (key.creatorType === 'Service') throw refuse('service keys are managed by their service');
+  if (key.protectionLevel === 'HSM' && key.dkmsInstanceId && key.keyStorageMechanism !== 'HsmEncryptedDatabase')
+    throw refuse('keys stored inside an HSM (HsmInternal) do not rotate; use KeyStorageMechanism=HsmEncryptedDatabase');
+  if (key.defaultKey && !rules.defaultKeyRotation) throw refuse('default key rotation is an add-on that is not enabled on this emulator');
 }
 
 /** The policy `key` gets when rotation is switched on or off. */
-export function rotationPolicyFor(key: Key, enabled: boolean, intervalSeconds?: number): RotationPolicy {
+export function rotationPolicyFor(key: Key, enabled: boolean, intervalSeconds: number | undefined, rules: RotationRules): RotationPolicy {
   if (!enabled) return { enabled: false, lastRotatedAt: key.rotation.lastRotatedAt };
-  assertRotatable(key);
+  assertRotatable(key, rules);
   if (intervalSeconds === undefined) throw new KmsError('MissingParameter', 'RotationInterval');
-  const { min, max } = LIMITS.rotationIntervalSeconds;
-  if (intervalSeconds < min || intervalSeconds > max) throw invalid('RotationInterval');
+  const { min } = LIMITS.rotationIntervalSeconds;
+  if (intervalSeconds < min || intervalSeconds > rules.maxIntervalSeconds) throw invalid('RotationInterval');
+  if (key.defaultKey && intervalSeconds !== 365 * 86400) throw new KmsError('InvalidParameter', 'RotationInterval');
   const policy = { enabled: true, intervalSeconds, lastRotatedAt: key.rotation.lastRotatedAt ?? key.createdAt };
   return { ...policy, nextRotationAt: nextRotation(policy, policy.lastRotatedAt) };
 }

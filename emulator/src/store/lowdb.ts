@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Low, Memory } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
-import type { Alias, Key, Scope } from '../domain/model';
+import type { Alias, Instance, Key, Scope } from '../domain/model';
 import { sameScope } from '../domain/model';
 import { aliasKey, type Store } from './store';
 
@@ -16,9 +16,10 @@ interface State {
   format: 1;
   keys: Record<string, Key>;
   aliases: Record<string, Alias>;
+  instances: Record<string, Instance>;
 }
 
-const emptyState = (): State => ({ format: 1, keys: {}, aliases: {} });
+const emptyState = (): State => ({ format: 1, keys: {}, aliases: {}, instances: {} });
 
 export class LowdbStore implements Store {
   private constructor(private readonly db: Low<State>) {}
@@ -30,6 +31,7 @@ export class LowdbStore implements Store {
     await db.read();
     db.data ??= emptyState();
     if (db.data.format !== 1) throw new Error(`${file}: unknown state format ${String(db.data.format)}`);
+    db.data.instances ??= {};
     return new LowdbStore(db);
   }
 
@@ -74,6 +76,24 @@ export class LowdbStore implements Store {
 
   async deleteAlias(scope: Scope, aliasName: string) {
     delete this.state.aliases[aliasKey(scope, aliasName)];
+    await this.db.write();
+  }
+
+  async getInstance(instanceId: string) {
+    return this.state.instances[instanceId];
+  }
+
+  async listInstances(scope: Scope) {
+    return Object.values(this.state.instances).filter((i) => sameScope(i, scope));
+  }
+
+  async putInstance(instance: Instance) {
+    this.state.instances[instance.instanceId] = instance;
+    await this.db.write();
+  }
+
+  async deleteInstance(instanceId: string) {
+    delete this.state.instances[instanceId];
     await this.db.write();
   }
 

@@ -3,7 +3,7 @@
  * implementation sits behind the same interface. Reads return the stored (read-only) records; writes resolve only
  * once the change is durable, so an acknowledged request survives a restart or a kill -9.
  */
-import type { Alias, Key, Scope } from '../domain/model';
+import type { Alias, Instance, Key, Scope } from '../domain/model';
 
 export interface Store {
   getKey(keyId: string): Promise<Key | undefined>;
@@ -17,6 +17,11 @@ export interface Store {
   listAliases(scope: Scope): Promise<Alias[]>;
   putAlias(alias: Alias): Promise<void>;
   deleteAlias(scope: Scope, aliasName: string): Promise<void>;
+
+  getInstance(instanceId: string): Promise<Instance | undefined>;
+  listInstances(scope: Scope): Promise<Instance[]>;
+  putInstance(instance: Instance): Promise<void>;
+  deleteInstance(instanceId: string): Promise<void>;
 
   close(): Promise<void>;
 }

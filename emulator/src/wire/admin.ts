@@ -4,11 +4,15 @@
  *   GET  /_alikms/clock                -> the emulator clock
  *   POST /_alikms/clock {"advance":"30d"} or {"set":"2030-01-01T00:00:00Z"}
  *        -> moves the clock forward and answers once every rotation/deletion/expiry that became due has happened
+ *   POST /_alikms/service-keys {"product":"oss","regionId":"cn-hangzhou","accountId":"…"}
+ *        -> provisions `alias/acs/<product>` ahead of its first use (account: the caller's, region: the default)
  * Authenticated by HTTP Basic with any configured AccessKeyId:AccessKeySecret, or `Authorization: Bearer <token>`
  * when an admin token is configured.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { keyMetadata } from '../api/views';
 import { isoDate } from '../domain/clock';
+import { KmsError } from '../domain/errors';
 import type { DueEvent } from '../domain/lifecycle';
 import type { Kms } from '../domain/kms';
 import { parseInterval } from '../domain/rotation';
@@ -18,6 +22,7 @@ import { sameSignature } from './signature';
 export interface AdminOptions {
   kms: Kms;
   accounts: Accounts;
+  defaultRegion: string;
   adminToken?: string;
 }
 
@@ -29,13 +34,15 @@ function durationMs(value: unknown): number | undefined {
   return seconds === undefined ? undefined : seconds * 1000;
 }
 
-export function adminApp({ kms, accounts, adminToken }: AdminOptions): express.Express {
+export function adminApp({ kms, accounts, defaultRegion, adminToken }: AdminOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '1mb' }));
 
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (authorized(req.headers.authorization ?? '', accounts, adminToken)) return next();
+    const who = authorized(req.headers.authorization ?? '', accounts, adminToken);
+    res.locals.accountId = typeof who === 'string' ? who : undefined;
+    if (who) return next();
     res.status(401).set('www-authenticate', 'Basic realm="alikms"').json({ Code: 'Forbidden.NoPermission', Message: 'admin credentials required' });
   });
 
@@ -69,6 +76,21 @@ export function adminApp({ kms, accounts, adminToken }: AdminOptions): express.E
     res.status(400).json({ Code: 'MissingParameter', Message: 'expected {"advance": …} or {"set": …}' });
   });
 
+  app.post('/_alikms/service-keys', async (req, res) => {
+    const body = (req.body ?? {}) as { product?: unknown; regionId?: unknown; accountId?: unknown };
+    const accountId = typeof body.accountId === 'string' ? body.accountId : res.locals.accountId;
+    const regionId = typeof body.regionId === 'string' ? body.regionId : defaultRegion;
+    if (typeof body.product !== 'string' || !accountId || !kms.regions.includes(regionId))
+      return void res.status(400).json({ Code: 'InvalidParameter', Message: 'expected {"product": "oss", "regionId"?: …, "accountId"?: …}' });
+    try {
+      const key = await kms.keys.serviceKey({ accountId, regionId }, body.product);
+      res.json({ KeyMetadata: keyMetadata(key), AliasName: `alias/acs/${body.product}` });
+    } catch (err) {
+      if (!(err instanceof KmsError)) throw err;
+      res.status(err.status).json({ Code: err.code, Message: err.message });
+    }
+  });
+
   app.use((_req, res) => {
     res.status(404).json({ Code: 'InvalidApi.NotFound', Message: 'Specified api is not found, please check your url and method.' });
   });
@@ -78,10 +100,11 @@ export function adminApp({ kms, accounts, adminToken }: AdminOptions): express.E
   return app;
 }
 
-function authorized(header: string, accounts: Accounts, adminToken: string | undefined): boolean {
+/** The caller's account id (Basic auth), true (admin token), or false. */
+function authorized(header: string, accounts: Accounts, adminToken: string | undefined): string | boolean {
   if (adminToken && header.startsWith('Bearer ')) return sameSignature(header.slice(7), adminToken);
   if (!header.startsWith('Basic ')) return false;
   const [id, ...rest] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':');
   const key = accounts.find(id);
-  return key !== undefined && sameSignature(rest.join(':'), key.secret);
+  return key !== undefined && sameSignature(rest.join(':'), key.secret) ? key.accountId : false;
 }

@@ -5,6 +5,12 @@
  */
 export type Params = Record<string, string>;
 
+/**
+ * An empty record without a prototype. Parameter names come from the caller, so `__proto__` or `toString` must be
+ * plain names here: on `{}` the first would replace (or pollute, when nested) a prototype and `in` would see the second.
+ */
+export const emptyRecord = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+
 /** Decode `a=1&b=%20x` into `params` (later duplicates win, like the gateway). Tolerates malformed escapes. */
 export function decodeInto(params: Params, text: string): void {
   if (!text) return;
@@ -18,7 +24,7 @@ export function decodeInto(params: Params, text: string): void {
  * Plain names keep their string value. Lists come back dense, in index order.
  */
 export function nest(params: Params): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out = emptyRecord<unknown>();
   let lists: Set<string> | undefined;
   for (const name in params) {
     const dot = name.indexOf('.');
@@ -30,7 +36,7 @@ export function nest(params: Params): Record<string, unknown> {
     const rest = name.slice(dot + 1);
     const m = /^(\d+)(?:\.(.+))?$/.exec(rest);
     let container = out[head];
-    if (typeof container !== 'object' || container === null) container = out[head] = {};
+    if (typeof container !== 'object' || container === null) container = out[head] = emptyRecord();
     const obj = container as Record<string, unknown>;
     if (!m) {
       obj[rest] = params[name];
@@ -39,7 +45,7 @@ export function nest(params: Params): Record<string, unknown> {
     (lists ??= new Set()).add(head);
     if (m[2] === undefined) obj[m[1]] = params[name];
     else {
-      const item = (obj[m[1]] ??= {}) as Record<string, unknown>;
+      const item = (obj[m[1]] ??= emptyRecord()) as Record<string, unknown>;
       if (typeof item === 'object') item[m[2]] = params[name];
     }
   }

@@ -13,7 +13,7 @@ import type { Kms } from '../domain/kms';
 import { LIMITS } from '../domain/limits';
 import type { Authenticator } from './auth';
 import { sendError, sendJson } from './envelope';
-import { decodeInto, nest, type Params } from './params';
+import { decodeInto, emptyRecord, nest, type Params } from './params';
 import { validationError } from './validate';
 
 export interface WireOptions {
@@ -51,9 +51,9 @@ async function handle(opts: WireOptions, req: IncomingMessage, res: ServerRespon
   if (path !== '/') throw new KmsError('InvalidApi.NotFound');
   if (req.method !== 'GET' && req.method !== 'POST') throw new KmsError('UnsupportedHTTPMethod');
 
-  const query: Params = {};
+  const query = emptyRecord<string>();
   decodeInto(query, q < 0 ? '' : url.slice(q + 1));
-  const params: Params = { ...query };
+  const params = Object.assign(emptyRecord<string>(), query);
   if (body.length > 0 && (req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) decodeInto(params, body.toString('utf8'));
 
   const action = routeOf(params, req);
@@ -90,7 +90,7 @@ function regionOf(params: Params, req: IncomingMessage, fallback: string): strin
 
 /** Parameters an action sees: not the signing ones, and an empty value counts as absent (as the SDKs mean it). */
 function businessParams(params: Params): Params {
-  const out: Params = {};
+  const out = emptyRecord<string>();
   for (const k in params) if (params[k] !== '' && !SIGNING_PARAMS.has(k)) out[k] = params[k];
   return out;
 }

@@ -10,6 +10,8 @@ let kms: ReturnType<typeof kmsClient>;
 beforeAll(async () => {
   emu = await startTestEmulator({ schedulerIntervalMs: 0 });
   kms = kmsClient(emu);
+  // The first instance-less AES-256 key is the region's default CMK, which neither rotates nor deletes; take it first.
+  await kms.createKey(new $Kms.CreateKeyRequest({ description: 'default CMK' }));
 });
 afterAll(async () => {
   await emu.stop();

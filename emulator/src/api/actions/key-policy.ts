@@ -27,7 +27,7 @@ export const SetKeyPolicy = defineAction({
     Policy: jsonObjectText.refine((s) => Buffer.byteLength(s) <= LIMITS.policyMaxBytes),
   }),
   async handle(i, { kms, scope }) {
-    await kms.keys.update(scope, i.KeyId, 'read', (k) => ({ ...k, policy: i.Policy }));
+    await kms.keys.update(scope, i.KeyId, 'setKeyPolicy', (k) => ({ ...k, policy: i.Policy }));
     return {};
   },
 });

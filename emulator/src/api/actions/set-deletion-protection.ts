@@ -1,4 +1,7 @@
-/** SetDeletionProtection: names the key by ProtectedResourceArn (documented) or KeyId (newer models). */
+/**
+ * SetDeletionProtection: for a key named by ProtectedResourceArn (documented) or KeyId (newer models), or for a KMS
+ * instance named by KmsInstanceId.
+ */
 import { z } from 'zod';
 import { missing } from '../../domain/errors';
 import { defineAction } from '../action';
@@ -11,8 +14,16 @@ export const SetDeletionProtection = defineAction({
     DeletionProtectionDescription: text.max(1024).optional(),
     ProtectedResourceArn: nonEmpty.optional(),
     KeyId: nonEmpty.optional(),
+    KmsInstanceId: nonEmpty.optional(),
   }),
   async handle(i, { kms, scope }) {
+    if (i.KmsInstanceId) {
+      const description = i.DeletionProtectionDescription ?? '';
+      await kms.instances.update(scope, i.KmsInstanceId, ({ deletionProtection: _, ...instance }) =>
+        i.EnableDeletionProtection ? { ...instance, deletionProtection: { description } } : instance,
+      );
+      return {};
+    }
     const ref = i.ProtectedResourceArn ?? i.KeyId;
     if (!ref) throw missing('ProtectedResourceArn');
     await kms.keys.setDeletionProtection(scope, ref, i.EnableDeletionProtection, i.DeletionProtectionDescription);

@@ -62,7 +62,8 @@ export const ListTagResources = defineAction({
     let keys: Key[] = i.ResourceId
       ? await Promise.all(i.ResourceId.map((id) => kms.keys.resolve(scope, id)))
       : await kms.keys.list(scope);
-    if (i.Tag) keys = keys.filter((k) => i.Tag!.every((t) => t.Key in k.tags && (t.Value === undefined || k.tags[t.Key] === t.Value)));
+    // Own keys only: `in` would also match Object.prototype names such as `toString`.
+    if (i.Tag) keys = keys.filter((k) => i.Tag!.every((t) => Object.hasOwn(k.tags, t.Key) && (t.Value === undefined || k.tags[t.Key] === t.Value)));
     const rows = keys
       .sort((a, b) => a.createdAt - b.createdAt || a.keyId.localeCompare(b.keyId))
       .flatMap((k) => Object.entries(k.tags).map(([TagKey, TagValue]) => ({ ResourceId: k.keyId, ResourceType: 'key', TagKey, TagValue })));

@@ -1,0 +1,14 @@
+/** AsymmetricEncrypt: OAEP (RSA) or SM2PKE (EC_SM2) with the named key version's public key. */
+import { z } from 'zod';
+import { defineAction } from '../action';
+import { base64, encryptionAlgorithm, nonEmpty } from '../schemas';
+
+export const AsymmetricEncrypt = defineAction({
+  name: 'AsymmetricEncrypt',
+  dryRun: true,
+  input: z.object({ KeyId: nonEmpty, KeyVersionId: nonEmpty, Algorithm: encryptionAlgorithm, Plaintext: base64 }),
+  async handle(i, { kms, scope }) {
+    const r = await kms.asymmetric.encrypt(scope, i.KeyId, i.KeyVersionId, i.Algorithm, i.Plaintext);
+    return { CiphertextBlob: r.ciphertext.toString('base64'), KeyId: r.keyId, KeyVersionId: r.keyVersionId };
+  },
+});

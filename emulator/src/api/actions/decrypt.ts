@@ -1,0 +1,14 @@
+/** Decrypt: the blob names its key and version, so no KeyId is needed; EncryptionContext must match. */
+import { z } from 'zod';
+import { defineAction } from '../action';
+import { base64, stringMap } from '../schemas';
+
+export const Decrypt = defineAction({
+  name: 'Decrypt',
+  dryRun: true,
+  input: z.object({ CiphertextBlob: base64, EncryptionContext: stringMap.optional() }),
+  async handle(i, { kms, scope }) {
+    const r = await kms.symmetric.decrypt(scope, i.CiphertextBlob, i.EncryptionContext);
+    return { Plaintext: r.plaintext.toString('base64'), KeyId: r.keyId, KeyVersionId: r.keyVersionId };
+  },
+});

@@ -1,0 +1,13 @@
+/** DeleteKeyMaterial: forget imported material; the key waits in PendingImport for the same material again. */
+import { z } from 'zod';
+import { defineAction } from '../action';
+import { nonEmpty } from '../schemas';
+
+export const DeleteKeyMaterial = defineAction({
+  name: 'DeleteKeyMaterial',
+  input: z.object({ KeyId: nonEmpty }),
+  async handle(i, { kms, scope }) {
+    await kms.imports.deleteMaterial(scope, i.KeyId);
+    return {};
+  },
+});

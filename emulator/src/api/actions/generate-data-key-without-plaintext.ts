@@ -1,0 +1,14 @@
+/** GenerateDataKeyWithoutPlaintext: GenerateDataKey that returns only the sealed data key. */
+import { z } from 'zod';
+import { defineAction } from '../action';
+import { dataKeyBytes, dataKeyLength, nonEmpty, stringMap } from '../schemas';
+
+export const GenerateDataKeyWithoutPlaintext = defineAction({
+  name: 'GenerateDataKeyWithoutPlaintext',
+  dryRun: true,
+  input: z.object({ KeyId: nonEmpty, EncryptionContext: stringMap.optional(), ...dataKeyLength }),
+  async handle(i, { kms, scope }) {
+    const r = await kms.symmetric.generateDataKey(scope, i.KeyId, dataKeyBytes(i), i.EncryptionContext);
+    return { CiphertextBlob: r.ciphertextBlob, KeyId: r.keyId, KeyVersionId: r.keyVersionId };
+  },
+});

@@ -1,0 +1,14 @@
+/** GenerateDataKey: a random data key, in plaintext and sealed under the key's primary version. */
+import { z } from 'zod';
+import { defineAction } from '../action';
+import { dataKeyBytes, dataKeyLength, nonEmpty, stringMap } from '../schemas';
+
+export const GenerateDataKey = defineAction({
+  name: 'GenerateDataKey',
+  dryRun: true,
+  input: z.object({ KeyId: nonEmpty, EncryptionContext: stringMap.optional(), ...dataKeyLength }),
+  async handle(i, { kms, scope }) {
+    const r = await kms.symmetric.generateDataKey(scope, i.KeyId, dataKeyBytes(i), i.EncryptionContext);
+    return { CiphertextBlob: r.ciphertextBlob, Plaintext: r.plaintext.toString('base64'), KeyId: r.keyId, KeyVersionId: r.keyVersionId };
+  },
+});

@@ -1,0 +1,81 @@
+/**
+ * Access to a key's material for the cryptographic operations: the key-state matrix (§3.4, row `useMaterial`),
+ * imported-material expiry, the version an operation uses, usage and algorithm checks, and the mapping of backend
+ * refusals to error codes. The operations in symmetric.ts, asymmetric.ts and import.ts all go through here.
+ */
+import { CryptoFailure, type CryptoBackend, type KeyHandle } from '../crypto/backend';
+import type { Clock } from './clock';
+import { KmsError, invalid, type ErrorCode } from './errors';
+import type { KeyService } from './keys';
+import type { Key, KeyVersion, Scope } from './model';
+import { SPECS, type KeyUsage } from './specs';
+
+/** `k` without usable material: DeleteKeyMaterial and material expiry (a PendingDeletion key keeps its state). */
+export function withoutMaterial(k: Key): Key {
+  const { materialExpiresAt: _, ...rest } = k;
+  return {
+    ...rest,
+    keyState: k.keyState === 'PendingDeletion' ? 'PendingDeletion' : 'PendingImport',
+    versions: k.versions.map(({ material, ...v }) => ({ ...v, importedFingerprint: v.importedFingerprint ?? (material?.fingerprint as string | undefined) })),
+  };
+}
+
+export class KeyMaterial {
+  constructor(
+    private readonly keys: KeyService,
+    readonly crypto: CryptoBackend,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The key `ref` names, when its state lets it be used and its imported material has not expired. */
+  async usable(scope: Scope, ref: string): Promise<Key> {
+    const key = await this.keys.resolveFor(scope, ref, 'useMaterial');
+    if (key.materialExpiresAt !== undefined && this.clock.now() >= key.materialExpiresAt) {
+      // Expired material is gone, as after DeleteKeyMaterial (reference: "presumably the same", UNCONFIRMED).
+      await this.keys.update(scope, key.keyId, 'read', (k) => (k.materialExpiresAt !== undefined && this.clock.now() >= k.materialExpiresAt ? withoutMaterial(k) : k));
+      throw new KmsError('Rejected.PendingImport');
+    }
+    return key;
+  }
+
+  /** The key's version `keyVersionId` (Forbidden.KeyVersionNotFound otherwise), or its primary version. */
+  version(key: Key, keyVersionId?: string): KeyVersion {
+    return keyVersionId === undefined ? this.keys.primary(key) : this.keys.version(key, keyVersionId);
+  }
+
+  handle(key: Key, version: KeyVersion): KeyHandle {
+    if (!version.material) throw new KmsError('Rejected.PendingImport');
+    return { spec: key.keySpec, ref: version.material };
+  }
+
+  /** Symmetric operations need a symmetric key. */
+  requireSymmetric(key: Key): void {
+    if (SPECS[key.keySpec].kind !== 'symmetric') throw new KmsError('Unsupported.KeySpec', key.keySpec);
+  }
+
+  /** Asymmetric operations need an asymmetric key of `usage` whose spec offers `algorithm`. */
+  requireAsymmetric(key: Key, usage: KeyUsage, algorithm?: string): void {
+    const info = SPECS[key.keySpec];
+    if (info.kind === 'symmetric' || !(info.usages as readonly string[]).includes(usage)) throw new KmsError('Unsupported.KeySpec', key.keySpec);
+    if (key.keyUsage !== usage) throw new KmsError('Rejected.UnsupportedOperation', `the key usage is ${key.keyUsage}`);
+    const algorithms: readonly string[] = usage === 'SIGN/VERIFY' ? info.signAlgorithms : info.encryptAlgorithms;
+    if (algorithm !== undefined && !algorithms.includes(algorithm)) throw invalid('Algorithm');
+  }
+}
+
+/**
+ * Runs a backend call, turning its refusals into error codes: undecryptable input -> `onDecrypt`, bad input ->
+ * InvalidParameter naming `parameter`, bad import material -> InvalidKeyMaterial, what the backend cannot do for
+ * this key -> Rejected.UnsupportedOperation.
+ */
+export async function backendCall<T>(call: () => Promise<T>, onDecrypt: ErrorCode, parameter: string): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (!(err instanceof CryptoFailure)) throw err;
+    if (err.kind === 'decrypt') throw new KmsError(onDecrypt);
+    if (err.kind === 'material') throw new KmsError('InvalidKeyMaterial');
+    if (err.kind === 'unsupported') throw new KmsError('Rejected.UnsupportedOperation', err.message);
+    throw invalid(parameter);
+  }
+}

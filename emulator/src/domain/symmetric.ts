@@ -1,0 +1,106 @@
+/**
+ * Symmetric operations (§1.3.4): Encrypt, Decrypt, ReEncrypt and the data-key family. Encrypting uses the key's
+ * primary version; decrypting uses the version the blob names (blob.ts), so ciphertexts outlive rotation.
+ */
+import type { AsymmetricEncryptionAlgorithm } from '../crypto/backend';
+import type { AsymmetricCrypto } from './asymmetric';
+import { blobAad, blobCipherOf, blobHeader, decodeBlob, encodeBlob } from './blob';
+import { KmsError, invalid } from './errors';
+import { backendCall, type KeyMaterial } from './key-material';
+import { LIMITS } from './limits';
+import type { Key, Scope } from './model';
+import { SPECS } from './specs';
+
+export type EncryptionContext = Readonly<Record<string, string>> | undefined;
+
+/** A public key to export a data key to (ExportDataKey, GenerateAndExportDataKey). */
+export interface ExportWrapping {
+  readonly publicKey: Buffer;
+  readonly keySpec: 'RSA_2048' | 'EC_SM2';
+  readonly algorithm: AsymmetricEncryptionAlgorithm;
+}
+
+/** ReEncrypt's source when it is an asymmetric ciphertext rather than a blob. */
+export interface AsymmetricSource {
+  readonly keyId: string;
+  readonly keyVersionId: string;
+  readonly algorithm: AsymmetricEncryptionAlgorithm;
+}
+
+export class SymmetricCrypto {
+  constructor(
+    private readonly material: KeyMaterial,
+    private readonly asymmetric: AsymmetricCrypto,
+  ) {}
+
+  private async usableSymmetric(scope: Scope, ref: string): Promise<Key> {
+    const key = await this.material.usable(scope, ref);
+    this.material.requireSymmetric(key);
+    return key;
+  }
+
+  /** `plaintext` sealed under the key's primary version, as a blob. */
+  private async seal(key: Key, plaintext: Buffer, context: EncryptionContext) {
+    const version = this.material.version(key);
+    const header = blobHeader(key.keySpec, key.keyId, version.keyVersionId);
+    const sealed = await this.material.crypto.encrypt(this.material.handle(key, version), plaintext, blobAad(header, context));
+    return { keyId: key.keyId, keyVersionId: version.keyVersionId, ciphertextBlob: encodeBlob(header, sealed) };
+  }
+
+  async encrypt(scope: Scope, ref: string, plaintext: Buffer, context: EncryptionContext) {
+    if (plaintext.length > LIMITS.encryptPlaintextBytes) throw invalid('Plaintext');
+    return this.seal(await this.usableSymmetric(scope, ref), plaintext, context);
+  }
+
+  async decrypt(scope: Scope, blob: Buffer, context: EncryptionContext) {
+    const { header, sealed } = decodeBlob(blob);
+    let key: Key;
+    try {
+      key = await this.material.usable(scope, header.keyId);
+    } catch (err) {
+      // A blob naming no key of this account is not a ciphertext we made; state refusals (409) pass through.
+      throw err instanceof KmsError && err.status === 404 ? new KmsError('InvalidCiphertext') : err;
+    }
+    const version = key.versions.find((v) => v.keyVersionId === header.keyVersionId);
+    if (key.keyId !== header.keyId || blobCipherOf(key.keySpec) !== header.cipher || !version) throw new KmsError('InvalidCiphertext');
+    const handle = this.material.handle(key, version);
+    const plaintext = await backendCall(() => this.material.crypto.decrypt(handle, sealed, blobAad(header, context)), 'InvalidCiphertext', 'CiphertextBlob');
+    return { keyId: key.keyId, keyVersionId: version.keyVersionId, plaintext };
+  }
+
+  async reEncrypt(scope: Scope, blob: Buffer, source: { context: EncryptionContext } | AsymmetricSource, destinationRef: string, destinationContext: EncryptionContext) {
+    const destination = await this.usableSymmetric(scope, destinationRef);
+    const { plaintext } =
+      'algorithm' in source
+        ? await this.asymmetric.decrypt(scope, source.keyId, source.keyVersionId, source.algorithm, blob)
+        : await this.decrypt(scope, blob, source.context);
+    return this.seal(destination, plaintext, destinationContext);
+  }
+
+  async generateDataKey(scope: Scope, ref: string, bytes: number, context: EncryptionContext) {
+    const key = await this.usableSymmetric(scope, ref);
+    const plaintext = this.material.crypto.random(bytes);
+    return { ...(await this.seal(key, plaintext, context)), plaintext };
+  }
+
+  async generateAndExportDataKey(scope: Scope, ref: string, bytes: number, context: EncryptionContext, wrapping: ExportWrapping) {
+    checkWrapping(wrapping);
+    const { plaintext, ...sealed } = await this.generateDataKey(scope, ref, bytes, context);
+    return { ...sealed, exportedDataKey: await this.exportTo(wrapping, plaintext) };
+  }
+
+  async exportDataKey(scope: Scope, blob: Buffer, context: EncryptionContext, wrapping: ExportWrapping) {
+    checkWrapping(wrapping);
+    const { plaintext, ...ids } = await this.decrypt(scope, blob, context);
+    return { ...ids, exportedDataKey: await this.exportTo(wrapping, plaintext) };
+  }
+
+  private exportTo(wrapping: ExportWrapping, plaintext: Buffer): Promise<Buffer> {
+    return backendCall(() => this.material.crypto.encryptToPublicKey(wrapping.publicKey, wrapping.algorithm, plaintext), 'InvalidParameter', 'PublicKeyBlob');
+  }
+}
+
+/** WrappingKeySpec and WrappingAlgorithm must agree (RSA_2048 with OAEP, EC_SM2 with SM2PKE), as in SPECS. */
+function checkWrapping(w: ExportWrapping): void {
+  if (!(SPECS[w.keySpec].encryptAlgorithms as readonly string[]).includes(w.algorithm)) throw invalid('WrappingAlgorithm');
+}

@@ -1,0 +1,141 @@
+/** The instance lifecycle through BSS and the KMS API: purchase, connect, keys, quota, upgrade, release/refund. */
+import * as $Kms from '@alicloud/kms20160120';
+import { acs3Client, kmsClient } from '../support/clients';
+import { removeDir, startTestEmulator, type TestEmulator } from '../support/emulator';
+import { bssClient, buyInstance, connectInstance, readyInstance } from '../support/instances';
+
+let emu: TestEmulator;
+let acs3: ReturnType<typeof acs3Client>;
+let kms: ReturnType<typeof kmsClient>;
+
+beforeAll(async () => {
+  emu = await startTestEmulator({ schedulerIntervalMs: 0, kms: { connectDelayMs: 60_000 } });
+  acs3 = acs3Client(emu);
+  kms = kmsClient(emu);
+});
+afterAll(async () => {
+  await emu.stop();
+  removeDir(emu.dir);
+});
+
+const getInstance = async (id: string) => (await acs3('GetKmsInstance', { KmsInstanceId: id })).KmsInstance;
+const createKey = (query: Record<string, unknown>) => acs3('CreateKey', query);
+
+test('a purchased instance is Uninitialized, then Connecting, then Connected', async () => {
+  const id = await buyInstance(emu, { productVersion: '3' });
+  expect(id).toMatch(/^kst-hzz[0-9a-z]{21}$/);
+  const bought = await getInstance(id);
+  expect(bought).toMatchObject({ Status: 'Uninitialized', Spec: 1000, KeyNum: 1000, ChargeType: 'PREPAY', InstanceKind: 'software' });
+  await expect(createKey({ DKMSInstanceId: id })).rejects.toMatchObject({ statusCode: 409, code: 'Forbidden.DKMSInstanceStateInvalid' });
+
+  await connectInstance(emu, id);
+  expect((await getInstance(id)).Status).toBe('Connecting');
+  await expect(connectInstance(emu, id)).rejects.toMatchObject({ statusCode: 409 });
+  emu.clock.advance(60_000);
+  const connected = await getInstance(id);
+  expect(connected).toMatchObject({ Status: 'Connected', VpcId: 'vpc-bp19z7cwmltad5dff0001', ZoneIds: ['cn-hangzhou-k', 'cn-hangzhou-j'] });
+
+  const listed = await acs3('ListKmsInstances', {});
+  expect(listed.KmsInstances.KmsInstance).toEqual(
+    expect.arrayContaining([{ KmsInstanceId: id, KmsInstanceArn: `acs:kms:cn-hangzhou:1234567890123456:instance/${id}` }]),
+  );
+  expect((await acs3('GetDefaultKmsInstance', {})).DefaultKmsInstanceId).toMatch(/^kst-/);
+});
+
+test('a ClientToken makes a retried purchase return the same instance', async () => {
+  const a = await buyInstance(emu, { clientToken: 'order-42' });
+  const b = await buyInstance(emu, { clientToken: 'order-42' });
+  expect(b).toBe(a);
+});
+
+test('keys in a software instance are SOFTWARE whatever the request says, and count against KeyNum', async () => {
+  const id = await buyInstance(emu, { keyNum: 100 });
+  await connectInstance(emu, id);
+  emu.clock.advance(60_000);
+  const key = (await createKey({ DKMSInstanceId: id, ProtectionLevel: 'HSM' })).KeyMetadata;
+  expect(key).toMatchObject({ DKMSInstanceId: id, ProtectionLevel: 'SOFTWARE' });
+  const described = await kms.describeKey(new $Kms.DescribeKeyRequest({ keyId: key.KeyId }));
+  expect(described.keyMetadata.protectionLevel).toBe('SOFTWARE');
+  await expect(createKey({ DKMSInstanceId: id, KeySpec: 'Aliyun_AES_128' })).rejects.toMatchObject({ code: 'Unsupported.KeySpec' });
+
+  for (let n = 1; n < 100; n++) await createKey({ DKMSInstanceId: id });
+  await expect(createKey({ DKMSInstanceId: id })).rejects.toMatchObject({ statusCode: 400, code: 'Rejected.LimitExceeded' });
+  const quota = await acs3('GetKmsInstanceQuotaInfos', { KmsInstanceId: id, ResourceType: 'key' });
+  expect(quota.KmsInstanceQuotaInfos).toEqual([{ ResourceType: 'key', ResourceQuota: 100, UsedQuantity: 100 }]);
+
+  // Upgrading KeyNum makes room; downgrades are refused.
+  const bss = bssClient(emu);
+  const modify = (value: string) =>
+    bss.request(
+      'ModifyInstance',
+      { ProductCode: 'kms', InstanceId: id, ModifyType: 'Upgrade', 'Parameter.1.Code': 'KeyNum', 'Parameter.1.Value': value },
+      { method: 'POST' },
+    );
+  await modify('200');
+  expect((await getInstance(id)).KeyNum).toBe(200);
+  await createKey({ DKMSInstanceId: id });
+  await expect(modify('150')).rejects.toMatchObject({ code: 'InvalidParameter' });
+});
+
+test('keys in a hardware instance are HSM and rotate only when stored in the encrypted database', async () => {
+  const id = await buyInstance(emu, { productVersion: 'hardware' });
+  await connectInstance(emu, id);
+  emu.clock.advance(60_000);
+  const instance = await getInstance(id);
+  expect(instance).toMatchObject({ InstanceKind: 'hardware', HsmMode: 'simulated' });
+  const internal = (await createKey({ DKMSInstanceId: id, KeySpec: 'Aliyun_AES_128' })).KeyMetadata;
+  expect(internal.ProtectionLevel).toBe('HSM');
+  await expect(acs3('UpdateRotationPolicy', { KeyId: internal.KeyId, EnableAutomaticRotation: true, RotationInterval: '30d' })).rejects.toMatchObject({
+    code: 'Rejected.UnsupportedOperation',
+  });
+  const db = (await createKey({ DKMSInstanceId: id, KeyStorageMechanism: 'HsmEncryptedDatabase' })).KeyMetadata;
+  await acs3('UpdateRotationPolicy', { KeyId: db.KeyId, EnableAutomaticRotation: true, RotationInterval: '30d' });
+  expect((await acs3('DescribeKey', { KeyId: db.KeyId })).KeyMetadata).toMatchObject({ AutomaticRotation: 'Enabled', RotationInterval: '2592000s' });
+});
+
+test('cryptographic calls beyond the instance Spec are throttled with 429 and x-acs-retry-after', async () => {
+  const id = await readyInstance(emu, { spec: 200 });
+  emu.clock.advance(60_000);
+  const { KeyId } = (await createKey({ DKMSInstanceId: id })).KeyMetadata;
+  // Each resolve for cryptographic use counts; drive the domain directly to exceed 200 within one second.
+  const scope = { accountId: '1234567890123456', regionId: 'cn-hangzhou' };
+  const attempts = await Promise.allSettled(Array.from({ length: 260 }, () => emu.kms.keys.resolveFor(scope, KeyId, 'useMaterial')));
+  const throttled = attempts.filter((a) => a.status === 'rejected');
+  expect(throttled.length).toBeGreaterThan(0);
+  expect((throttled[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'Rejected.Throttling', status: 429, headers: { 'x-acs-retry-after': '1000' } });
+});
+
+test('release and refund: by charge type, blocked by deletion protection and by live keys', async () => {
+  const payg = await readyInstance(emu, { payAsYouGo: true });
+  const sub = await readyInstance(emu, {});
+  emu.clock.advance(60_000);
+  await expect(acs3('ReleaseKmsInstance', { KmsInstanceId: sub })).rejects.toMatchObject({ code: 'Rejected.UnsupportedOperation' });
+
+  await acs3('SetDeletionProtection', { KmsInstanceId: payg, EnableDeletionProtection: true, DeletionProtectionDescription: 'prod' });
+  expect((await getInstance(payg)).DeletionProtection).toBe(true);
+  await expect(acs3('ReleaseKmsInstance', { KmsInstanceId: payg })).rejects.toMatchObject({ code: 'Rejected.DeletionProtection' });
+  await acs3('SetDeletionProtection', { KmsInstanceId: payg, EnableDeletionProtection: false });
+
+  const { KeyId } = (await createKey({ DKMSInstanceId: payg })).KeyMetadata;
+  await expect(acs3('ReleaseKmsInstance', { KmsInstanceId: payg })).rejects.toMatchObject({ code: 'Rejected.UnsupportedOperation' });
+  await acs3('ScheduleKeyDeletion', { KeyId, PendingWindowInDays: 7 });
+  await acs3('ReleaseKmsInstance', { KmsInstanceId: payg });
+  await expect(getInstance(payg)).rejects.toMatchObject({ statusCode: 404 });
+  await expect(acs3('DescribeKey', { KeyId })).rejects.toMatchObject({ code: 'Forbidden.KeyNotFound' });
+
+  const bss = bssClient(emu);
+  const renewal = (await bss.request('QueryAvailableInstances', { ProductCode: 'kms', InstanceIDs: sub }, { method: 'POST' })) as any;
+  expect(renewal.Data.InstanceList[0]).toMatchObject({ InstanceID: sub, SubscriptionType: 'Subscription', RenewStatus: 'ManualRenewal' });
+  await bss.request('SetRenewal', { ProductCode: 'kms', InstanceIDs: sub, RenewalStatus: 'AutoRenewal', RenewalPeriod: 12 }, { method: 'POST' });
+  const after = (await bss.request('QueryAvailableInstances', { ProductCode: 'kms', InstanceIDs: sub }, { method: 'POST' })) as any;
+  expect(after.Data.InstanceList[0]).toMatchObject({ RenewStatus: 'AutoRenewal', RenewalDuration: 12 });
+
+  await bss.request('RefundInstance', { ProductCode: 'kms', InstanceId: sub, ImmediatelyRelease: '1' }, { method: 'POST' });
+  await expect(bss.request('RefundInstance', { ProductCode: 'kms', InstanceId: sub, ImmediatelyRelease: '1' }, { method: 'POST' })).rejects.toMatchObject({
+    code: 'ResourceNotExists',
+  });
+});
+
+test('a key naming an unknown instance is refused', async () => {
+  await expect(createKey({ DKMSInstanceId: 'kst-hzz000000000000000000000' })).rejects.toMatchObject({ statusCode: 404, code: 'Forbidden.KmsInstanceNotFound' });
+});
