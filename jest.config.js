@@ -10,6 +10,8 @@ module.exports = {
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
   },
   transformIgnorePatterns: [`node_modules/(?!(${esmOnly.join('|')})/)`],
+  // Examples import the package by name, as users do.
+  moduleNameMapper: { '^alikms/testing$': '<rootDir>/emulator/src/testing.ts' },
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
 };

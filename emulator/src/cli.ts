@@ -3,7 +3,14 @@ import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { DEFAULT_REGION } from './domain/regions';
 import { parseInterval } from './domain/rotation';
+import { stringify as stringifyYaml } from 'yaml';
 import { DEFAULT_HOST, DEFAULT_PORT, startEmulator } from './emulator';
+
+interface AdminCallOptions {
+  endpoint: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+}
 
 interface ServeOptions {
   port: string;
@@ -11,6 +18,7 @@ interface ServeOptions {
   data: string;
   region: string;
   accounts?: string;
+  seed?: string;
   adminToken?: string;
   connectDelay: string;
   throttling: boolean;
@@ -32,6 +40,7 @@ export function cli(): Command {
         'ALIKMS_ACCOUNTS',
       ),
     )
+    .addOption(new Option('--seed <file>', 'seed file (JSON or YAML) applied at start without overwriting existing state').env('ALIKMS_SEED'))
     .addOption(new Option('--admin-token <token>', 'bearer token for the /_alikms/ admin endpoints (Basic auth with an access key always works)').env('ALIKMS_ADMIN_TOKEN'))
     .addOption(new Option('--connect-delay <ms>', 'emulator time a ConnectKmsInstance takes').env('ALIKMS_CONNECT_DELAY').default('1000'))
     .addOption(new Option('--no-throttling', "don't enforce instance Spec (QPS) limits, e.g. for load tests").env('ALIKMS_NO_THROTTLING'))
@@ -55,6 +64,7 @@ export function cli(): Command {
         dataFile: resolve(o.data),
         region: o.region,
         accountsFile: o.accounts,
+        seed: o.seed,
         adminToken: o.adminToken,
         kms: {
           connectDelayMs,
@@ -70,27 +80,50 @@ export function cli(): Command {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
-  program
+  const adminOptions = (c: Command) =>
+    c
+      .addOption(new Option('--endpoint <url>', 'emulator endpoint').env('ALIKMS_ENDPOINT').default(`http://${DEFAULT_HOST}:${DEFAULT_PORT}`))
+      .addOption(new Option('--access-key-id <id>', 'access key id').env('ALIBABA_CLOUD_ACCESS_KEY_ID').default('test'))
+      .addOption(new Option('--access-key-secret <secret>', 'access key secret').env('ALIBABA_CLOUD_ACCESS_KEY_SECRET').default('test'));
+
+  const admin = async (o: AdminCallOptions, path: string, body?: unknown) => {
+    const res = await fetch(`${o.endpoint.replace(/\/$/, '')}/_alikms/${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: {
+        authorization: 'Basic ' + Buffer.from(`${o.accessKeyId}:${o.accessKeySecret}`).toString('base64'),
+        'content-type': 'application/json',
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await res.json()) as Record<string, unknown>;
+    if (!res.ok) program.error(`${path}: ${res.status} ${String(json.Message ?? '')}`);
+    return json;
+  };
+
+  adminOptions(
+    program
+      .command('export')
+      .description("print an account and region of a running emulator in the seed format (YAML), e.g. to save as a seed")
+      .option('--account <id>', 'account id (default: the access key\'s)')
+      .option('--region <region>', 'region (default: the emulator\'s)')
+      .option('--material', 'include software-held key material'),
+  ).action(async (o: AdminCallOptions & { account?: string; region?: string; material?: boolean }) => {
+    const q = new URLSearchParams({ ...(o.account && { accountId: o.account }), ...(o.region && { regionId: o.region }), material: String(o.material === true) });
+    process.stdout.write(stringifyYaml(await admin(o, `state?${q.toString()}`)));
+  });
+
+  const clock = program
     .command('clock')
     .description('read or move the emulator clock of a running emulator (due rotations and deletions happen at once)')
     .argument('[action]', '"get", "advance <duration>" (30d, 12h, 90m, 3600s) or "set <ISO time>"', 'get')
-    .argument('[value]', 'the duration or time')
-    .addOption(new Option('--endpoint <url>', 'emulator endpoint').env('ALIKMS_ENDPOINT').default(`http://${DEFAULT_HOST}:${DEFAULT_PORT}`))
-    .addOption(new Option('--access-key-id <id>', 'access key id').env('ALIBABA_CLOUD_ACCESS_KEY_ID').default('test'))
-    .addOption(new Option('--access-key-secret <secret>', 'access key secret').env('ALIBABA_CLOUD_ACCESS_KEY_SECRET').default('test'))
-    .action(async (action: string, value: string | undefined, o: { endpoint: string; accessKeyId: string; accessKeySecret: string }) => {
+    .argument('[value]', 'the duration or time');
+  adminOptions(clock).action(async (action: string, value: string | undefined, o: AdminCallOptions) => {
       if (action !== 'get' && action !== 'advance' && action !== 'set') program.error(`clock: unknown action ${action}`);
       if (action !== 'get' && !value) program.error(`clock ${action}: a value is needed`);
-      const res = await fetch(`${o.endpoint.replace(/\/$/, '')}/_alikms/clock`, {
-        method: action === 'get' ? 'GET' : 'POST',
-        headers: {
-          authorization: 'Basic ' + Buffer.from(`${o.accessKeyId}:${o.accessKeySecret}`).toString('base64'),
-          'content-type': 'application/json',
-        },
-        body: action === 'get' ? undefined : JSON.stringify({ [action]: value }),
-      });
-      const body = (await res.json()) as { now?: string; events?: { at: string; kind: string; keyId: string }[]; Message?: string };
-      if (!res.ok) program.error(`clock: ${res.status} ${body.Message ?? ''}`);
+      const body = (await admin(o, 'clock', action === 'get' ? undefined : { [action]: value })) as {
+        now?: string;
+        events?: { at: string; kind: string; keyId: string }[];
+      };
       console.log(body.now);
       for (const e of body.events ?? []) console.log(`  ${e.at} ${e.kind} ${e.keyId}`);
     });

@@ -17,6 +17,9 @@ import { Authenticator } from './wire/auth';
 import { adminApp } from './wire/admin';
 import { answerUnparsableRequests } from './wire/http-errors';
 import { kmsRequestListener } from './wire/server';
+import { applySeed } from './seed/apply';
+import { exportSeed } from './seed/export';
+import { readSeed, type Seed } from './seed/format';
 
 export const DEFAULT_PORT = 4599;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -36,6 +39,8 @@ export interface EmulatorOptions {
   adminToken?: string;
   /** How often the scheduler looks for due rotations and deletions; 0 turns the background run off. */
   schedulerIntervalMs?: number;
+  /** State to create at start (a seed file path, or its parsed content); existing state is never overwritten. */
+  seed?: string | Seed;
   /** Domain settings: rotation rules, instance connect delay, throttling. */
   kms?: Omit<KmsOptions, 'regions' | 'hsm'>;
   log?: (message: string) => void;
@@ -60,12 +65,28 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const store: Store = await LowdbStore.open(opts.dataFile);
   const rootKey = RootKey.loadOrCreate(opts.rootKeyFile ?? (opts.dataFile && join(dirname(opts.dataFile), 'root.key')));
   const clock = opts.clock ?? new Clock();
-  const kms = new Kms(store, new SoftwareBackend(rootKey), clock, { ...opts.kms, regions });
+  const software = new SoftwareBackend(rootKey);
+  const kms = new Kms(store, software, clock, { ...opts.kms, regions });
+  if (opts.seed) {
+    const seed = typeof opts.seed === 'string' ? readSeed(opts.seed) : opts.seed;
+    accounts.add(seed.accounts.flatMap((a) => a.accessKeys.map((k) => ({ ...k, accountId: a.id }))));
+    const applied = await applySeed(seed, kms, software, { accountId: accounts.all()[0].accountId, regionId: region });
+    opts.log?.(`seed: ${applied.instances} instances, ${applied.keys} keys, ${applied.aliases} aliases created`);
+  }
   // Catch up on whatever fell due while the emulator was down, before serving.
+  await kms.lifecycle.restoreClock();
   await kms.lifecycle.runDue();
-  const admin = adminApp({ kms, accounts, defaultRegion: region, adminToken: opts.adminToken });
+  const admin = adminApp({
+    kms,
+    accounts,
+    defaultRegion: region,
+    adminToken: opts.adminToken,
+    exportState: (scope, material) => exportSeed(kms, software, scope, material),
+  });
   const listener = kmsRequestListener({ kms, auth: new Authenticator(accounts), defaultRegion: region, admin, log: opts.log });
-  const server = createServer({ keepAliveTimeout: 65_000 }, listener);
+  // requireHostHeader off: Node would answer an HTTP/1.1 request without Host itself, with a bare body-less 400;
+  // ours gets the error envelope like any other bad request (and the default region, as there is no host to read).
+  const server = createServer({ keepAliveTimeout: 65_000, requireHostHeader: false }, listener);
   answerUnparsableRequests(server, region);
   const host = opts.host ?? DEFAULT_HOST;
   await listen(server, opts.port ?? DEFAULT_PORT, host);

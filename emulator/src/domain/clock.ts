@@ -15,6 +15,11 @@ export class Clock {
     this.offsetMs = epochMs - Date.now();
   }
 
+  /** How far this clock runs ahead of real time (persisted, so a restart does not move time back). */
+  get offset(): number {
+    return this.offsetMs;
+  }
+
   advance(ms: number): void {
     if (ms < 0) throw new RangeError('the clock only moves forward');
     this.offsetMs += ms;

@@ -36,6 +36,8 @@ export function scheduledEvents(key: Key): DueEvent[] {
   return events;
 }
 
+const CLOCK_OFFSET = 'clockOffsetMs';
+
 /** Guards against a runaway loop (e.g. a 1-second interval and a jump of years). */
 const MAX_EVENTS_PER_RUN = 100_000;
 
@@ -69,13 +71,19 @@ export class Lifecycle {
   /** Move the clock forward by `ms` and apply everything that became due. */
   async advance(ms: number): Promise<DueEvent[]> {
     this.clock.advance(ms);
+    await this.store.putSetting(CLOCK_OFFSET, this.clock.offset);
     return this.runDue();
   }
 
   /** Set the clock (forward only) and apply everything that became due. */
-  async setTime(epochMs: number): Promise<DueEvent[]> {
-    this.clock.advance(Math.max(0, epochMs - this.clock.now()));
-    return this.runDue();
+  setTime(epochMs: number): Promise<DueEvent[]> {
+    return this.advance(Math.max(0, epochMs - this.clock.now()));
+  }
+
+  /** At start: carry on from where a previous run had moved the clock, so emulator time never goes back. */
+  async restoreClock(): Promise<void> {
+    const offset = await this.store.getSetting(CLOCK_OFFSET);
+    if (typeof offset === 'number' && offset > this.clock.offset) this.clock.advance(offset - this.clock.offset);
   }
 
   private async apply(event: DueEvent): Promise<void> {

@@ -17,9 +17,10 @@ interface State {
   keys: Record<string, Key>;
   aliases: Record<string, Alias>;
   instances: Record<string, Instance>;
+  settings: Record<string, unknown>;
 }
 
-const emptyState = (): State => ({ format: 1, keys: {}, aliases: {}, instances: {} });
+const emptyState = (): State => ({ format: 1, keys: {}, aliases: {}, instances: {}, settings: {} });
 
 export class LowdbStore implements Store {
   private constructor(private readonly db: Low<State>) {}
@@ -32,6 +33,7 @@ export class LowdbStore implements Store {
     db.data ??= emptyState();
     if (db.data.format !== 1) throw new Error(`${file}: unknown state format ${String(db.data.format)}`);
     db.data.instances ??= {};
+    db.data.settings ??= {};
     return new LowdbStore(db);
   }
 
@@ -94,6 +96,15 @@ export class LowdbStore implements Store {
 
   async deleteInstance(instanceId: string) {
     delete this.state.instances[instanceId];
+    await this.db.write();
+  }
+
+  async getSetting(name: string) {
+    return this.state.settings[name];
+  }
+
+  async putSetting(name: string, value: unknown) {
+    this.state.settings[name] = value;
     await this.db.write();
   }
 

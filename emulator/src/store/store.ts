@@ -23,6 +23,10 @@ export interface Store {
   putInstance(instance: Instance): Promise<void>;
   deleteInstance(instanceId: string): Promise<void>;
 
+  /** Small emulator-wide values (e.g. how far the clock was moved), kept with the rest of the state. */
+  getSetting(name: string): Promise<unknown>;
+  putSetting(name: string, value: unknown): Promise<void>;
+
   close(): Promise<void>;
 }
 

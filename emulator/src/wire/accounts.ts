@@ -34,6 +34,10 @@ export class Accounts {
   private readonly byKeyId = new Map<string, AccessKey>();
 
   constructor(keys: AccessKey[]) {
+    this.add(keys);
+  }
+
+  add(keys: AccessKey[]): void {
     for (const k of keys) {
       if (this.byKeyId.has(k.id)) throw new Error(`access key ${k.id} appears twice`);
       this.byKeyId.set(k.id, k);

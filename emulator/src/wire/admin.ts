@@ -4,6 +4,8 @@
  *   GET  /_alikms/clock                -> the emulator clock
  *   POST /_alikms/clock {"advance":"30d"} or {"set":"2030-01-01T00:00:00Z"}
  *        -> moves the clock forward and answers once every rotation/deletion/expiry that became due has happened
+ *   GET  /_alikms/state?accountId=…&regionId=…&material=true
+ *        -> that account and region in the seed format (material: software-held key material too)
  *   POST /_alikms/service-keys {"product":"oss","regionId":"cn-hangzhou","accountId":"…"}
  *        -> provisions `alias/acs/<product>` ahead of its first use (account: the caller's, region: the default)
  * Authenticated by HTTP Basic with any configured AccessKeyId:AccessKeySecret, or `Authorization: Bearer <token>`
@@ -15,6 +17,7 @@ import { isoDate } from '../domain/clock';
 import { KmsError } from '../domain/errors';
 import type { DueEvent } from '../domain/lifecycle';
 import type { Kms } from '../domain/kms';
+import type { Scope } from '../domain/model';
 import { parseInterval } from '../domain/rotation';
 import type { Accounts } from './accounts';
 import { sameSignature } from './signature';
@@ -24,6 +27,8 @@ export interface AdminOptions {
   accounts: Accounts;
   defaultRegion: string;
   adminToken?: string;
+  /** The state of one account and region in the seed format. */
+  exportState: (scope: Scope, material: boolean) => Promise<unknown>;
 }
 
 /** `30d`, `12h`, `90m`, `3600s` or a number of milliseconds. */
@@ -34,7 +39,7 @@ function durationMs(value: unknown): number | undefined {
   return seconds === undefined ? undefined : seconds * 1000;
 }
 
-export function adminApp({ kms, accounts, defaultRegion, adminToken }: AdminOptions): express.Express {
+export function adminApp({ kms, accounts, defaultRegion, adminToken, exportState }: AdminOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '1mb' }));
@@ -74,6 +79,14 @@ export function adminApp({ kms, accounts, defaultRegion, adminToken }: AdminOpti
       return void res.json(clockView(await kms.lifecycle.setTime(at)));
     }
     res.status(400).json({ Code: 'MissingParameter', Message: 'expected {"advance": …} or {"set": …}' });
+  });
+
+  app.get('/_alikms/state', async (req, res) => {
+    const q = req.query as Record<string, string | undefined>;
+    const accountId = q.accountId ?? res.locals.accountId;
+    const regionId = q.regionId ?? defaultRegion;
+    if (!accountId || !kms.regions.includes(regionId)) return void res.status(400).json({ Code: 'InvalidParameter', Message: 'accountId and regionId' });
+    res.json(await exportState({ accountId, regionId }, q.material === 'true'));
   });
 
   app.post('/_alikms/service-keys', async (req, res) => {

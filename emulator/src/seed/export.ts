@@ -1,0 +1,60 @@
+/** The state of one account and region in the seed format, so it can be saved and applied again. */
+import { createPrivateKey } from 'node:crypto';
+import { isoDate } from '../domain/clock';
+import type { Kms } from '../domain/kms';
+import type { Key, Scope } from '../domain/model';
+import { SPECS } from '../domain/specs';
+import type { SoftwareBackend } from '../crypto/software/backend';
+import type { Seed } from './format';
+
+/** With `material`, software-held material is exported too (base64 or PEM); HSM material never leaves its token. */
+export async function exportSeed(kms: Kms, software: SoftwareBackend, scope: Scope, material = false): Promise<Seed> {
+  const instances = (await kms.store.listInstances(scope)).sort((a, b) => a.createdAt - b.createdAt);
+  const keys = (await kms.store.listKeys(scope)).filter((k) => k.creatorType === 'User').sort((a, b) => a.createdAt - b.createdAt);
+  const aliases = await kms.store.listAliases(scope);
+  return {
+    accounts: [],
+    instances: instances.map((i) => ({
+      ...scope,
+      instanceId: i.instanceId,
+      kind: i.kind,
+      chargeType: i.chargeType,
+      spec: i.spec,
+      keyNum: i.keyNum,
+      secretNum: i.secretNum,
+      vpcNum: i.vpcNum,
+      connected: i.connection !== undefined,
+      ...(i.deletionProtection && { deletionProtection: i.deletionProtection.description || true }),
+    })),
+    keys: keys.map((k) => ({
+      ...scope,
+      keyId: k.keyId,
+      keySpec: k.keySpec,
+      keyUsage: k.keyUsage,
+      origin: k.origin,
+      description: k.description,
+      state: k.keyState,
+      ...(k.deleteAt !== undefined && { deleteDate: isoDate(k.deleteAt) }),
+      ...(k.dkmsInstanceId && { instanceId: k.dkmsInstanceId }),
+      ...(k.keyStorageMechanism && { keyStorageMechanism: k.keyStorageMechanism }),
+      createdAt: isoDate(k.createdAt),
+      ...(k.deletionProtection && { deletionProtection: k.deletionProtection.description || true }),
+      tags: { ...k.tags },
+      ...(k.rotation.enabled && {
+        rotation: { interval: `${k.rotation.intervalSeconds}s`, lastRotationDate: isoDate(k.rotation.lastRotatedAt ?? k.createdAt) },
+      }),
+      aliases: aliases.filter((a) => a.keyId === k.keyId).map((a) => a.aliasName).sort(),
+      versions: k.versions.map((v) => ({
+        keyVersionId: v.keyVersionId,
+        createdAt: isoDate(v.createdAt),
+        ...(material && v.material?.backend === 'software' && { material: exportMaterial(k, software.unwrap(v.material)) }),
+      })),
+      ...(k.policy && { policy: k.policy }),
+    })),
+  };
+}
+
+function exportMaterial(k: Key, raw: Buffer): string {
+  if (SPECS[k.keySpec].kind === 'symmetric') return raw.toString('base64');
+  return createPrivateKey({ key: raw, format: 'der', type: 'pkcs8' }).export({ type: 'pkcs8', format: 'pem' }) as string;
+}

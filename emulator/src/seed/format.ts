@@ -1,0 +1,78 @@
+/**
+ * The seed file: deterministic state a test or a team declares once and the emulator applies at start. JSON or YAML,
+ * validated by this schema (the README shows an example). Keys keep the KeyIds written here; material is optional
+ * (base64 raw bytes for symmetric keys, PEM for asymmetric ones) and generated when absent.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { KEY_SPECS, KEY_STATES, KEY_USAGES, ORIGINS, KEY_STORAGE_MECHANISMS } from '../domain/specs';
+
+const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO-8601 time');
+
+const scoped = { accountId: z.string().regex(/^\d{16}$/).optional(), regionId: z.string().optional() };
+
+export const SeedVersion = z.object({
+  keyVersionId: z.string().uuid().optional(),
+  createdAt: isoTime.optional(),
+  /** base64 of the raw key (symmetric) or a PEM private key (asymmetric). */
+  material: z.string().optional(),
+});
+
+export const SeedKey = z.object({
+  ...scoped,
+  keyId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/),
+  keySpec: z.enum(KEY_SPECS).default('Aliyun_AES_256'),
+  keyUsage: z.enum(KEY_USAGES).optional(),
+  origin: z.enum(ORIGINS).default('Aliyun_KMS'),
+  description: z.string().default(''),
+  state: z.enum(KEY_STATES).optional(),
+  /** Required with state PendingDeletion. */
+  deleteDate: isoTime.optional(),
+  instanceId: z.string().optional(),
+  keyStorageMechanism: z.enum(KEY_STORAGE_MECHANISMS).optional(),
+  createdAt: isoTime.optional(),
+  deletionProtection: z.union([z.boolean(), z.string()]).optional(),
+  tags: z.record(z.string(), z.string()).default({}),
+  rotation: z.object({ interval: z.string(), lastRotationDate: isoTime.optional() }).optional(),
+  aliases: z.array(z.string()).default([]),
+  versions: z.array(SeedVersion).min(1).optional(),
+  policy: z.string().optional(),
+});
+
+export const SeedInstance = z.object({
+  ...scoped,
+  instanceId: z.string().regex(/^kst-[a-z0-9]{3,40}$/),
+  kind: z.enum(['software', 'hardware']).default('software'),
+  chargeType: z.enum(['PREPAY', 'POSTPAY']).default('PREPAY'),
+  spec: z.number().int().default(1000),
+  keyNum: z.number().int().default(1000),
+  secretNum: z.number().int().default(0),
+  vpcNum: z.number().int().default(1),
+  connected: z.boolean().default(true),
+  deletionProtection: z.union([z.boolean(), z.string()]).optional(),
+});
+
+export const SeedAccount = z.object({
+  id: z.string().regex(/^\d{16}$/),
+  accessKeys: z.array(z.object({ id: z.string().min(1), secret: z.string().min(1), securityToken: z.string().optional() })).default([]),
+});
+
+export const Seed = z.object({
+  accounts: z.array(SeedAccount).default([]),
+  instances: z.array(SeedInstance).default([]),
+  keys: z.array(SeedKey).default([]),
+});
+
+export type Seed = z.infer<typeof Seed>;
+export type SeedKey = z.infer<typeof SeedKey>;
+export type SeedInstance = z.infer<typeof SeedInstance>;
+
+/** Reads and validates a seed file (`.yaml`/`.yml` as YAML, anything else as JSON). */
+export function readSeed(file: string): Seed {
+  const text = readFileSync(file, 'utf8');
+  const raw: unknown = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+  const parsed = Seed.safeParse(raw ?? {});
+  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}

@@ -1,0 +1,110 @@
+/** Seeded, deterministic state: applied at start without overwriting, exported back to the same format. */
+import { generateKeyPairSync } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { acs3Client } from '../support/clients';
+import { removeDir, startTestEmulator, type TestEmulator } from '../support/emulator';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+
+const aesKey = Buffer.alloc(32, 7).toString('base64');
+const ecPem = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+
+const seed = {
+  accounts: [{ id: '2222222222222222', accessKeys: [{ id: 'team-b', secret: 'b-secret' }] }],
+  instances: [{ instanceId: 'kst-hzzseeded000000000000001', kind: 'software', keyNum: 100 }],
+  keys: [
+    {
+      keyId: 'key-hzzseeded0000000000000a',
+      description: 'seeded AES key',
+      instanceId: 'kst-hzzseeded000000000000001',
+      createdAt: '2030-01-01T00:00:00Z',
+      tags: { team: 'payments' },
+      aliases: ['alias/payments'],
+      rotation: { interval: '30d', lastRotationDate: '2030-01-01T00:00:00Z' },
+      versions: [{ keyVersionId: '11111111-1111-4111-8111-111111111111', createdAt: '2030-01-01T00:00:00Z', material: aesKey }],
+    },
+    {
+      keyId: 'key-hzzseeded0000000000000b',
+      keySpec: 'EC_P256',
+      state: 'Disabled',
+      deletionProtection: 'audited',
+      versions: [{ keyVersionId: '22222222-2222-4222-8222-222222222222', material: ecPem }],
+    },
+    { keyId: 'key-hzzseeded0000000000000c', accountId: '2222222222222222', regionId: 'cn-shanghai', description: 'team b' },
+  ],
+};
+
+let dir: string;
+let seedFile: string;
+let emu: TestEmulator;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'alikms-seed-'));
+  seedFile = join(dir, 'seed.yaml');
+  writeFileSync(seedFile, stringifyYaml(seed));
+  emu = await startTestEmulator({ dir, seed: seedFile, schedulerIntervalMs: 0 });
+  emu.clock.set(Date.parse('2030-01-10T00:00:00Z'));
+});
+afterAll(async () => {
+  await emu.stop();
+  removeDir(dir);
+});
+
+test('seeded keys, aliases, instances and accounts are there with their fixed ids', async () => {
+  const acs3 = acs3Client(emu);
+  const a = (await acs3('DescribeKey', { KeyId: 'alias/payments' })).KeyMetadata;
+  expect(a).toMatchObject({
+    KeyId: 'key-hzzseeded0000000000000a',
+    Description: 'seeded AES key',
+    DKMSInstanceId: 'kst-hzzseeded000000000000001',
+    PrimaryKeyVersion: '11111111-1111-4111-8111-111111111111',
+    CreationDate: '2030-01-01T00:00:00Z',
+    AutomaticRotation: 'Enabled',
+    RotationInterval: '2592000s',
+    NextRotationDate: '2030-01-31T00:00:00Z',
+  });
+  expect((await acs3('ListResourceTags', { KeyId: a.KeyId })).Tags.Tag).toEqual([{ KeyId: a.KeyId, TagKey: 'team', TagValue: 'payments' }]);
+  const b = (await acs3('DescribeKey', { KeyId: 'key-hzzseeded0000000000000b' })).KeyMetadata;
+  expect(b).toMatchObject({ KeySpec: 'EC_P256', KeyUsage: 'SIGN/VERIFY', KeyState: 'Disabled', DeletionProtection: 'Enabled' });
+  expect((await acs3('GetKmsInstance', { KmsInstanceId: 'kst-hzzseeded000000000000001' })).KmsInstance.Status).toBe('Connected');
+
+  const teamB = acs3Client({ ...emu, accessKeyId: 'team-b', accessKeySecret: 'b-secret' });
+  const c = await teamB('DescribeKey', { KeyId: 'key-hzzseeded0000000000000c', RegionId: 'cn-shanghai' });
+  expect(c.KeyMetadata.Description).toBe('team b');
+  await expect(acs3('DescribeKey', { KeyId: 'key-hzzseeded0000000000000c' })).rejects.toMatchObject({ code: 'Forbidden.KeyNotFound' });
+});
+
+test('export gives back the seed, material included on request', async () => {
+  const res = await fetch(`${emu.endpoint}/_alikms/state?material=true`, {
+    headers: { authorization: 'Basic ' + Buffer.from('test:test').toString('base64') },
+  });
+  const exported = (await res.json()) as any;
+  const byId = (id: string) => exported.keys.find((k: any) => k.keyId === id);
+  const [a, b] = [byId(seed.keys[0].keyId), byId(seed.keys[1].keyId)];
+  expect(exported.keys).toHaveLength(2); // team b's key is another account's
+  // The interval comes back normalised to seconds; everything else as written.
+  const rotation = { interval: '2592000s', lastRotationDate: '2030-01-01T00:00:00Z' };
+  expect(a).toMatchObject({ ...seed.keys[0], rotation, accountId: '1234567890123456', regionId: 'cn-hangzhou', state: 'Enabled' });
+  expect(a.versions[0].material).toBe(aesKey);
+  expect(b).toMatchObject({ keyId: seed.keys[1].keyId, state: 'Disabled', deletionProtection: 'audited' });
+  expect(b.versions[0].material).toBe(ecPem);
+  expect(exported.instances).toEqual([expect.objectContaining({ instanceId: 'kst-hzzseeded000000000000001', keyNum: 100, connected: true })]);
+
+  // Applying the export to a fresh emulator reproduces the same keys.
+  const again = await startTestEmulator({ seed: parseYaml(stringifyYaml(exported)), schedulerIntervalMs: 0 });
+  try {
+    const key = (await acs3Client(again)('DescribeKey', { KeyId: 'alias/payments' })).KeyMetadata;
+    expect(key.PrimaryKeyVersion).toBe('11111111-1111-4111-8111-111111111111');
+  } finally {
+    await again.stop();
+    removeDir(again.dir);
+  }
+});
+
+test('restarting with the same seed keeps what changed since', async () => {
+  await acs3Client(emu)('UpdateKeyDescription', { KeyId: 'alias/payments', Description: 'changed' });
+  await emu.stop();
+  emu = await startTestEmulator({ dir, seed: seedFile, schedulerIntervalMs: 0 });
+  expect((await acs3Client(emu)('DescribeKey', { KeyId: 'alias/payments' })).KeyMetadata.Description).toBe('changed');
+});
