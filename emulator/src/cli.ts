@@ -3,7 +3,6 @@ import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { DEFAULT_REGION } from './domain/regions';
 import { parseInterval } from './domain/rotation';
-import { stringify as stringifyYaml } from 'yaml';
 import { DEFAULT_HOST, DEFAULT_PORT, startEmulator } from './emulator';
 
 interface AdminCallOptions {
@@ -24,6 +23,9 @@ interface ServeOptions {
   throttling: boolean;
   maxRotationInterval: string;
   defaultKeyRotation?: boolean;
+  pkcs11Module?: string;
+  pkcs11Token?: string;
+  pkcs11Pin?: string;
 }
 
 export function cli(): Command {
@@ -50,6 +52,9 @@ export function cli(): Command {
         .default('365d'),
     )
     .addOption(new Option('--default-key-rotation', 'enable the default-key rotation add-on (365d only)').env('ALIKMS_DEFAULT_KEY_ROTATION'))
+    .addOption(new Option('--pkcs11-module <path>', 'PKCS#11 module (.so) holding the keys of hardware instances').env('ALIKMS_PKCS11_MODULE'))
+    .addOption(new Option('--pkcs11-token <label>', 'label of the PKCS#11 token').env('ALIKMS_PKCS11_TOKEN'))
+    .addOption(new Option('--pkcs11-pin <pin>', 'user PIN of the PKCS#11 token').env('ALIKMS_PKCS11_PIN'))
     .addHelpText('after', '\nThe root key that wraps key material is read from ALIKMS_ROOT_KEY (base64, 32 bytes) or root.key beside the state file.')
     .action(async (o: ServeOptions) => {
       const port = Number(o.port);
@@ -71,6 +76,7 @@ export function cli(): Command {
           throttling: o.throttling,
           rotation: { maxIntervalSeconds: maxRotation, defaultKeyRotation: o.defaultKeyRotation === true },
         },
+        pkcs11: pkcs11Options(o, (m) => program.error(m)),
         log: (m) => console.error(m),
       });
       console.log(`alikms listening on ${emulator.endpoint} (region ${emulator.region}, state ${resolve(o.data)})`);
@@ -109,7 +115,7 @@ export function cli(): Command {
       .option('--material', 'include software-held key material'),
   ).action(async (o: AdminCallOptions & { account?: string; region?: string; material?: boolean }) => {
     const q = new URLSearchParams({ ...(o.account && { accountId: o.account }), ...(o.region && { regionId: o.region }), material: String(o.material === true) });
-    process.stdout.write(stringifyYaml(await admin(o, `state?${q.toString()}`)));
+    process.stdout.write((require('yaml') as typeof import('yaml')).stringify(await admin(o, `state?${q.toString()}`)));
   });
 
   const clock = program
@@ -128,6 +134,14 @@ export function cli(): Command {
       for (const e of body.events ?? []) console.log(`  ${e.at} ${e.kind} ${e.keyId}`);
     });
   return program;
+}
+
+/** All three PKCS#11 settings, or none (hardware instances simulated in software); a partial set is an error. */
+function pkcs11Options(o: ServeOptions, fail: (message: string) => never) {
+  const { pkcs11Module: module, pkcs11Token: token, pkcs11Pin: pin } = o;
+  if (module === undefined && token === undefined && pin === undefined) return undefined;
+  if (!module || !token || pin === undefined) fail('--pkcs11-module, --pkcs11-token and --pkcs11-pin go together (or ALIKMS_PKCS11_MODULE/_TOKEN/_PIN)');
+  return { module, token, pin };
 }
 
 if (require.main === module) {

@@ -10,11 +10,13 @@ import { Kms, type KmsOptions } from './domain/kms';
 import { DEFAULT_REGION, REGIONS } from './domain/regions';
 import { RootKey } from './crypto/root-key';
 import { SoftwareBackend } from './crypto/software/backend';
+import { Pkcs11Backend, type Pkcs11Options } from './crypto/pkcs11/backend';
+import { HsmRouter } from './crypto/pkcs11/hsm-router';
 import { LowdbStore } from './store/lowdb';
 import type { Store } from './store/store';
 import { Accounts } from './wire/accounts';
 import { Authenticator } from './wire/auth';
-import { adminApp } from './wire/admin';
+import { adminListener } from './wire/admin';
 import { answerUnparsableRequests } from './wire/http-errors';
 import { kmsRequestListener } from './wire/server';
 import { applySeed } from './seed/apply';
@@ -43,6 +45,8 @@ export interface EmulatorOptions {
   seed?: string | Seed;
   /** Domain settings: rotation rules, instance connect delay, throttling. */
   kms?: Omit<KmsOptions, 'regions' | 'hsm'>;
+  /** PKCS#11 token for the keys of hardware instances; without it they are simulated in software. */
+  pkcs11?: Pkcs11Options;
   log?: (message: string) => void;
 }
 
@@ -62,11 +66,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const regions: string[] = [...REGIONS];
   if (!regions.includes(region)) regions.push(region);
   const accounts = opts.accounts ?? (opts.accountsFile ? Accounts.fromFile(opts.accountsFile) : Accounts.default());
+  // First, so a wrong PIN or a missing token/module stops startup before anything else is opened.
+  const hsm = opts.pkcs11 ? await Pkcs11Backend.open(opts.pkcs11) : undefined;
   const store: Store = await LowdbStore.open(opts.dataFile);
   const rootKey = RootKey.loadOrCreate(opts.rootKeyFile ?? (opts.dataFile && join(dirname(opts.dataFile), 'root.key')));
   const clock = opts.clock ?? new Clock();
   const software = new SoftwareBackend(rootKey);
-  const kms = new Kms(store, software, clock, { ...opts.kms, regions });
+  const kms = new Kms(store, hsm ? new HsmRouter(software, hsm) : software, clock, { ...opts.kms, regions, hsm: hsm ? 'pkcs11' : 'simulated' });
   if (opts.seed) {
     const seed = typeof opts.seed === 'string' ? readSeed(opts.seed) : opts.seed;
     accounts.add(seed.accounts.flatMap((a) => a.accessKeys.map((k) => ({ ...k, accountId: a.id }))));
@@ -76,7 +82,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   // Catch up on whatever fell due while the emulator was down, before serving.
   await kms.lifecycle.restoreClock();
   await kms.lifecycle.runDue();
-  const admin = adminApp({
+  const admin = adminListener({
     kms,
     accounts,
     defaultRegion: region,
@@ -106,6 +112,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
+      await hsm?.close();
     },
   };
 }

@@ -20,12 +20,22 @@ export interface TestEmulatorOptions extends Omit<EmulatorOptions, 'clock' | 'po
   port?: number;
 }
 
+/** Something the emulator did when its clock moved: a rotation, a completed deletion, or expired material. */
+export interface ClockEvent {
+  kind: DueEvent['kind'];
+  keyId: string;
+  /** When it fell due, as KMS dates are written (`2030-01-31T00:00:00Z`). */
+  at: string;
+}
+
 export interface ClockControls {
   now(): Date;
   /** `30d`, `12h`, `90m`, `3600s`, or milliseconds. */
-  advance(by: string | number): Promise<DueEvent[]>;
-  set(to: string | Date): Promise<DueEvent[]>;
+  advance(by: string | number): Promise<ClockEvent[]>;
+  set(to: string | Date): Promise<ClockEvent[]>;
 }
+
+const events = (due: DueEvent[]): ClockEvent[] => due.map((e) => ({ kind: e.kind, keyId: e.keyId, at: isoDate(e.at) }));
 
 export interface EmulatorHandle {
   endpoint: string;
@@ -56,12 +66,11 @@ export async function startEmulator(opts: TestEmulatorOptions = {}): Promise<Emu
       advance(by) {
         const ms = typeof by === 'number' ? by : (parseInterval(by) ?? Number.NaN) * 1000;
         if (!Number.isFinite(ms)) throw new RangeError(`not a duration: ${by}`);
-        return emulator.kms.lifecycle.advance(ms);
+        return emulator.kms.lifecycle.advance(ms).then(events);
       },
-      set: (to) => emulator.kms.lifecycle.setTime(new Date(to).getTime()),
+      set: (to) => emulator.kms.lifecycle.setTime(new Date(to).getTime()).then(events),
     },
     stop: () => emulator.stop(),
   };
 }
 
-export { isoDate };

@@ -168,12 +168,14 @@ export class KeyService {
   /** Resolve `ref`, check `op`, and store what `change` makes of the key, holding the key's lock throughout. */
   async update(scope: Scope, ref: string, op: KeyOperation, change: (key: Key) => Key | Promise<Key>): Promise<Key> {
     const { keyId } = await this.resolve(scope, ref);
-    return this.lock.run(keyId, async () => {
+    const readModifyWrite = async () => {
       const key = await this.resolveFor(scope, keyId, op);
       const next = await change(key);
       if (next !== key) await this.store.putKey(next);
       return next;
-    });
+    };
+    // A store shared by several processes (PostgreSQL) also locks the key for the processes beside this one.
+    return this.lock.run(keyId, () => (this.store.withKeyLock ? this.store.withKeyLock(keyId, readModifyWrite) : readModifyWrite()));
   }
 
   enable = (scope: Scope, ref: string) => this.update(scope, ref, 'enable', (k) => ({ ...k, keyState: 'Enabled' }));

@@ -27,6 +27,12 @@ export interface Store {
   getSetting(name: string): Promise<unknown>;
   putSetting(name: string, value: unknown): Promise<void>;
 
+  /**
+   * Runs `task` while holding a lock on one key that every process sharing this store respects (KeyService takes it
+   * around each read-modify-write of a key). Stores used by one process only leave it out.
+   */
+  withKeyLock?<T>(keyId: string, task: () => Promise<T>): Promise<T>;
+
   close(): Promise<void>;
 }
 

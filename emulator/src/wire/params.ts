@@ -23,6 +23,9 @@ export function decodeInto(params: Params, text: string): void {
  * `EncryptionContext.k=v` -> `{ EncryptionContext: { k: 'v' } }` (what npm 1.2.0 sends for a map).
  * Plain names keep their string value. Lists come back dense, in index order.
  */
+/** Map-typed parameters: their flattened keys are map keys even when numeric (`EncryptionContext.1=v`), never list indices. */
+const MAP_PARAMS = new Set(['EncryptionContext', 'SourceEncryptionContext', 'DestinationEncryptionContext']);
+
 export function nest(params: Params): Record<string, unknown> {
   const out = emptyRecord<unknown>();
   let lists: Set<string> | undefined;
@@ -34,7 +37,7 @@ export function nest(params: Params): Record<string, unknown> {
     }
     const head = name.slice(0, dot);
     const rest = name.slice(dot + 1);
-    const m = /^(\d+)(?:\.(.+))?$/.exec(rest);
+    const m = MAP_PARAMS.has(head) ? null : /^(\d+)(?:\.(.+))?$/.exec(rest);
     let container = out[head];
     if (typeof container !== 'object' || container === null) container = out[head] = emptyRecord();
     const obj = container as Record<string, unknown>;

@@ -35,6 +35,7 @@ export class Pkcs11Library {
 
   /** The process's library for `path`, loaded and initialised on first use; throws Pkcs11StartupError. */
   static acquire(path: string): Pkcs11Library {
+    if (!existsSync(path)) throw new Pkcs11StartupError(`PKCS#11 module not found: ${path} (set --pkcs11-module or ALIKMS_PKCS11_MODULE)`);
     if (current && current.users > 0 && current.path !== path)
       throw new Pkcs11StartupError(`PKCS#11 module ${current.path} is already in use in this process; cannot also load ${path}`);
     if (!current || current.path !== path) current = new Pkcs11Library(path, load(path));
@@ -122,7 +123,6 @@ export class Pkcs11Library {
 }
 
 function load(path: string): P11 {
-  if (!existsSync(path)) throw new Pkcs11StartupError(`PKCS#11 module not found: ${path} (set --pkcs11-module or ALIKMS_PKCS11_MODULE)`);
   const p11 = new pkcs11js.PKCS11();
   try {
     p11.load(path);

@@ -11,8 +11,7 @@
  *   and noble's default rejected half of OpenSSL's signatures.
  */
 import { createECDH, createPrivateKey, createPublicKey } from 'node:crypto';
-import { p256 } from '@noble/curves/nist.js';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { lazyModule } from '../lazy';
 
 export type EcdsaCurve = 'prime256v1' | 'secp256k1';
 
@@ -25,8 +24,10 @@ export interface EcdsaKey {
   readonly spki: Buffer;
 }
 
-const NOBLE = { prime256v1: p256, secp256k1 } as const;
-const ORDER = { prime256v1: p256.Point.CURVE().n, secp256k1: secp256k1.Point.CURVE().n } as const;
+// The noble curves cost ~25 ms to load: they load on first use, keeping the emulator's cold start short.
+const nist = lazyModule<typeof import('@noble/curves/nist.js')>('@noble/curves/nist.js');
+const k1 = lazyModule<typeof import('@noble/curves/secp256k1.js')>('@noble/curves/secp256k1.js');
+const noble = (curve: EcdsaCurve) => (curve === 'prime256v1' ? nist().p256 : k1().secp256k1);
 
 const b64u = (s: string) => Buffer.from(s, 'base64url');
 const toInt = (b: Uint8Array) => BigInt('0x' + Buffer.from(b).toString('hex'));
@@ -62,7 +63,7 @@ export const derSignature = (r: bigint, s: bigint): Buffer => {
 
 /** ECDSA with OpenSSL doing the k·G multiplication: createECDH picks k in [1, n-1] and returns k·G. */
 function signWithOpenSsl(k: EcdsaKey, digest: Buffer): Buffer {
-  const n = ORDER[k.curve];
+  const n = noble(k.curve).Point.CURVE().n;
   const e = toInt(digest) % n; // digests are exactly 256 bits = the order's size, so no truncation is needed
   for (;;) {
     const ecdh = createECDH(k.curve);
@@ -77,12 +78,12 @@ function signWithOpenSsl(k: EcdsaKey, digest: Buffer): Buffer {
 
 export function ecdsaSign(k: EcdsaKey, digest: Buffer): Buffer {
   if (k.curve === 'prime256v1') return signWithOpenSsl(k, digest);
-  return Buffer.from(secp256k1.sign(digest, k.d, { prehash: false, format: 'der' }));
+  return Buffer.from(k1().secp256k1.sign(digest, k.d, { prehash: false, format: 'der' }));
 }
 
 export function ecdsaVerify(k: EcdsaKey, digest: Buffer, signature: Buffer): boolean {
   try {
-    return NOBLE[k.curve].verify(signature, digest, k.point, { prehash: false, lowS: false, format: 'der' });
+    return noble(k.curve).verify(signature, digest, k.point, { prehash: false, lowS: false, format: 'der' });
   } catch {
     return false; // not DER, or r/s out of range
   }

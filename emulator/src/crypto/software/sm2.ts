@@ -10,8 +10,13 @@
  * Encodings: signatures are DER SEQUENCE{r, s}; ciphertexts are GM/T 0009 DER SEQUENCE{x, y, C3, C2}.
  */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { sm2 } from 'sm-crypto-v2';
+import type { sm2 as Sm2 } from 'sm-crypto-v2';
 import { CryptoFailure } from '../backend';
+import { lazyModule } from '../lazy';
+
+/** sm-crypto-v2, loaded on the first SM2 operation (~20 ms to load, not worth paying at start). */
+const smCrypto = lazyModule<typeof import('sm-crypto-v2')>('sm-crypto-v2');
+const sm2 = (): typeof Sm2 => smCrypto().sm2;
 
 /** SM2PKE plaintext limit (kms-openapi.md §3.3). */
 export const SM2_MAX_PLAINTEXT = 6047;
@@ -20,7 +25,7 @@ export interface Sm2Key {
   readonly dHex: string;
   /** Uncompressed public point, hex (04‖x‖y). */
   readonly publicHex: string;
-  readonly point: ReturnType<typeof sm2.precomputePublicKey>;
+  readonly point: ReturnType<typeof Sm2.precomputePublicKey>;
   readonly spki: Buffer;
 }
 
@@ -40,15 +45,15 @@ export function sm2Key(pkcs8: Buffer): Sm2Key {
   if (at < 0) throw new Error('SM2 material is not an ECPrivateKey');
   const spki = createPublicKey(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' })).export({ type: 'spki', format: 'der' });
   const publicHex = pointOf(spki);
-  return { dHex: pkcs8.subarray(at + 5, at + 37).toString('hex'), publicHex, point: sm2.precomputePublicKey(publicHex), spki };
+  return { dHex: pkcs8.subarray(at + 5, at + 37).toString('hex'), publicHex, point: sm2().precomputePublicKey(publicHex), spki };
 }
 
 export const sm2Sign = (k: Sm2Key, digest: Buffer): Buffer =>
-  Buffer.from(sm2.doSignature(new Uint8Array(digest), k.dHex, { hash: false, der: true }), 'hex');
+  Buffer.from(sm2().doSignature(new Uint8Array(digest), k.dHex, { hash: false, der: true }), 'hex');
 
 export function sm2Verify(k: Sm2Key, digest: Buffer, signature: Buffer): boolean {
   try {
-    return sm2.doVerifySignature(new Uint8Array(digest), signature.toString('hex'), k.point, { hash: false, der: true });
+    return sm2().doVerifySignature(new Uint8Array(digest), signature.toString('hex'), k.point, { hash: false, der: true });
   } catch {
     return false; // malformed DER, or r/s out of range
   }
@@ -57,7 +62,7 @@ export function sm2Verify(k: Sm2Key, digest: Buffer, signature: Buffer): boolean
 function encryptToPoint(point: string | Sm2Key['point'], plaintext: Buffer): Buffer {
   if (plaintext.length < 1 || plaintext.length > SM2_MAX_PLAINTEXT) throw new CryptoFailure('input', `SM2PKE takes 1 to ${SM2_MAX_PLAINTEXT} bytes`);
   try {
-    return Buffer.from(sm2.doEncrypt(new Uint8Array(plaintext), point, 1, { asn1: true }), 'hex');
+    return Buffer.from(sm2().doEncrypt(new Uint8Array(plaintext), point, 1, { asn1: true }), 'hex');
   } catch {
     throw new CryptoFailure('input', 'the public key is not a point on the SM2 curve');
   }
@@ -69,7 +74,7 @@ export const sm2EncryptToSpki = (spki: Buffer, plaintext: Buffer) => encryptToPo
 export function sm2Decrypt(k: Sm2Key, ciphertext: Buffer): Buffer {
   let out: Uint8Array;
   try {
-    out = sm2.doDecrypt(ciphertext.toString('hex'), k.dHex, 1, { output: 'array', asn1: true });
+    out = sm2().doDecrypt(ciphertext.toString('hex'), k.dHex, 1, { output: 'array', asn1: true });
   } catch {
     throw new CryptoFailure('decrypt', 'not an SM2 ciphertext');
   }

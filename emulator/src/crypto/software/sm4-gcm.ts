@@ -8,8 +8,11 @@
  * our 6 KiB limit. H = SM4(K, 0¹²⁸) is computed once per key version (cached with the key).
  */
 import { createCipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
-import { GHASH } from '@noble/ciphers/_polyval.js';
+import { lazyModule } from '../lazy';
 import { CryptoFailure, type Sealed } from '../backend';
+
+/** noble's GHASH, loaded on the first SM4 operation (~18 ms to load, not worth paying at start). */
+const polyval = lazyModule<typeof import('@noble/ciphers/_polyval.js')>('@noble/ciphers/_polyval.js');
 
 export interface Sm4Key {
   readonly key: Buffer;
@@ -39,7 +42,7 @@ function tagOf(k: Sm4Key, iv: Buffer, aad: Buffer, ciphertext: Buffer): Buffer {
   lengths.writeBigUInt64BE(BigInt(aad.length) * 8n, 0);
   lengths.writeBigUInt64BE(BigInt(ciphertext.length) * 8n, 8);
   // noble's GHASH pads every update() to a block boundary, which is exactly GCM's A / C / lengths segmentation.
-  const g = new GHASH(k.h, aad.length + ciphertext.length + 16);
+  const g = new (polyval().GHASH)(k.h, aad.length + ciphertext.length + 16);
   if (aad.length) g.update(aad);
   if (ciphertext.length) g.update(ciphertext);
   const s = g.update(lengths).digest();

@@ -1,0 +1,233 @@
+/**
+ * The shared store: PostgreSQL through a `pg` Pool, for teams that run several emulator processes on one database.
+ * Each record is one row: the id columns the queries filter on, plus the record as it is in a JSONB `doc`.
+ *
+ * What it guarantees across processes (every process pointed at the same database):
+ * - No caching: every read is a query, so a write acknowledged by one process is seen by the next read of any other.
+ * - Every write is a single autocommitted statement (upsert or delete) and resolves only after COMMIT, which with
+ *   PostgreSQL's default `synchronous_commit = on` means the WAL is flushed: an acknowledged request survives a crash.
+ * - Read-modify-write of one key (KeyService.update: tags, state changes, rotation, imports, …) is serialised across
+ *   processes by `withKeyLock`, a session advisory lock per key ID. It is needed for correctness: KeyService's own
+ *   lock is per process, and without a database lock two processes updating one key would both read the old record
+ *   and the later upsert would silently drop the earlier change (e.g. concurrent TagResource calls losing tags).
+ *   A process that dies while holding the lock loses its connection, and PostgreSQL releases the lock.
+ *
+ * What it does not guarantee:
+ * - Other check-then-write sequences run without a database lock, as they do inside one process: two processes creating
+ *   the same alias name at the same instant may both succeed (the later one wins), two may both provision the same
+ *   service key or default key, an instance purchase retried against two processes may buy two instances.
+ * - Every process runs its own scheduler and its own clock (the clock offset is read from settings at start only), so
+ *   a due rotation may be applied by two processes in turn (an extra version); moving the clock through one emulator
+ *   does not move the others.
+ * - The root key is not in the database: every process must be given the same one (see emulator.ts).
+ */
+import { Pool, type PoolClient } from 'pg';
+import type { Alias, Instance, Key, Scope } from '../domain/model';
+import type { Store } from './store';
+
+/** First half of every advisory lock key this store takes, so ours cannot collide with another application's. */
+const LOCK_SPACE = 0x616b6d73; // "akms"
+const MIGRATION_LOCK = 0;
+
+/**
+ * Schema versions, applied in order inside one transaction at open. `seq` keeps insertion order, which the lowdb store
+ * gives for free and ListKeys paging relies on; an upsert does not change it.
+ */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE alikms_keys (
+     key_id text PRIMARY KEY, account_id text NOT NULL, region_id text NOT NULL,
+     seq bigint GENERATED ALWAYS AS IDENTITY, doc jsonb NOT NULL);
+   CREATE INDEX alikms_keys_scope ON alikms_keys (account_id, region_id, seq);
+   CREATE TABLE alikms_aliases (
+     account_id text NOT NULL, region_id text NOT NULL, alias_name text NOT NULL,
+     seq bigint GENERATED ALWAYS AS IDENTITY, doc jsonb NOT NULL,
+     PRIMARY KEY (account_id, region_id, alias_name));
+   CREATE TABLE alikms_instances (
+     instance_id text PRIMARY KEY, account_id text NOT NULL, region_id text NOT NULL,
+     seq bigint GENERATED ALWAYS AS IDENTITY, doc jsonb NOT NULL);
+   CREATE INDEX alikms_instances_scope ON alikms_instances (account_id, region_id, seq);
+   CREATE TABLE alikms_settings (name text PRIMARY KEY, value jsonb NOT NULL);`,
+];
+
+/** `url` with its password hidden, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
+export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
+
+// Objects always go to PostgreSQL as JSON text: pg would turn a JS array into a PostgreSQL array literal.
+const json = (value: unknown) => JSON.stringify(value);
+
+export class PostgresStore implements Store {
+  private constructor(
+    private readonly pool: Pool,
+    /** Connections that hold key locks. Separate from `pool` so that lock holders, which need a `pool` connection
+     *  for their own reads and writes, can never wait on connections taken by lock waiters (a deadlock). */
+    private readonly lockPool: Pool,
+  ) {}
+
+  /** Connects, and creates or upgrades the schema; fails (and closes) if the database is unreachable or newer. */
+  static async open(url: string): Promise<PostgresStore> {
+    const pool = new Pool({ connectionString: url, max: 10 });
+    const lockPool = new Pool({ connectionString: url, max: 10 });
+    // The server may drop an idle connection (restart, admin kill); the pool discards it and the next query opens a
+    // new one. Without a listener the 'error' event would end the process.
+    pool.on('error', () => undefined);
+    lockPool.on('error', () => undefined);
+    try {
+      const client = await pool.connect();
+      try {
+        await migrate(client);
+      } finally {
+        client.release();
+      }
+    } catch (err) {
+      await Promise.all([pool.end(), lockPool.end()]);
+      throw new Error(`PostgreSQL store ${redactUrl(url)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+    return new PostgresStore(pool, lockPool);
+  }
+
+  private async docs<T>(sql: string, params: unknown[]): Promise<T[]> {
+    return (await this.pool.query<{ doc: T }>(sql, params)).rows.map((r) => r.doc);
+  }
+
+  private async run(sql: string, params: unknown[]): Promise<void> {
+    await this.pool.query(sql, params);
+  }
+
+  async getKey(keyId: string) {
+    return (await this.docs<Key>('SELECT doc FROM alikms_keys WHERE key_id = $1', [keyId]))[0];
+  }
+
+  listKeys(scope: Scope) {
+    return this.docs<Key>('SELECT doc FROM alikms_keys WHERE account_id = $1 AND region_id = $2 ORDER BY seq', [scope.accountId, scope.regionId]);
+  }
+
+  listAllKeys() {
+    return this.docs<Key>('SELECT doc FROM alikms_keys ORDER BY seq', []);
+  }
+
+  putKey(key: Key) {
+    return this.run(
+      `INSERT INTO alikms_keys (key_id, account_id, region_id, doc) VALUES ($1, $2, $3, $4::jsonb)
+       ON CONFLICT (key_id) DO UPDATE SET account_id = EXCLUDED.account_id, region_id = EXCLUDED.region_id, doc = EXCLUDED.doc`,
+      [key.keyId, key.accountId, key.regionId, json(key)],
+    );
+  }
+
+  deleteKey(keyId: string) {
+    return this.run('DELETE FROM alikms_keys WHERE key_id = $1', [keyId]);
+  }
+
+  async getAlias(scope: Scope, aliasName: string) {
+    const sql = 'SELECT doc FROM alikms_aliases WHERE account_id = $1 AND region_id = $2 AND alias_name = $3';
+    return (await this.docs<Alias>(sql, [scope.accountId, scope.regionId, aliasName]))[0];
+  }
+
+  listAliases(scope: Scope) {
+    return this.docs<Alias>('SELECT doc FROM alikms_aliases WHERE account_id = $1 AND region_id = $2 ORDER BY seq', [scope.accountId, scope.regionId]);
+  }
+
+  putAlias(alias: Alias) {
+    return this.run(
+      `INSERT INTO alikms_aliases (account_id, region_id, alias_name, doc) VALUES ($1, $2, $3, $4::jsonb)
+       ON CONFLICT (account_id, region_id, alias_name) DO UPDATE SET doc = EXCLUDED.doc`,
+      [alias.accountId, alias.regionId, alias.aliasName, json(alias)],
+    );
+  }
+
+  deleteAlias(scope: Scope, aliasName: string) {
+    return this.run('DELETE FROM alikms_aliases WHERE account_id = $1 AND region_id = $2 AND alias_name = $3', [
+      scope.accountId,
+      scope.regionId,
+      aliasName,
+    ]);
+  }
+
+  async getInstance(instanceId: string) {
+    return (await this.docs<Instance>('SELECT doc FROM alikms_instances WHERE instance_id = $1', [instanceId]))[0];
+  }
+
+  listInstances(scope: Scope) {
+    const sql = 'SELECT doc FROM alikms_instances WHERE account_id = $1 AND region_id = $2 ORDER BY seq';
+    return this.docs<Instance>(sql, [scope.accountId, scope.regionId]);
+  }
+
+  putInstance(instance: Instance) {
+    return this.run(
+      `INSERT INTO alikms_instances (instance_id, account_id, region_id, doc) VALUES ($1, $2, $3, $4::jsonb)
+       ON CONFLICT (instance_id) DO UPDATE SET account_id = EXCLUDED.account_id, region_id = EXCLUDED.region_id, doc = EXCLUDED.doc`,
+      [instance.instanceId, instance.accountId, instance.regionId, json(instance)],
+    );
+  }
+
+  deleteInstance(instanceId: string) {
+    return this.run('DELETE FROM alikms_instances WHERE instance_id = $1', [instanceId]);
+  }
+
+  async getSetting(name: string): Promise<unknown> {
+    return (await this.pool.query<{ value: unknown }>('SELECT value FROM alikms_settings WHERE name = $1', [name])).rows[0]?.value;
+  }
+
+  putSetting(name: string, value: unknown) {
+    // undefined has no JSON form; the lowdb store forgets such a setting too.
+    if (value === undefined) return this.run('DELETE FROM alikms_settings WHERE name = $1', [name]);
+    return this.run('INSERT INTO alikms_settings (name, value) VALUES ($1, $2::jsonb) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value', [
+      name,
+      json(value),
+    ]);
+  }
+
+  /** Runs `task` while holding this key's advisory lock, which every process on the database respects. */
+  async withKeyLock<T>(keyId: string, task: () => Promise<T>): Promise<T> {
+    const client = await this.lockPool.connect();
+    try {
+      // hashtext maps the key ID to the lock's int4; a collision only serialises two unrelated keys.
+      await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_SPACE, keyId]);
+    } catch (err) {
+      client.release(true);
+      throw err;
+    }
+    try {
+      return await task();
+    } finally {
+      // A connection whose unlock failed might still hold the lock: destroy it (which frees the lock) rather than
+      // hand it out again.
+      await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_SPACE, keyId]).then(
+        () => client.release(),
+        (err: Error) => client.release(err),
+      );
+    }
+  }
+
+  async close() {
+    await Promise.all([this.pool.end(), this.lockPool.end()]);
+  }
+}
+
+/** Brings the schema to the newest version, one opener at a time (CREATE TABLE IF NOT EXISTS alone races). */
+async function migrate(client: PoolClient): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_SPACE, MIGRATION_LOCK]);
+    await client.query('CREATE TABLE IF NOT EXISTS alikms_schema (version integer NOT NULL)');
+    const found = (await client.query<{ version: number }>('SELECT version FROM alikms_schema')).rows[0]?.version ?? 0;
+    if (found > MIGRATIONS.length)
+      throw new Error(`the database has schema version ${found}; this emulator knows up to ${MIGRATIONS.length}: upgrade the emulator`);
+    for (let v = found; v < MIGRATIONS.length; v++) await client.query(MIGRATIONS[v]);
+    if (found === 0) await client.query('INSERT INTO alikms_schema (version) VALUES ($1)', [MIGRATIONS.length]);
+    else await client.query('UPDATE alikms_schema SET version = $1', [MIGRATIONS.length]);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,24 @@
+// Against the emulator: `make serve` in the repo root, then see README.md.
+import * as alikms from '../../sdk/nodejs';
+
+const instance = new alikms.Instance('kms', {
+    vpcId: 'vpc-demo',
+    zoneIds: ['cn-hangzhou-k', 'cn-hangzhou-j'],
+    vswitchIds: ['vsw-demo'],
+    paymentType: 'PayAsYouGo',
+});
+
+const key = new alikms.Key('orders', {
+    instanceId: instance.instanceId,
+    description: 'orders data key',
+    tags: { team: 'payments' },
+    pendingWindowInDays: 7,
+});
+
+new alikms.Alias('orders', { name: 'alias/orders', keyId: key.keyId });
+new alikms.Alias('orders-arn', { name: 'alias/orders-by-arn', keyId: key.arn });
+new alikms.RotationPolicy('orders', { keyId: key.keyId, interval: '30d' });
+const defaultKey = new alikms.DefaultKey('default', { description: 'region default key' });
+
+export const keyId = key.keyId;
+export const defaultKeyId = defaultKey.keyId;
