@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 NODE_MODULES := node_modules/.package-lock.json
 
-.PHONY: serve test build bench deps system-deps clean
+.PHONY: serve test build bench deps system-deps clean provider-tarball
 
 $(NODE_MODULES): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -25,6 +25,10 @@ test: build system-deps
 
 bench: build
 	node bench/run.js
+
+# The Pulumi plugin tarball: pulumi plugin install resource alikms <version> --file dist/pulumi-resource-alikms-v*.tar.gz
+provider-tarball: deps
+	bash provider/scripts/pack-plugin.sh
 
 clean:
 	rm -rf dist

@@ -1,0 +1,44 @@
+/** Generic input validation from the property specs: type, enum, required. Messages always name the property. */
+import type { CheckFailure, PropertySpec, ResourceDefinition } from './resource';
+import type { Props } from './values';
+
+function typeError(name: string, spec: PropertySpec, v: unknown): string | undefined {
+  switch (spec.type) {
+    case 'string':
+      return typeof v === 'string' ? undefined : `${name} must be a string`;
+    case 'boolean':
+      return typeof v === 'boolean' ? undefined : `${name} must be a boolean`;
+    case 'integer':
+      return typeof v === 'number' && Number.isInteger(v) ? undefined : `${name} must be an integer`;
+    case 'array':
+      if (!Array.isArray(v)) return `${name} must be a list`;
+      if (spec.items && 'type' in spec.items && v.some((i) => typeof i !== 'string')) return `${name} must be a list of strings`;
+      if (spec.items && '$ref' in spec.items && v.some((i) => typeof i !== 'object' || i === null || Array.isArray(i)))
+        return `${name} must be a list of objects`;
+      return undefined;
+    case 'object':
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) return `${name} must be a map`;
+      if (spec.additionalProperties && Object.values(v).some((i) => typeof i !== 'string')) return `${name} values must be strings`;
+      return undefined;
+  }
+}
+
+export function checkInputs(def: ResourceDefinition, news: Props, unknown: Set<string>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  for (const [name, spec] of Object.entries(def.properties)) {
+    if (!spec.input || unknown.has(name)) continue;
+    const v = news[name];
+    if (v === undefined) {
+      if (spec.input === 'required') failures.push({ property: name, reason: `missing required property '${name}'${spec.requiredHint ?? ''}` });
+      continue;
+    }
+    const err = typeError(name, spec, v);
+    if (err) failures.push({ property: name, reason: err });
+    else if (spec.enum && !spec.enum.includes(v as string))
+      failures.push({ property: name, reason: `${name} must be one of ${spec.enum.join(', ')}; got '${String(v)}'` });
+  }
+  // `__`-prefixed keys are engine bookkeeping (e.g. __defaults from older SDKs), not user inputs.
+  for (const name of Object.keys(news))
+    if (!name.startsWith('__') && !def.properties[name]?.input) failures.push({ property: name, reason: `'${name}' is not an input of ${def.token}` });
+  return failures;
+}

@@ -1,0 +1,149 @@
+/**
+ * alikms:index:RotationPolicy — automatic rotation of one key (iac-anchors.md §5.4). ID = the key ID.
+ * The interval is compared in seconds (7d == 604800s); `Suspended` (rotation on, key not Enabled) counts as enabled,
+ * so disabling a key never shows up as rotation drift. Eligibility is checked in Check, so bad combinations fail at
+ * preview as soon as the key is known.
+ */
+import { isNotFound, type KeyMetadata, type KmsClient } from '../client';
+import { clientOf, ResourceError, type CheckFailure, type ResourceDefinition } from '../resource';
+import type { Props } from '../values';
+import { isSymmetric } from './common';
+import { keyIdOf } from './alias';
+
+const UNITS: Record<string, number> = { d: 86400, h: 3600, m: 60, s: 1 };
+/** Bounds of UpdateRotationPolicy (7-730 days); the CreateKey doc's 365-day cap for software keys is not enforced by the API. */
+const MIN_SECONDS = 7 * 86400, MAX_SECONDS = 730 * 86400;
+
+/** `7d`, `168h`, `604800s` → seconds; undefined when malformed. */
+export function intervalSeconds(v: unknown): number | undefined {
+  const m = typeof v === 'string' ? /^(\d{1,12})([dhms])$/.exec(v) : null;
+  return m ? Number(m[1]) * UNITS[m[2]] : undefined;
+}
+
+/** Why `key` cannot rotate automatically, or undefined when it can. */
+export function ineligibility(key: KeyMetadata): string | undefined {
+  if (!isSymmetric(key.KeySpec)) return `key ${key.KeyId} has asymmetric spec ${key.KeySpec}; only symmetric keys rotate automatically`;
+  if (key.Origin !== 'Aliyun_KMS') return `key ${key.KeyId} has origin ${key.Origin}; only KMS-generated key material rotates`;
+  if (key.ProtectionLevel !== 'SOFTWARE') return `key ${key.KeyId} is ${key.ProtectionLevel}-protected; hardware keys do not rotate automatically`;
+  if (/^acs:|Service/i.test(key.Creator ?? '')) return `key ${key.KeyId} is a service key`;
+  if (key.KeyState !== 'Enabled') return `key ${key.KeyId} is ${key.KeyState}; UpdateRotationPolicy needs an Enabled key`;
+  return undefined;
+}
+
+export const RotationPolicy: ResourceDefinition = {
+  token: 'alikms:index:RotationPolicy',
+  description:
+    'Automatic rotation of one key; the ID is the key ID. `interval` is compared in seconds, so `7d` and `604800s` never ' +
+    'diff. Rotation shown as Suspended (the key is not Enabled) is not drift. Deleting the resource turns rotation off. ' +
+    'Eligibility (symmetric, KMS-generated, software-protected, user-created, Enabled) is checked at preview.',
+  properties: {
+    keyId: { type: 'string', input: 'required', replaceOnChanges: true, alwaysOutput: true, normalize: keyIdOf, description: 'The key (ID or ARN). Forces replacement.' },
+    enabled: { type: 'boolean', input: 'optional', default: true, alwaysOutput: true, description: 'Whether automatic rotation is on.' },
+    interval: {
+      type: 'string',
+      input: 'optional',
+      default: '365d',
+      alwaysOutput: true,
+      normalize: intervalSeconds,
+      description: 'Rotation period as `<n>d|h|m|s` (7d-730d), compared in seconds.',
+    },
+    intervalSeconds: { type: 'integer', description: 'The period in seconds, as the service reports it.' },
+    status: { type: 'string', alwaysOutput: true, description: 'Enabled, Disabled or Suspended (rotation on, key not Enabled).' },
+    lastRotationDate: { type: 'string', description: 'Last rotation.' },
+    nextRotationDate: { type: 'string', description: 'Next rotation.' },
+    primaryKeyVersion: { type: 'string', description: 'The primary key version ID.' },
+  },
+
+  async check(ctx, news, unknown) {
+    const f: CheckFailure[] = [];
+    if (news.interval !== undefined && !unknown.has('interval')) {
+      const s = intervalSeconds(news.interval);
+      if (s === undefined) f.push({ property: 'interval', reason: `interval '${String(news.interval)}' must be <integer><d|h|m|s>, e.g. 30d or 604800s` });
+      else if (s < MIN_SECONDS || s > MAX_SECONDS) f.push({ property: 'interval', reason: `interval ${String(news.interval)} must be between 7d and 730d` });
+    }
+    if (typeof news.keyId === 'string' && news.keyId.startsWith('alias/')) f.push({ property: 'keyId', reason: 'keyId must be a key ID or ARN, not an alias' });
+    // Eligibility needs the live key: only when it is known and the provider is configured (not during unknown-config preview).
+    if (!f.length && typeof news.keyId === 'string' && !unknown.has('keyId') && ctx.client && news.enabled !== false) {
+      const key = await describe(ctx.client, keyIdOf(news.keyId) as string);
+      if (!key) f.push({ property: 'keyId', reason: `key ${news.keyId} does not exist` });
+      else {
+        const why = ineligibility(key);
+        if (why) f.push({ property: 'keyId', reason: why });
+      }
+    }
+    return f;
+  },
+
+  async create(ctx, inputs) {
+    const client = clientOf(ctx);
+    const keyId = keyIdOf(inputs.keyId) as string;
+    await apply(client, keyId, inputs);
+    const live = await readPolicy(client, keyId, inputs);
+    if (!live) throw new ResourceError(`key ${keyId} disappeared while its rotation policy was set`);
+    return { id: keyId, outputs: live };
+  },
+
+  async read(ctx, id, state, inputs) {
+    const live = await readPolicy(clientOf(ctx), id, { ...state, ...(inputs ?? {}) });
+    if (!live) return undefined;
+    if (live.status === 'Suspended') ctx.log.log('warning', `rotation of key ${id} is Suspended because the key is not Enabled`, ctx.urn);
+    const base = inputs ?? {};
+    return { id, outputs: live, inputs: { keyId: base.keyId ?? id, enabled: live.enabled, interval: live.interval } };
+  },
+
+  async update(ctx, id, olds, news) {
+    const client = clientOf(ctx);
+    await apply(client, id, news);
+    const live = await readPolicy(client, id, news);
+    if (!live) throw new ResourceError(`key ${id} disappeared during update`);
+    return live;
+  },
+
+  async delete(ctx, id) {
+    try {
+      const key = await describe(clientOf(ctx), id);
+      if (!key || key.KeyState === 'PendingDeletion' || key.AutomaticRotation === 'Disabled') return;
+      await clientOf(ctx).call('UpdateRotationPolicy', { KeyId: id, EnableAutomaticRotation: false });
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+  },
+};
+
+async function apply(client: KmsClient, keyId: string, inputs: Props) {
+  const enabled = inputs.enabled !== false;
+  await client.call('UpdateRotationPolicy', {
+    KeyId: keyId,
+    EnableAutomaticRotation: enabled,
+    RotationInterval: enabled ? `${intervalSeconds(inputs.interval ?? '365d')}s` : undefined,
+  });
+}
+
+async function describe(client: KmsClient, keyId: string): Promise<KeyMetadata | undefined> {
+  try {
+    return await client.describeKey(keyId);
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+}
+
+/** Live policy; undefined when the key is gone or pending deletion (the policy went with it). */
+async function readPolicy(client: KmsClient, keyId: string, known: Props): Promise<Props | undefined> {
+  const key = await describe(client, keyId);
+  if (!key || key.KeyState === 'PendingDeletion') return undefined;
+  const enabled = key.AutomaticRotation !== 'Disabled';
+  const seconds = intervalSeconds(key.RotationInterval);
+  // Keep the user's spelling when it means the same period; otherwise show the service's seconds.
+  const interval = !enabled ? (known.interval ?? '365d') : intervalSeconds(known.interval) === seconds ? known.interval : key.RotationInterval;
+  return {
+    keyId: known.keyId ?? keyId,
+    enabled,
+    interval,
+    intervalSeconds: seconds,
+    status: key.AutomaticRotation,
+    lastRotationDate: key.LastRotationDate || undefined,
+    nextRotationDate: key.NextRotationDate || undefined,
+    primaryKeyVersion: key.PrimaryKeyVersion,
+  };
+}

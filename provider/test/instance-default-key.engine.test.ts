@@ -1,0 +1,82 @@
+/** Instance and DefaultKey through the plugin process against the emulator. */
+import { startHarness, type Harness } from './support/harness';
+import { CheckFailed } from './support/engine';
+
+const INSTANCE = 'alikms:index:Instance';
+const DEFAULT_KEY = 'alikms:index:DefaultKey';
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const getInstance = async (id: string) => (await h.cloud('GetKmsInstance', { KmsInstanceId: id })).KmsInstance;
+const network = { vpcId: 'vpc-main', zoneIds: ['cn-hangzhou-k', 'cn-hangzhou-j'], vswitchIds: ['vsw-a'] };
+
+describe('Instance', () => {
+  let id: string;
+  const program = { ...network, paymentType: 'PayAsYouGo' };
+
+  it('Check names bad zones, VPC IDs and subscription-only settings', async () => {
+    const err: CheckFailed = await h.sim.check(INSTANCE, 'bad', {}, { vpcId: 'x', zoneIds: ['a'], vswitchIds: ['v'], paymentType: 'PayAsYouGo', keyNum: 500 }).catch((e) => e);
+    expect(err.failures.map((f) => f.property).sort()).toEqual(['keyNum', 'vpcId', 'zoneIds']);
+  });
+
+  it('up buys, connects and waits for Connected; zone order never diffs', async () => {
+    const made = await h.sim.register(INSTANCE, 'main', program);
+    id = made.id;
+    expect(made.outputs).toMatchObject({ instanceId: id, status: 'Connected', paymentType: 'PayAsYouGo', vpcId: 'vpc-main' });
+    expect(await getInstance(id)).toMatchObject({ Status: 'Connected', ChargeType: 'POSTPAY', VpcId: 'vpc-main' });
+    expect((await h.sim.register(INSTANCE, 'main', { ...program, zoneIds: ['cn-hangzhou-j', 'cn-hangzhou-k'] })).step).toBe('same');
+  });
+
+  it('bindVpcs drift is reported and repaired; a new VPC forces replacement', async () => {
+    const bound = { ...program, bindVpcs: [{ vpcId: 'vpc-peer', vswitchId: 'vsw-p', regionId: 'cn-hangzhou', vpcOwnerId: '1234567890123456' }] };
+    expect((await h.sim.register(INSTANCE, 'main', bound)).step).toBe('update');
+    await h.cloud('UpdateKmsInstanceBindVpc', { KmsInstanceId: id, BindVpcs: '[]' });
+    expect(await h.sim.refresh(INSTANCE, 'main')).toMatchObject({ changes: 'DIFF_SOME', detailedDiff: { bindVpcs: 'UPDATE' } });
+    await h.sim.register(INSTANCE, 'main', bound);
+    expect((await getInstance(id)).BindVpcs.BindVpc).toHaveLength(1);
+    const preview = await h.sim.register(INSTANCE, 'main', { ...bound, vpcId: 'vpc-other' }, true);
+    expect(preview.diff).toMatchObject({ replaces: ['vpcId'], detailedDiff: { vpcId: 'UPDATE_REPLACE' } });
+  });
+
+  it('destroy is refused under deletion protection, then releases the instance', async () => {
+    await h.sim.register(INSTANCE, 'main', { ...program, deletionProtection: true });
+    await expect(h.sim.destroy(INSTANCE, 'main')).rejects.toThrow(/alikms:index:Instance 'main'.*deletion protection/);
+    await h.sim.register(INSTANCE, 'main', program);
+    await h.sim.destroy(INSTANCE, 'main');
+    await expect(getInstance(id)).rejects.toMatchObject({ code: expect.stringMatching(/NotFound/) });
+  });
+
+  it('a subscription instance upgrades capacity in place', async () => {
+    const sub = { ...network, spec: 1000, keyNum: 1000, vpcNum: 1 };
+    const made = await h.sim.register(INSTANCE, 'sub', sub);
+    expect(made.outputs).toMatchObject({ paymentType: 'Subscription', keyNum: 1000 });
+    const up = await h.sim.register(INSTANCE, 'sub', { ...sub, keyNum: 2000 });
+    expect(up).toMatchObject({ step: 'update', diff: { detailedDiff: { keyNum: 'UPDATE' } } });
+    expect((await getInstance(made.id)).KeyNum).toBe(2000);
+  });
+});
+
+describe('DefaultKey', () => {
+  it('adopts or enables the region default key, reports drift, and releases it on delete without deleting it', async () => {
+    const made = await h.sim.register(DEFAULT_KEY, 'default', { description: 'region default', tags: { owner: 'platform' } });
+    expect(made.id).toBe('cn-hangzhou');
+    const keyId = made.outputs.keyId as string;
+    const meta = (await h.cloud('DescribeKey', { KeyId: keyId })).KeyMetadata;
+    expect(meta).toMatchObject({ Description: 'region default', KeyState: 'Enabled' });
+    expect(meta.DKMSInstanceId).toBeUndefined();
+    await h.cloud('UpdateKeyDescription', { KeyId: keyId, Description: 'hand edit' });
+    expect(await h.sim.refresh(DEFAULT_KEY, 'default')).toMatchObject({ changes: 'DIFF_SOME', detailedDiff: { description: 'UPDATE' } });
+    await h.sim.register(DEFAULT_KEY, 'default', { description: 'region default', tags: { owner: 'platform' } });
+    expect((await h.cloud('DescribeKey', { KeyId: keyId })).KeyMetadata.Description).toBe('region default');
+    await h.sim.destroy(DEFAULT_KEY, 'default');
+    expect((await h.cloud('DescribeKey', { KeyId: keyId })).KeyMetadata.KeyState).toBe('Enabled');
+    // A second program adopts the same key.
+    expect((await h.sim.register(DEFAULT_KEY, 'again', {})).outputs.keyId).toBe(keyId);
+  });
+});

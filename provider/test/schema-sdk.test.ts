@@ -1,0 +1,89 @@
+/**
+ * schema.json, the provider's resource definitions and sdk/nodejs agree: the schema is exactly what the definitions
+ * produce, the SDK is exactly what the generator makes of the schema, it compiles, and at run time (setMocks) every
+ * SDK class registers its schema token with exactly its schema inputs and enforces exactly its required inputs.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
+import { buildSchema } from '../src/schema';
+import { RESOURCES } from '../src/resources';
+import { CONFIG_KEYS } from '../src/config';
+import { REPO } from './support/build';
+
+const { generate } = require('../../sdk/gen-nodejs.js');
+const schema = JSON.parse(readFileSync(join(REPO, 'schema.json'), 'utf8'));
+const SDK = join(REPO, 'sdk', 'nodejs');
+
+it('schema.json is what the provider definitions produce (run `node provider/dist/schema.js` after changing them)', () => {
+  expect(schema).toEqual(buildSchema());
+  expect(Object.keys(schema.resources).sort()).toEqual(RESOURCES.map((r) => r.token).sort());
+  expect(Object.keys(schema.config.variables).sort()).toEqual([...CONFIG_KEYS].sort());
+  for (const r of Object.values<any>(schema.resources)) {
+    expect(r.description.length).toBeGreaterThan(20);
+    for (const p of Object.values<any>(r.properties)) expect(p.description).toBeTruthy();
+  }
+  expect(schema.config.variables.accessKeySecret.secret).toBe(true);
+  expect(schema.config.variables.securityToken.secret).toBe(true);
+});
+
+it('sdk/nodejs is what the generator makes of schema.json (run `node sdk/gen-nodejs.js` after changing it)', () => {
+  for (const [file, text] of Object.entries<string>(generate(schema))) expect([file, readFileSync(join(SDK, file), 'utf8')]).toEqual([file, text]);
+});
+
+describe('the SDK at run time', () => {
+  let sdk: any;
+  const registered: { type: string; name: string; inputs: Record<string, unknown>; id?: string }[] = [];
+
+  beforeAll(() => {
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(SDK, 'tsconfig.json')], { stdio: 'pipe' });
+    copyFileSync(join(SDK, 'package.json'), join(SDK, 'bin', 'package.json'));
+    pulumi.runtime.setMocks(
+      {
+        newResource: (a) => {
+          registered.push({ type: a.type, name: a.name, inputs: a.inputs, id: a.id });
+          return { id: a.id || `${a.name}-id`, state: a.inputs };
+        },
+        call: (a) => a.inputs,
+      },
+      'alikms-sdk',
+      'test',
+    );
+    sdk = require(join(SDK, 'bin'));
+  });
+  // bin/ is build output (as in generated SDKs); leave the tree as it was.
+  afterAll(() => rmSync(join(SDK, 'bin'), { recursive: true, force: true }));
+
+  const sample = (p: any): unknown =>
+    p.type === 'string' ? 'x' : p.type === 'boolean' ? true : p.type === 'integer' ? 7 : p.type === 'array' ? [] : { a: 'b' };
+
+  it.each(Object.entries<any>(schema.resources))('%s: token, inputs and required inputs match the schema', async (token, r) => {
+    const cls = sdk[token.split(':')[2]];
+    const args = Object.fromEntries(Object.entries<any>(r.inputProperties).map(([k, p]) => [k, sample(p)]));
+    const res = new cls(`all-${token}`, args);
+    expect(cls.isInstance(res)).toBe(true);
+    await new Promise<void>((done) => res.urn.apply(() => done()));
+    const seen = registered.find((x) => x.name === `all-${token}`)!;
+    expect(seen.type).toBe(token);
+    expect(Object.keys(seen.inputs).sort()).toEqual(Object.keys(r.inputProperties).sort());
+    for (const req of r.requiredInputs) {
+      const { [req]: _omit, ...rest } = args;
+      expect(() => new cls(`missing-${req}`, rest)).toThrow(`Missing required property '${req}'`);
+    }
+    const optional = Object.keys(r.inputProperties).filter((k) => !r.requiredInputs.includes(k));
+    for (const k of optional) expect(r.requiredInputs).not.toContain(k);
+    // get(): a read of an existing resource by ID.
+    const got = cls.get(`got-${token}`, 'some-id');
+    await new Promise<void>((done) => got.urn.apply(() => done()));
+    expect(registered.find((x) => x.name === `got-${token}`)!.id).toBe('some-id');
+  });
+
+  it('the provider resource carries every config key and keeps the secret ones secret', async () => {
+    const p = new sdk.Provider('p', { endpoint: 'http://127.0.0.1:1', accessKeyId: 'a', accessKeySecret: 's' });
+    expect(sdk.Provider.isInstance(p)).toBe(true);
+    expect(await new Promise((r) => p.accessKeySecret.isSecret.then(r))).toBe(true);
+    const seen = registered.find((x) => x.name === 'p')!;
+    expect(seen.type).toBe('pulumi:providers:alikms');
+  });
+});
