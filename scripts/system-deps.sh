@@ -1,5 +1,19 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests use when they are missing. Nothing to do yet for the emulator foundation;
-# the HSM and PostgreSQL issues add softhsm2 and postgresql here.
+# Installs the Debian packages the tests use when they are missing (runs as root in CI, else through sudo).
+# softhsm2 for the PKCS#11 backend; postgresql for the shared store.
 set -euo pipefail
-exit 0
+
+# apt-get install, with `apt-get update` first only when the plain install fails (stale or empty package lists).
+apt_install() {
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get install -y --no-install-recommends "$@" ||
+    { "${sudo[@]}" apt-get update && "${sudo[@]}" apt-get install -y --no-install-recommends "$@"; }
+}
+
+# SoftHSM2: the PKCS#11 token behind the HSM backend tests (emulator/test/pkcs11, support/softhsm.ts).
+command -v softhsm2-util >/dev/null 2>&1 || apt_install softhsm2
+
+# PostgreSQL: the tests start a private throwaway cluster with its initdb/pg_ctl (emulator/test/support/postgres.ts).
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || apt_install postgresql

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_REGION } from './domain/regions';
 import { parseInterval } from './domain/rotation';
 import { DEFAULT_HOST, DEFAULT_PORT, startEmulator } from './emulator';
+import { redactUrl } from './store/postgres';
 
 interface AdminCallOptions {
   endpoint: string;
@@ -15,6 +16,8 @@ interface ServeOptions {
   port: string;
   host: string;
   data: string;
+  store?: string;
+  rootKeyFile?: string;
   region: string;
   accounts?: string;
   seed?: string;
@@ -36,6 +39,8 @@ export function cli(): Command {
     .addOption(new Option('--port <port>', 'TCP port to listen on').env('ALIKMS_PORT').default(String(DEFAULT_PORT)))
     .addOption(new Option('--host <host>', 'address to bind').env('ALIKMS_HOST').default(DEFAULT_HOST))
     .addOption(new Option('--data <file>', 'lowdb state file (created if missing)').env('ALIKMS_DATA').default('.alikms/state.json'))
+    .addOption(new Option('--store <url>', 'keep state in PostgreSQL (postgres://…) instead of --data; emulators may share it').env('ALIKMS_STORE'))
+    .addOption(new Option('--root-key-file <file>', 'root key file (created if missing; default root.key beside --data)').env('ALIKMS_ROOT_KEY_FILE'))
     .addOption(new Option('--region <region>', 'region for requests that name none').env('ALIKMS_REGION').default(DEFAULT_REGION))
     .addOption(
       new Option('--accounts <file>', 'JSON file of accounts and access keys (default: account 1234567890123456, key test/test)').env(
@@ -55,7 +60,11 @@ export function cli(): Command {
     .addOption(new Option('--pkcs11-module <path>', 'PKCS#11 module (.so) holding the keys of hardware instances').env('ALIKMS_PKCS11_MODULE'))
     .addOption(new Option('--pkcs11-token <label>', 'label of the PKCS#11 token').env('ALIKMS_PKCS11_TOKEN'))
     .addOption(new Option('--pkcs11-pin <pin>', 'user PIN of the PKCS#11 token').env('ALIKMS_PKCS11_PIN'))
-    .addHelpText('after', '\nThe root key that wraps key material is read from ALIKMS_ROOT_KEY (base64, 32 bytes) or root.key beside the state file.')
+    .addHelpText(
+      'after',
+      '\nThe root key that wraps key material is read from ALIKMS_ROOT_KEY (base64, 32 bytes), --root-key-file, or root.key beside the\n' +
+        'state file. With --store one of the first two is required, and every emulator sharing the database needs the same key.',
+    )
     .action(async (o: ServeOptions) => {
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) program.error(`--port: not a port: ${o.port}`);
@@ -67,6 +76,8 @@ export function cli(): Command {
         port,
         host: o.host,
         dataFile: resolve(o.data),
+        storeUrl: o.store,
+        rootKeyFile: o.rootKeyFile && resolve(o.rootKeyFile),
         region: o.region,
         accountsFile: o.accounts,
         seed: o.seed,
@@ -79,7 +90,7 @@ export function cli(): Command {
         pkcs11: pkcs11Options(o, (m) => program.error(m)),
         log: (m) => console.error(m),
       });
-      console.log(`alikms listening on ${emulator.endpoint} (region ${emulator.region}, state ${resolve(o.data)})`);
+      console.log(`alikms listening on ${emulator.endpoint} (region ${emulator.region}, state ${o.store ? redactUrl(o.store) : resolve(o.data)})`);
       console.log(`  hardware instances: ${emulator.kms.hsm === 'pkcs11' ? 'PKCS#11 token' : 'simulated in software (no HSM configured)'}`);
       for (const k of emulator.accounts.all()) console.log(`  account ${k.accountId}: AccessKeyId=${k.id} AccessKeySecret=${k.secret}`);
       const stop = () => void emulator.stop().then(() => process.exit(0));

@@ -13,6 +13,8 @@ import { SoftwareBackend } from './crypto/software/backend';
 import { Pkcs11Backend, type Pkcs11Options } from './crypto/pkcs11/backend';
 import { HsmRouter } from './crypto/pkcs11/hsm-router';
 import { LowdbStore } from './store/lowdb';
+import { isPostgresUrl, PostgresStore, redactUrl } from './store/postgres';
+import { checkRootKey } from './store/root-key-check';
 import type { Store } from './store/store';
 import { Accounts } from './wire/accounts';
 import { Authenticator } from './wire/auth';
@@ -29,12 +31,15 @@ export const DEFAULT_HOST = '127.0.0.1';
 export interface EmulatorOptions {
   port?: number;
   host?: string;
-  /** lowdb state file; undefined keeps state in memory. */
+  /** lowdb state file; undefined keeps state in memory. Ignored with `storeUrl`. */
   dataFile?: string;
+  /** `postgres://…`: keep state in PostgreSQL, which several emulators can share (they must share the root key). */
+  storeUrl?: string;
   region?: string;
   accountsFile?: string;
   accounts?: Accounts;
-  /** Root key file; defaults to `root.key` beside the state file (in memory when there is no state file). */
+  /** Root key file; defaults to `root.key` beside the state file (in memory when there is no state file).
+   *  With `storeUrl`, this or ALIKMS_ROOT_KEY is required. */
   rootKeyFile?: string;
   clock?: Clock;
   /** Bearer token accepted by the admin endpoints (besides Basic auth with an access key). */
@@ -68,8 +73,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const accounts = opts.accounts ?? (opts.accountsFile ? Accounts.fromFile(opts.accountsFile) : Accounts.default());
   // First, so a wrong PIN or a missing token/module stops startup before anything else is opened.
   const hsm = opts.pkcs11 ? await Pkcs11Backend.open(opts.pkcs11) : undefined;
-  const store: Store = await LowdbStore.open(opts.dataFile);
-  const rootKey = RootKey.loadOrCreate(opts.rootKeyFile ?? (opts.dataFile && join(dirname(opts.dataFile), 'root.key')));
+  // A shared store has no "beside the state file": every process must be handed the same root key explicitly.
+  const rootKeyFile = opts.rootKeyFile ?? (opts.storeUrl ? undefined : opts.dataFile && join(dirname(opts.dataFile), 'root.key'));
+  if (opts.storeUrl && !rootKeyFile && !process.env.ALIKMS_ROOT_KEY)
+    throw new Error('a PostgreSQL store needs the root key every emulator sharing it uses: set ALIKMS_ROOT_KEY or --root-key-file');
+  const rootKey = RootKey.loadOrCreate(rootKeyFile);
+  const store: Store = opts.storeUrl ? await openSharedStore(opts.storeUrl, rootKey) : await LowdbStore.open(opts.dataFile);
   const clock = opts.clock ?? new Clock();
   const software = new SoftwareBackend(rootKey);
   const kms = new Kms(store, hsm ? new HsmRouter(software, hsm) : software, clock, { ...opts.kms, regions, hsm: hsm ? 'pkcs11' : 'simulated' });
@@ -115,6 +124,19 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       await hsm?.close();
     },
   };
+}
+
+/** The PostgreSQL store at `url`, refused (and closed) when it holds state wrapped under another root key. */
+async function openSharedStore(url: string, rootKey: RootKey): Promise<Store> {
+  if (!isPostgresUrl(url)) throw new Error(`unsupported store ${redactUrl(url)}: expected postgres://…`);
+  const store = await PostgresStore.open(url);
+  try {
+    await checkRootKey(store, rootKey, `the database ${redactUrl(url)}`);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  return store;
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -9,7 +9,7 @@ import type { CryptoBackend, ImportWrappingAlgorithm } from '../crypto/backend';
 import type { Clock } from './clock';
 import { KmsError, invalid } from './errors';
 import { backendCall, withoutMaterial } from './key-material';
-import type { KeyService } from './keys';
+import { materialHome, type KeyService } from './keys';
 import { LIMITS } from './limits';
 import type { ImportToken, Key, Scope } from './model';
 
@@ -35,8 +35,11 @@ export class ImportService {
 
   async parameters(scope: Scope, ref: string, wrappingKeySpec: WrappingKeySpec, wrappingAlgorithm: ImportWrappingAlgorithm) {
     if (!IMPORT_WRAPPING[wrappingKeySpec].includes(wrappingAlgorithm)) throw invalid('WrappingAlgorithm');
-    requireExternal(await this.keys.resolve(scope, ref));
-    const wrappingKey = await this.crypto.generate(wrappingKeySpec); // outside the key lock: RSA generation is slow
+    const external = await this.keys.resolve(scope, ref);
+    requireExternal(external);
+    // Outside the key lock: RSA generation is slow. An HSM key's wrapping key lives in the HSM, so its material is
+    // unwrapped straight into the token.
+    const wrappingKey = await this.crypto.generate(wrappingKeySpec, materialHome(external));
     const publicKey = await this.crypto.publicKey({ spec: wrappingKeySpec, ref: wrappingKey });
     const now = this.clock.now();
     const token: ImportToken = {

@@ -3,7 +3,7 @@
  * Every change is built as a new record and stored whole; changes to one key are serialised by a per-key lock so
  * two concurrent requests cannot both act on the same old record.
  */
-import type { CryptoBackend, MaterialHome } from '../crypto/backend';
+import { CryptoFailure, type CryptoBackend, type MaterialHome } from '../crypto/backend';
 import type { Store } from '../store/store';
 import type { Clock } from './clock';
 import { KmsError, invalid } from './errors';
@@ -77,7 +77,7 @@ export class KeyService {
     const version: KeyVersion = {
       keyVersionId: newKeyVersionId(),
       createdAt: now,
-      material: origin === 'EXTERNAL' ? undefined : await this.crypto.generate(keySpec, materialHome(hardware, keyStorageMechanism)),
+      material: origin === 'EXTERNAL' ? undefined : await this.newMaterial(keySpec, materialHome({ hardware, keyStorageMechanism })),
     };
     const creatorType = input.creator?.type ?? 'User';
     // The first instance-less AES-256 user key of an account and region is its default CMK (kms-openapi.md §3.9).
@@ -231,8 +231,7 @@ export class KeyService {
 
   /** Key `k` with a fresh primary version made at `now` (shared by CreateKeyVersion and rotation). */
   async addVersion(k: Key, now = this.clock.now()): Promise<Key> {
-    const home = materialHome(k.protectionLevel === 'HSM' && k.dkmsInstanceId !== undefined, k.keyStorageMechanism);
-    const version: KeyVersion = { keyVersionId: newKeyVersionId(), createdAt: now, material: await this.crypto.generate(k.keySpec, home) };
+    const version: KeyVersion = { keyVersionId: newKeyVersionId(), createdAt: now, material: await this.newMaterial(k.keySpec, materialHome(k)) };
     const rotation = { ...k.rotation, lastRotatedAt: now };
     return {
       ...k,
@@ -240,6 +239,16 @@ export class KeyService {
       primaryKeyVersionId: version.keyVersionId,
       rotation: rotation.enabled ? { ...rotation, nextRotationAt: nextRotation(rotation, now) } : rotation,
     };
+  }
+
+  /** Material from the backend; an HSM without the spec's mechanisms (SoftHSM2 has no SM2/SM4) refuses the spec. */
+  private async newMaterial(spec: KeySpec, home: MaterialHome) {
+    try {
+      return await this.crypto.generate(spec, home);
+    } catch (err) {
+      if (err instanceof CryptoFailure && err.kind === 'unsupported') throw new KmsError('Unsupported.KeySpec', `${spec} (${err.message})`);
+      throw err;
+    }
   }
 
   version(key: Key, keyVersionId: string): KeyVersion {
@@ -252,9 +261,14 @@ export class KeyService {
   primary = primaryVersion;
 }
 
-/** Where a key's material lives: in the HSM for hardware keys stored inside it, else wrapped in software. */
-const materialHome = (hardware: boolean, mechanism?: KeyStorageMechanism): MaterialHome =>
-  hardware && mechanism !== 'HsmEncryptedDatabase' ? 'hsm' : 'software';
+/**
+ * Where a key's material lives: in the HSM for the keys of a hardware instance stored inside it (HsmInternal), else
+ * wrapped in software (software and default keys, and HsmEncryptedDatabase keys, which live in an encrypted database).
+ */
+export function materialHome(key: { hardware: boolean; keyStorageMechanism?: KeyStorageMechanism } | Key): MaterialHome {
+  const hardware = 'hardware' in key ? key.hardware : key.protectionLevel === 'HSM' && key.dkmsInstanceId !== undefined;
+  return hardware && key.keyStorageMechanism !== 'HsmEncryptedDatabase' ? 'hsm' : 'software';
+}
 
 function filterValue(k: Key, field: KeyFilter['field']): string {
   switch (field) {

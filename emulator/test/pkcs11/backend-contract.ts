@@ -5,7 +5,7 @@
  * must be refused with CryptoFailure('unsupported'), never done some other way.
  */
 import { constants, createCipheriv, createDecipheriv, createHash, createPublicKey, generateKeyPairSync, privateDecrypt, publicEncrypt, randomBytes, verify as nodeVerify } from 'node:crypto';
-import type { AsymmetricEncryptionAlgorithm, CryptoBackend, ImportWrappingAlgorithm, KeyHandle, SigningAlgorithm } from '../../src/crypto/backend';
+import type { AsymmetricEncryptionAlgorithm, CryptoBackend, ImportWrappingAlgorithm, KeyHandle } from '../../src/crypto/backend';
 import { CryptoFailure } from '../../src/crypto/backend';
 import type { KeySpec } from '../../src/domain/specs';
 

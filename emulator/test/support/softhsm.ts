@@ -81,6 +81,9 @@ export function createSoftHsm(token = 'alikms-test', pin = '1234'): SoftHsm {
     pin,
     options: { module: SOFTHSM_MODULE, token, pin },
     addToken,
-    remove: () => rmSync(dir, { recursive: true, force: true }),
+    remove: () => {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(conf, { force: true }); // rewritten by the next createSoftHsm in this process
+    },
   };
 }

@@ -26,8 +26,9 @@ import {
   type SigningAlgorithm,
 } from '../backend';
 import { ecdsaDerToRaw, ecdsaRawToDer, ecSpki, rsaSpki } from './der';
-import { ckrOf, isMechanismRefused, unsupportedOnHsm } from './errors';
-import { AES_ECB, aesGcm, aesTemplate, keyPairMechanism, keyPairTemplates, oaepMaxPlaintext, planFor, rsaOaep, signing, type KeyPlan, type OaepHash } from './mechanisms';
+import { unwrapIntoToken } from './byok';
+import { ckrOf, DECRYPT_FAILED, failAs, keepAlive, Refusals, unsupportedOnHsm } from './errors';
+import { aesGcm, aesTemplate, keyPairMechanism, keyPairTemplates, oaepMaxPlaintext, planFor, rsaOaep, signing, type KeyPlan, type OaepHash } from './mechanisms';
 import { Token, type Handle, type TokenOptions } from './token';
 
 export type Pkcs11Options = TokenOptions;
@@ -45,20 +46,12 @@ export interface Pkcs11Material extends MaterialRef {
 const { CKO_SECRET_KEY, CKO_PRIVATE_KEY, CKO_PUBLIC_KEY } = pkcs11js;
 const GCM_IV_BYTES = 12;
 const GCM_TAG_BYTES = 16;
-/** What SoftHSM answers for a failed GCM tag / OAEP / PKCS#1 unpadding (§7 pitfall 8), besides the standard codes. */
-const DECRYPT_FAILED = new Set(['CKR_GENERAL_ERROR', 'CKR_ENCRYPTED_DATA_INVALID', 'CKR_ENCRYPTED_DATA_LEN_RANGE']);
-const UNWRAP_FAILED = new Set([...DECRYPT_FAILED, 'CKR_WRAPPED_KEY_INVALID', 'CKR_WRAPPED_KEY_LEN_RANGE']);
 const BAD_SIGNATURE = new Set(['CKR_SIGNATURE_INVALID', 'CKR_SIGNATURE_LEN_RANGE']);
 
-/** Keeps async inputs reachable until the call that reads them has settled. */
-function keepAlive(...buffers: Buffer[]): number {
-  return buffers.length;
-}
 
 export class Pkcs11Backend implements CryptoBackend {
   readonly name = 'pkcs11';
-  /** Mechanism variants the token refused once (e.g. OAEP-SHA-256 on SoftHSM 2.6.1): refused again without asking. */
-  private readonly refused = new Set<string>();
+  private readonly refusals = new Refusals();
   private readonly spkis = new Map<string, Buffer>();
 
   private constructor(private readonly token: Token) {}
@@ -132,7 +125,7 @@ export class Pkcs11Backend implements CryptoBackend {
     if (sealed.iv.length !== GCM_IV_BYTES || sealed.tag.length !== GCM_TAG_BYTES) throw new CryptoFailure('decrypt', 'bad IV or tag length');
     const input = Buffer.concat([sealed.ciphertext, sealed.tag]); // PKCS#11 GCM takes ciphertext‖tag
     const p11 = this.token.p11;
-    return this.failAs('decrypt', 'authentication failed', DECRYPT_FAILED, () =>
+    return failAs('decrypt', 'authentication failed', DECRYPT_FAILED, () =>
       this.token.run(async (s) => {
         p11.C_DecryptInit(s, aesGcm(sealed.iv, aad), this.token.find(s, id, CKO_SECRET_KEY));
         // SoftHSM wants room for the whole input, tag included, although it returns only the plaintext.
@@ -149,7 +142,7 @@ export class Pkcs11Backend implements CryptoBackend {
     if (plaintext.length > max) throw new CryptoFailure('input', `at most ${max} bytes for this key and algorithm`);
     const p11 = this.token.p11;
     return this.token.run(async (s) => {
-      this.init(algorithm, () => p11.C_EncryptInit(s, rsaOaep(hash), this.token.find(s, id, CKO_PUBLIC_KEY)));
+      this.refusals.init(algorithm, () => p11.C_EncryptInit(s, rsaOaep(hash), this.token.find(s, id, CKO_PUBLIC_KEY)));
       const ciphertext = await p11.C_EncryptAsync(s, plaintext, Buffer.alloc(bytes));
       keepAlive(plaintext);
       return Buffer.from(ciphertext);
@@ -160,9 +153,9 @@ export class Pkcs11Backend implements CryptoBackend {
     const { id, bytes, hash } = this.oaepKey(key, algorithm);
     if (ciphertext.length !== bytes) throw new CryptoFailure('decrypt', `ciphertext must be ${bytes} bytes`);
     const p11 = this.token.p11;
-    return this.failAs('decrypt', 'OAEP decryption failed', DECRYPT_FAILED, () =>
+    return failAs('decrypt', 'OAEP decryption failed', DECRYPT_FAILED, () =>
       this.token.run(async (s) => {
-        this.init(algorithm, () => p11.C_DecryptInit(s, rsaOaep(hash), this.token.find(s, id, CKO_PRIVATE_KEY)));
+        this.refusals.init(algorithm, () => p11.C_DecryptInit(s, rsaOaep(hash), this.token.find(s, id, CKO_PRIVATE_KEY)));
         const plaintext = await p11.C_DecryptAsync(s, ciphertext, Buffer.alloc(bytes));
         keepAlive(ciphertext);
         return Buffer.from(plaintext);
@@ -235,40 +228,10 @@ export class Pkcs11Backend implements CryptoBackend {
     return spki;
   }
 
-  /**
-   * BYOK: C_UnwrapKey with the wrapping key's private half, so the material never exists outside the token as a key.
-   * SoftHSM reports CKA_VALUE_LEN = 0 for unwrapped keys and refuses it in the template, so the material's length is
-   * learned first by decrypting the same blob in the token; that plaintext is zeroed at once.
-   */
+  /** BYOK, unwrapped inside the token: see byok.ts. */
   async importMaterial(spec: KeySpec, wrappingKey: KeyHandle, algorithm: ImportWrappingAlgorithm, wrapped: Buffer): Promise<Pkcs11Material> {
-    const plan = planFor(spec);
-    if (plan.kind !== 'aes') throw unsupportedOnHsm(`importing ${spec} material`, 'KMS imports symmetric material only');
-    if (algorithm === 'SM2PKE') throw unsupportedOnHsm('SM2PKE', 'SoftHSM2 has no SM2/SM4 mechanisms');
-    const wrapPlan = planFor(wrappingKey.spec);
-    if (wrapPlan.kind !== 'rsa') throw new CryptoFailure('input', `${algorithm} needs an RSA wrapping key, not ${wrappingKey.spec}`);
-    const wrappingId = this.idOf(wrappingKey.ref);
-    const bytes = wrapPlan.bits / 8;
-    if (wrapped.length !== bytes) throw new CryptoFailure('material', `wrapped key material must be ${bytes} bytes`);
-    const mechanism = algorithm === 'RSAES_PKCS1_V1_5' ? { mechanism: pkcs11js.CKM_RSA_PKCS } : rsaOaep(algorithm === 'RSAES_OAEP_SHA_1' ? 'sha1' : 'sha256');
-    const id = randomBytes(16);
-    const p11 = this.token.p11;
-    const kcv = await this.failAs('material', 'key material does not unwrap', UNWRAP_FAILED, () =>
-      this.token.run(async (s) => {
-        const priv = this.token.find(s, wrappingId, CKO_PRIVATE_KEY);
-        this.init(algorithm, () => p11.C_DecryptInit(s, mechanism, priv));
-        const scratch = Buffer.alloc(bytes);
-        const length = (await p11.C_DecryptAsync(s, wrapped, scratch)).length;
-        scratch.fill(0);
-        if (length !== plan.bytes) throw new CryptoFailure('material', `${spec} needs ${plan.bytes} bytes of key material, not ${length}`);
-        const key = await p11.C_UnwrapKeyAsync(s, mechanism, priv, wrapped, aesTemplate(id));
-        p11.C_EncryptInit(s, AES_ECB, key);
-        const check = await p11.C_EncryptAsync(s, Buffer.alloc(16), Buffer.alloc(16));
-        keepAlive(wrapped);
-        this.token.remember(id.toString('hex'), CKO_SECRET_KEY, key);
-        return check.toString('hex');
-      }),
-    );
-    return { ...this.material(id.toString('hex')), fingerprint: kcv };
+    const { id, fingerprint } = await unwrapIntoToken(this.token, this.refusals, { spec, wrappingKey, algorithm, wrapped }, (ref) => this.idOf(ref));
+    return { ...this.material(id), fingerprint };
   }
 
   private material(id: string): Pkcs11Material {
@@ -303,29 +266,6 @@ export class Pkcs11Backend implements CryptoBackend {
     if (plan.kind === 'aes') throw new CryptoFailure('input', `${key.spec} cannot sign`);
     if (digest.length !== 32) throw new CryptoFailure('input', 'the digest must be 32 bytes (SHA-256)');
     return { id: this.idOf(key.ref), plan };
-  }
-
-  /** An *Init the token may refuse for its parameters (OAEP-SHA-256): that refusal becomes 'unsupported'. */
-  private init(algorithm: string, call: () => void): void {
-    const gap = `the token refuses ${algorithm} (SoftHSM2 2.6.1 supports RSA-OAEP with SHA-1 only)`;
-    if (this.refused.has(algorithm)) throw unsupportedOnHsm(algorithm, gap);
-    try {
-      call();
-    } catch (err) {
-      if (!isMechanismRefused(ckrOf(err))) throw err;
-      this.refused.add(algorithm);
-      throw unsupportedOnHsm(algorithm, gap);
-    }
-  }
-
-  /** Token answers that mean "the input was wrong" become the CryptoFailure the domain expects. */
-  private async failAs<T>(kind: 'decrypt' | 'material', message: string, codes: Set<string>, op: () => Promise<T>): Promise<T> {
-    try {
-      return await op();
-    } catch (err) {
-      if (codes.has(ckrOf(err) ?? '')) throw new CryptoFailure(kind, message);
-      throw err;
-    }
   }
 }
 

@@ -65,3 +65,42 @@ export function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   return ckrOf(err) ?? err.message;
 }
+
+/** What SoftHSM answers for a failed GCM tag / OAEP / PKCS#1 unpadding (§7 pitfall 8), besides the standard codes. */
+export const DECRYPT_FAILED = new Set(['CKR_GENERAL_ERROR', 'CKR_ENCRYPTED_DATA_INVALID', 'CKR_ENCRYPTED_DATA_LEN_RANGE']);
+export const UNWRAP_FAILED = new Set([...DECRYPT_FAILED, 'CKR_WRAPPED_KEY_INVALID', 'CKR_WRAPPED_KEY_LEN_RANGE']);
+
+/** Token answers that mean "the input was wrong" become the CryptoFailure the domain expects. */
+export async function failAs<T>(kind: 'decrypt' | 'material', message: string, codes: Set<string>, op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (err) {
+    if (codes.has(ckrOf(err) ?? '')) throw new CryptoFailure(kind, message);
+    throw err;
+  }
+}
+
+/**
+ * Mechanism variants the token refused at *Init (OAEP-SHA-256 on SoftHSM 2.6.1 answers CKR_ARGUMENTS_BAD): the
+ * refusal becomes 'unsupported' and is remembered, so the token is asked once. An HSM that has it just works.
+ */
+export class Refusals {
+  private readonly refused = new Set<string>();
+
+  init(algorithm: string, call: () => void): void {
+    const gap = `the token refuses ${algorithm} (SoftHSM2 2.6.1 supports RSA-OAEP with SHA-1 only)`;
+    if (this.refused.has(algorithm)) throw unsupportedOnHsm(algorithm, gap);
+    try {
+      call();
+    } catch (err) {
+      if (!isMechanismRefused(ckrOf(err))) throw err;
+      this.refused.add(algorithm);
+      throw unsupportedOnHsm(algorithm, gap);
+    }
+  }
+}
+
+/** Keeps async inputs reachable until the call that reads them has settled (the native worker holds raw pointers). */
+export function keepAlive(...buffers: Buffer[]): number {
+  return buffers.length;
+}
