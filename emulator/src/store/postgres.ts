@@ -20,6 +20,7 @@
  *   a due rotation may be applied by two processes in turn (an extra version); moving the clock through one emulator
  *   does not move the others.
  * - The root key is not in the database: every process must be given the same one (see emulator.ts).
+ * - JSONB cannot hold U+0000: a record with a NUL character in a string (e.g. a key description) is refused.
  */
 import { Pool, type PoolClient } from 'pg';
 import type { Alias, Instance, Key, Scope } from '../domain/model';

@@ -1,4 +1,8 @@
-/** Starts a real emulator (HTTP on 127.0.0.1, a free port) for one test file, with its own temporary state directory. */
+/**
+ * Starts a real emulator (HTTP on 127.0.0.1, a free port) for one test file, with its own temporary state directory.
+ * With `storeUrl` (support/postgres.ts) the state is in that database and the root key in `root.key` of the directory,
+ * so emulators started with the same `dir` share it.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +16,8 @@ export interface TestEmulator extends RunningEmulator {
 export async function startTestEmulator(opts: EmulatorOptions & { dir?: string } = {}): Promise<TestEmulator> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'alikms-test-'));
   const dataFile = opts.dataFile ?? join(dir, 'state.json');
-  const emulator = await startEmulator({ port: 0, ...opts, dataFile });
+  const rootKeyFile = opts.rootKeyFile ?? (opts.storeUrl ? join(dir, 'root.key') : undefined);
+  const emulator = await startEmulator({ port: 0, ...opts, dataFile, rootKeyFile });
   return { ...emulator, dir, dataFile, endpoint: emulator.endpoint, stop: emulator.stop };
 }
 

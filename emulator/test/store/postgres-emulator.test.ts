@@ -1,0 +1,152 @@
+/**
+ * The emulator on PostgreSQL, through the official SDKs: state survives a restart against the same database, two
+ * emulators on one database see each other's writes at once, concurrent updates of one key through both lose nothing
+ * (the advisory key lock), and a start with another root key, or with none, fails clearly.
+ */
+import * as $Kms from '@alicloud/kms20160120';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator } from '../../src/emulator';
+import { acs3Client, kmsClient, popClient } from '../support/clients';
+import { b64, unb64 } from '../support/crypto';
+import { removeDir, startTestEmulator, type TestEmulator } from '../support/emulator';
+import { startPostgres, type TestPostgres } from '../support/postgres';
+
+// Root keys come from root.key files here (one per test directory); an ALIKMS_ROOT_KEY of the caller would override
+// them all. Jest gives each test file its own copy of process.env.
+delete process.env.ALIKMS_ROOT_KEY;
+
+let pg: TestPostgres;
+const running: TestEmulator[] = [];
+const dirs: string[] = [];
+
+beforeAll(async () => {
+  pg = await startPostgres();
+});
+afterEach(async () => {
+  for (const e of running.splice(0)) await e.stop();
+});
+afterAll(async () => {
+  for (const d of dirs) removeDir(d);
+  await pg?.stop();
+});
+
+/** A directory for root.key that several emulators of one test share. */
+const newDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'alikms-pg-emu-'));
+  dirs.push(dir);
+  return dir;
+};
+const start = async (storeUrl: string, dir: string) => {
+  const emu = await startTestEmulator({ storeUrl, dir });
+  running.push(emu);
+  return emu;
+};
+const stop = async (emu: TestEmulator) => {
+  running.splice(running.indexOf(emu), 1);
+  await emu.stop();
+};
+const tagsJson = (tags: Record<string, string>) => JSON.stringify(Object.entries(tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })));
+const tagsOf = async (emu: TestEmulator, keyId: string) =>
+  Object.fromEntries(
+    (await kmsClient(emu).listResourceTags(new $Kms.ListResourceTagsRequest({ keyId }))).tags.tag.map((t) => [t.tagKey, t.tagValue]),
+  );
+
+test('keys, versions, aliases, tags and policies come back after a restart against the same database', async () => {
+  const url = await pg.createDatabase();
+  const dir = newDir();
+  let emu = await start(url, dir);
+  const kms = kmsClient(emu);
+  const acs3 = acs3Client(emu);
+  await kms.createKey(new $Kms.CreateKeyRequest({})); // the default key
+  const aes = (await kms.createKey(new $Kms.CreateKeyRequest({ description: 'survivor', enableAutomaticRotation: true, rotationInterval: '30d' })))
+    .keyMetadata;
+  const ec = (await kms.createKey(new $Kms.CreateKeyRequest({ keySpec: 'EC_P256' }))).keyMetadata;
+  await kms.createAlias(new $Kms.CreateAliasRequest({ aliasName: 'alias/survivor', keyId: aes.keyId }));
+  await kms.tagResource(new $Kms.TagResourceRequest({ keyId: aes.keyId, tags: tagsJson({ keep: 'me', team: 'a' }) }));
+  await kms.disableKey(new $Kms.DisableKeyRequest({ keyId: ec.keyId }));
+  await acs3('SetKeyPolicy', { KeyId: aes.keyId, Policy: '{"Version":"1","Statement":[{"Effect":"Allow"}]}' });
+  await acs3('SetDeletionProtection', { ProtectedResourceArn: aes.arn, EnableDeletionProtection: true, DeletionProtectionDescription: 'kept' });
+  const sealed = (await kms.encrypt(new $Kms.EncryptRequest({ keyId: 'alias/survivor', plaintext: b64('across restarts') }))).ciphertextBlob;
+  const before = {
+    aes: (await acs3('DescribeKey', { KeyId: aes.keyId })).KeyMetadata,
+    ec: (await acs3('DescribeKey', { KeyId: ec.keyId })).KeyMetadata,
+    keys: (await kms.listKeys(new $Kms.ListKeysRequest({ pageSize: 100 }))).keys.key,
+    aliases: (await kms.listAliases(new $Kms.ListAliasesRequest({}))).aliases.alias,
+  };
+  expect(before.keys).toHaveLength(3);
+
+  await stop(emu);
+  emu = await start(url, dir);
+  const kms2 = kmsClient(emu);
+  const acs32 = acs3Client(emu);
+  expect((await acs32('DescribeKey', { KeyId: aes.keyId })).KeyMetadata).toEqual(before.aes);
+  expect((await acs32('DescribeKey', { KeyId: ec.keyId })).KeyMetadata).toEqual(before.ec);
+  expect(before.ec).toMatchObject({ KeyState: 'Disabled' });
+  expect((await kms2.listKeys(new $Kms.ListKeysRequest({ pageSize: 100 }))).keys.key).toEqual(before.keys);
+  expect((await kms2.listAliases(new $Kms.ListAliasesRequest({}))).aliases.alias).toEqual(before.aliases);
+  expect(await tagsOf(emu, aes.keyId)).toEqual({ keep: 'me', team: 'a' });
+  expect((await acs32('GetKeyPolicy', { KeyId: aes.keyId })).Policy).toBe('{"Version":"1","Statement":[{"Effect":"Allow"}]}');
+  expect(unb64((await kms2.decrypt(new $Kms.DecryptRequest({ ciphertextBlob: sealed }))).plaintext).toString()).toBe('across restarts');
+  // The state was in the database, not in a lowdb file beside the root key.
+  expect(existsSync(join(dir, 'state.json'))).toBe(false);
+});
+
+test('two emulators on one database see each other’s writes at once', async () => {
+  const url = await pg.createDatabase();
+  const dir = newDir();
+  const [one, two] = [await start(url, dir), await start(url, dir)];
+  const created = (await kmsClient(one).createKey(new $Kms.CreateKeyRequest({ description: 'made by one' }))).keyMetadata;
+  expect((await kmsClient(two).describeKey(new $Kms.DescribeKeyRequest({ keyId: created.keyId }))).keyMetadata).toMatchObject({
+    keyId: created.keyId,
+    description: 'made by one',
+  });
+
+  await popClient(two).request('CreateAlias', { AliasName: 'alias/shared', KeyId: created.keyId }, { method: 'POST' });
+  const sealed = (await kmsClient(one).encrypt(new $Kms.EncryptRequest({ keyId: 'alias/shared', plaintext: b64('hello') }))).ciphertextBlob;
+  expect(unb64((await kmsClient(two).decrypt(new $Kms.DecryptRequest({ ciphertextBlob: sealed }))).plaintext).toString()).toBe('hello');
+
+  await kmsClient(one).tagResource(new $Kms.TagResourceRequest({ keyId: created.keyId, tags: tagsJson({ from: 'one' }) }));
+  expect(await tagsOf(two, created.keyId)).toEqual({ from: 'one' });
+  await kmsClient(two).disableKey(new $Kms.DisableKeyRequest({ keyId: created.keyId }));
+  expect((await kmsClient(one).describeKey(new $Kms.DescribeKeyRequest({ keyId: created.keyId }))).keyMetadata.keyState).toBe('Disabled');
+  await kmsClient(one).deleteAlias(new $Kms.DeleteAliasRequest({ aliasName: 'alias/shared' }));
+  expect((await kmsClient(two).listAliases(new $Kms.ListAliasesRequest({}))).aliases.alias).toEqual([]);
+  expect((await kmsClient(two).listKeys(new $Kms.ListKeysRequest({ pageSize: 100 }))).keys.key.map((k) => k.keyId)).toEqual([created.keyId]);
+});
+
+test('concurrent updates of one key through two emulators lose nothing', async () => {
+  const url = await pg.createDatabase();
+  const dir = newDir();
+  const [one, two] = [await start(url, dir), await start(url, dir)];
+  const { keyId } = (await kmsClient(one).createKey(new $Kms.CreateKeyRequest({}))).keyMetadata;
+  // 2×10 distinct tags (a key holds at most 20), each its own TagResource, all at once through both emulators.
+  const tagThrough = (emu: TestEmulator, prefix: string) =>
+    Array.from({ length: 10 }, (_, i) =>
+      kmsClient(emu).tagResource(new $Kms.TagResourceRequest({ keyId, tags: tagsJson({ [`${prefix}${i}`]: `v${i}` }) })),
+    );
+  await Promise.all([...tagThrough(one, 'one-'), ...tagThrough(two, 'two-')]);
+  const expected = Object.fromEntries(['one-', 'two-'].flatMap((p) => Array.from({ length: 10 }, (_, i) => [`${p}${i}`, `v${i}`])));
+  expect(await tagsOf(one, keyId)).toEqual(expected);
+  expect(await tagsOf(two, keyId)).toEqual(expected);
+});
+
+test('a start with another root key than the database was written with fails, and changes nothing', async () => {
+  const url = await pg.createDatabase();
+  const first = await start(url, newDir());
+  const { keyId } = (await kmsClient(first).createKey(new $Kms.CreateKeyRequest({}))).keyMetadata;
+  await expect(startTestEmulator({ storeUrl: url, dir: newDir() })).rejects.toThrow(
+    /holds state wrapped under a different root key: start every emulator sharing it with the same ALIKMS_ROOT_KEY or --root-key-file/,
+  );
+  // The first emulator, and its key, carry on.
+  expect((await kmsClient(first).describeKey(new $Kms.DescribeKeyRequest({ keyId }))).keyMetadata.keyState).toBe('Enabled');
+});
+
+test('a PostgreSQL store needs an explicit root key and a postgres:// URL', async () => {
+  const url = await pg.createDatabase();
+  await expect(startEmulator({ port: 0, storeUrl: url })).rejects.toThrow(/needs the root key .*ALIKMS_ROOT_KEY or --root-key-file/);
+  await expect(startEmulator({ port: 0, storeUrl: 'mysql://u:pw@db/x', rootKeyFile: join(newDir(), 'root.key') })).rejects.toThrow(
+    'unsupported store mysql://u:***@db/x: expected postgres://…',
+  );
+});
