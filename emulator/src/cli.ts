@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { DEFAULT_REGION } from './domain/regions';
 import { parseInterval } from './domain/rotation';
+import { loadDrift } from './drift';
 import { DEFAULT_HOST, DEFAULT_PORT, startEmulator } from './emulator';
 import { redactUrl } from './store/postgres';
 
@@ -143,6 +144,18 @@ export function cli(): Command {
       };
       console.log(body.now);
       for (const e of body.events ?? []) console.log(`  ${e.at} ${e.kind} ${e.keyId}`);
+    });
+  program
+    .command('drift')
+    .description('compare the alikms resources of a `pulumi stack export` with the live API; exit 0 clean, 1 drift, 2 errors')
+    .requiredOption('--stack-export <file>', 'output of `pulumi stack export --show-secrets` (a file, <(pulumi stack export), or - for stdin)')
+    .option('--endpoint <url>', "KMS endpoint to use instead of the stack's provider config (credentials still come from it or ALIBABA_CLOUD_*)")
+    .option('--json', 'print the report as JSON')
+    .option('--verbose', 'log retries and other provider debug messages to stderr')
+    // Usage errors are errors (2), not drift (1); --help stays 0.
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
+    .action(async (o: { stackExport: string; endpoint?: string; json?: boolean; verbose?: boolean }) => {
+      process.exitCode = await loadDrift().runDrift(o);
     });
   return program;
 }

@@ -43,9 +43,6 @@ const MAX_EVENTS_PER_RUN = 100_000;
 
 export class Lifecycle {
   private readonly serial = new KeyedLock();
-  /** Called after a key is purged, so other parts (instance quotas, HSM objects) can let go of it. */
-  onPurge: (key: Key) => Promise<void> = async () => {};
-
   constructor(
     private readonly store: Store,
     private readonly keys: KeyService,
@@ -89,24 +86,28 @@ export class Lifecycle {
   private async apply(event: DueEvent): Promise<void> {
     const scope = await this.store.getKey(event.keyId);
     if (!scope) return;
+    // Each change re-checks, under the key's lock, that the event is still scheduled: another emulator sharing the
+    // store (or a request) may have acted on the key since the scan.
+    const stillDue = (k: Key) => scheduledEvents(k).some((e) => e.kind === event.kind && e.at === event.at);
     switch (event.kind) {
       case 'rotate':
-        await this.keys.update(scope, event.keyId, 'rotate', (k) => this.keys.addVersion(k, event.at));
+        await this.keys.update(scope, event.keyId, 'rotate', (k) => (stillDue(k) ? this.keys.addVersion(k, event.at) : k));
         return;
       case 'expireMaterial':
-        await this.keys.update(scope, event.keyId, 'expireMaterial', withoutMaterial);
+        await this.keys.update(scope, event.keyId, 'expireMaterial', (k) => (stillDue(k) ? withoutMaterial(k) : k));
         return;
       case 'delete':
-        return this.purge(scope);
+        if (stillDue(scope)) await this.purge(scope);
+        return;
     }
   }
+
 
   /** The end of a deletion window: the key, its aliases and its material are gone for good. */
   async purge(key: Key): Promise<void> {
     for (const alias of await this.store.listAliases(key)) if (alias.keyId === key.keyId) await this.store.deleteAlias(key, alias.aliasName);
     await this.store.deleteKey(key.keyId);
     for (const v of key.versions) if (v.material) await this.crypto.destroy(v.material);
-    await this.onPurge(key);
   }
 }
 

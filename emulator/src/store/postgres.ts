@@ -16,11 +16,12 @@
  * - Other check-then-write sequences run without a database lock, as they do inside one process: two processes creating
  *   the same alias name at the same instant may both succeed (the later one wins), two may both provision the same
  *   service key or default key, an instance purchase retried against two processes may buy two instances.
- * - Every process runs its own scheduler and its own clock (the clock offset is read from settings at start only), so
- *   a due rotation may be applied by two processes in turn (an extra version); moving the clock through one emulator
- *   does not move the others.
+ * - Every process runs its own scheduler and its own clock (the clock offset is read from settings at start only):
+ *   moving the clock through one emulator does not move the others. A due event is applied once, because the
+ *   scheduler re-checks it under the key's advisory lock (domain/lifecycle.ts).
  * - The root key is not in the database: every process must be given the same one (see emulator.ts).
- * - JSONB cannot hold U+0000: a record with a NUL character in a string (e.g. a key description) is refused.
+ * - Records are `json`, not `jsonb`: jsonb cannot hold U+0000, which a key description may contain, and no query
+ *   looks inside a record (the id columns carry what queries need).
  */
 import { Pool, type PoolClient } from 'pg';
 import type { Alias, Instance, Key, Scope } from '../domain/model';
@@ -37,17 +38,17 @@ const MIGRATION_LOCK = 0;
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE alikms_keys (
      key_id text PRIMARY KEY, account_id text NOT NULL, region_id text NOT NULL,
-     seq bigint GENERATED ALWAYS AS IDENTITY, doc jsonb NOT NULL);
+     seq bigint GENERATED ALWAYS AS IDENTITY, doc json NOT NULL);
    CREATE INDEX alikms_keys_scope ON alikms_keys (account_id, region_id, seq);
    CREATE TABLE alikms_aliases (
      account_id text NOT NULL, region_id text NOT NULL, alias_name text NOT NULL,
-     seq bigint GENERATED ALWAYS AS IDENTITY, doc jsonb NOT NULL,
+     seq bigint GENERATED ALWAYS AS IDENTITY, doc json NOT NULL,
      PRIMARY KEY (account_id, region_id, alias_name));
    CREATE TABLE alikms_instances (
      instance_id text PRIMARY KEY, account_id text NOT NULL, region_id text NOT NULL,
-     seq bigint GENERATED ALWAYS AS IDENTITY, doc jsonb NOT NULL);
+     seq bigint GENERATED ALWAYS AS IDENTITY, doc json NOT NULL);
    CREATE INDEX alikms_instances_scope ON alikms_instances (account_id, region_id, seq);
-   CREATE TABLE alikms_settings (name text PRIMARY KEY, value jsonb NOT NULL);`,
+   CREATE TABLE alikms_settings (name text PRIMARY KEY, value json NOT NULL);`,
 ];
 
 /** `url` with its password hidden, for messages and logs. */
@@ -118,7 +119,7 @@ export class PostgresStore implements Store {
 
   putKey(key: Key) {
     return this.run(
-      `INSERT INTO alikms_keys (key_id, account_id, region_id, doc) VALUES ($1, $2, $3, $4::jsonb)
+      `INSERT INTO alikms_keys (key_id, account_id, region_id, doc) VALUES ($1, $2, $3, $4::json)
        ON CONFLICT (key_id) DO UPDATE SET account_id = EXCLUDED.account_id, region_id = EXCLUDED.region_id, doc = EXCLUDED.doc`,
       [key.keyId, key.accountId, key.regionId, json(key)],
     );
@@ -139,7 +140,7 @@ export class PostgresStore implements Store {
 
   putAlias(alias: Alias) {
     return this.run(
-      `INSERT INTO alikms_aliases (account_id, region_id, alias_name, doc) VALUES ($1, $2, $3, $4::jsonb)
+      `INSERT INTO alikms_aliases (account_id, region_id, alias_name, doc) VALUES ($1, $2, $3, $4::json)
        ON CONFLICT (account_id, region_id, alias_name) DO UPDATE SET doc = EXCLUDED.doc`,
       [alias.accountId, alias.regionId, alias.aliasName, json(alias)],
     );
@@ -164,7 +165,7 @@ export class PostgresStore implements Store {
 
   putInstance(instance: Instance) {
     return this.run(
-      `INSERT INTO alikms_instances (instance_id, account_id, region_id, doc) VALUES ($1, $2, $3, $4::jsonb)
+      `INSERT INTO alikms_instances (instance_id, account_id, region_id, doc) VALUES ($1, $2, $3, $4::json)
        ON CONFLICT (instance_id) DO UPDATE SET account_id = EXCLUDED.account_id, region_id = EXCLUDED.region_id, doc = EXCLUDED.doc`,
       [instance.instanceId, instance.accountId, instance.regionId, json(instance)],
     );
@@ -181,7 +182,7 @@ export class PostgresStore implements Store {
   putSetting(name: string, value: unknown) {
     // undefined has no JSON form; the lowdb store forgets such a setting too.
     if (value === undefined) return this.run('DELETE FROM alikms_settings WHERE name = $1', [name]);
-    return this.run('INSERT INTO alikms_settings (name, value) VALUES ($1, $2::jsonb) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value', [
+    return this.run('INSERT INTO alikms_settings (name, value) VALUES ($1, $2::json) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value', [
       name,
       json(value),
     ]);

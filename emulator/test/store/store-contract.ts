@@ -19,7 +19,7 @@ const A2: Scope = { accountId: A.accountId, regionId: 'cn-shanghai' };
 export const fullKey = (keyId: string, scope: Scope = A): Key => ({
   ...scope,
   keyId,
-  description: 'ünïcødé "quotes" \\ back\'slash 🔑 \u0001',
+  description: 'ünïcødé "quotes" \\ back\'slash 🔑 \u0001 nul:\u0000',
   keySpec: 'Aliyun_AES_256',
   keyUsage: 'ENCRYPT/DECRYPT',
   origin: 'EXTERNAL',
