@@ -5,7 +5,7 @@
 import * as $Kms from '@alicloud/kms20160120';
 import { Accounts } from '../../src/wire/accounts';
 import { acs3Client, kmsClient, popClient } from '../support/clients';
-import { removeDir, startTestEmulator, type TestEmulator } from '../support/emulator';
+import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
 import { expectError } from '../support/errors';
 import { acs3Post, rpcV1Get, send } from '../support/raw';
 
@@ -16,10 +16,7 @@ let emu: TestEmulator;
 beforeAll(async () => {
   emu = await startTestEmulator({ accounts: new Accounts([A, B]) });
 });
-afterAll(async () => {
-  await emu.stop();
-  removeDir(emu.dir);
-});
+afterAll(() => stopTestEmulator(emu));
 
 const as = (k: typeof A) => ({ ...emu, accessKeyId: k.id, accessKeySecret: k.secret });
 

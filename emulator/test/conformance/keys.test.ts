@@ -6,7 +6,7 @@
 import * as $Kms from '@alicloud/kms20160120';
 import { Accounts, DEFAULT_ACCOUNT_ID } from '../../src/wire/accounts';
 import { acs3Client, kmsClient, popClient } from '../support/clients';
-import { removeDir, startTestEmulator, type TestEmulator } from '../support/emulator';
+import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
 import { expectError } from '../support/errors';
 
 const DAY_MS = 86_400_000;
@@ -24,10 +24,7 @@ beforeAll(async () => {
   kms = kmsClient(emu);
   acs3 = acs3Client(emu);
 });
-afterAll(async () => {
-  await emu.stop();
-  removeDir(emu.dir);
-});
+afterAll(() => stopTestEmulator(emu));
 
 const newKey = async (req: Partial<$Kms.CreateKeyRequest> = {}) => (await kms.createKey(new $Kms.CreateKeyRequest(req))).keyMetadata;
 const describe_ = async (keyId: string) => (await kms.describeKey(new $Kms.DescribeKeyRequest({ keyId }))).keyMetadata;

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Accounts, DEFAULT_ACCOUNT_ID } from '../../src/wire/accounts';
 import { acs3Client, kmsClient, popClient } from '../support/clients';
-import { removeDir, startTestEmulator, type TestEmulator } from '../support/emulator';
+import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
 import { expectError } from '../support/errors';
 import { rpcV1Signature, sha256Hex } from '../../src/wire/signature';
 import { acs3Post, encodeParams, minutesFromNow, rpcV1Get, rpcV1Params, send, type RawRequest } from '../support/raw';
@@ -17,10 +17,7 @@ let emu: TestEmulator;
 beforeAll(async () => {
   emu = await startTestEmulator({ accounts: Accounts.default() });
 });
-afterAll(async () => {
-  await emu.stop();
-  removeDir(emu.dir);
-});
+afterAll(() => stopTestEmulator(emu));
 
 /** Sends `r` and checks the error envelope. */
 async function expectRaw(r: RawRequest, code: string, status: number, target = emu.endpoint) {

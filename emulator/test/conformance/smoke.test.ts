@@ -1,15 +1,12 @@
 import { acs3Client, kmsClient, popClient } from '../support/clients';
-import { removeDir, startTestEmulator, type TestEmulator } from '../support/emulator';
+import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
 import * as $Kms from '@alicloud/kms20160120';
 
 let emu: TestEmulator;
 beforeAll(async () => {
   emu = await startTestEmulator();
 });
-afterAll(async () => {
-  await emu.stop();
-  removeDir(emu.dir);
-});
+afterAll(() => stopTestEmulator(emu));
 
 test('the three SDK families create and describe a key', async () => {
   const kms = kmsClient(emu);

@@ -5,7 +5,7 @@
 import * as $Kms from '@alicloud/kms20160120';
 import { LIMITS } from '../../src/domain/limits';
 import { acs3Client, kmsClient, popClient } from '../support/clients';
-import { removeDir, startTestEmulator, type TestEmulator } from '../support/emulator';
+import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
 import { expectError } from '../support/errors';
 
 let emu: TestEmulator;
@@ -16,10 +16,7 @@ beforeAll(async () => {
   kms = kmsClient(emu);
   acs3 = acs3Client(emu);
 });
-afterAll(async () => {
-  await emu.stop();
-  removeDir(emu.dir);
-});
+afterAll(() => stopTestEmulator(emu));
 
 const newKey = async () => (await kms.createKey(new $Kms.CreateKeyRequest({}))).keyMetadata.keyId;
 const tagsJson = (tags: Record<string, string>) => JSON.stringify(Object.entries(tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })));

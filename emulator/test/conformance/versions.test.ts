@@ -5,7 +5,7 @@
 import * as $Kms from '@alicloud/kms20160120';
 import { LIMITS } from '../../src/domain/limits';
 import { acs3Client, kmsClient, popClient } from '../support/clients';
-import { removeDir, startTestEmulator, type TestEmulator } from '../support/emulator';
+import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
 import { expectError } from '../support/errors';
 
 const WEEK_MS = LIMITS.keyVersionMinIntervalSeconds * 1000;
@@ -16,10 +16,7 @@ beforeAll(async () => {
   emu = await startTestEmulator();
   kms = kmsClient(emu);
 });
-afterAll(async () => {
-  await emu.stop();
-  removeDir(emu.dir);
-});
+afterAll(() => stopTestEmulator(emu));
 
 const newKey = async (keySpec = 'EC_P256') => (await kms.createKey(new $Kms.CreateKeyRequest({ keySpec }))).keyMetadata;
 const createVersion = (keyId: string) => kms.createKeyVersion(new $Kms.CreateKeyVersionRequest({ keyId }));

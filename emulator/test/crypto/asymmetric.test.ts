@@ -10,7 +10,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sm2 } from 'sm-crypto-v2';
 import { kmsClient } from '../support/clients';
 import { b64, createKey, unb64 } from '../support/crypto';
-import { removeDir, startTestEmulator, type TestEmulator } from '../support/emulator';
+import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
 import { expectError } from '../support/errors';
 
 let emu: TestEmulator;
@@ -19,10 +19,7 @@ beforeAll(async () => {
   emu = await startTestEmulator();
   kms = kmsClient(emu);
 });
-afterAll(async () => {
-  await emu.stop();
-  removeDir(emu.dir);
-});
+afterAll(() => stopTestEmulator(emu));
 
 const message = Buffer.from('the message the caller hashed');
 const sha256 = (m: Buffer) => createHash('sha256').update(m).digest();

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { sm2 } from 'sm-crypto-v2';
 import { kmsClient } from '../support/clients';
 import { b64, createKey, unb64 } from '../support/crypto';
-import { removeDir, startTestEmulator, type TestEmulator } from '../support/emulator';
+import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
 import { expectError } from '../support/errors';
 
 let emu: TestEmulator;
@@ -18,10 +18,7 @@ beforeAll(async () => {
   emu = await startTestEmulator();
   kms = kmsClient(emu);
 });
-afterAll(async () => {
-  await emu.stop();
-  removeDir(emu.dir);
-});
+afterAll(() => stopTestEmulator(emu));
 
 const PADDING = {
   RSAES_OAEP_SHA_256: { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },

@@ -6,7 +6,7 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { acs3Client } from '../support/clients';
 import { b64 } from '../support/crypto';
-import { removeDir, startTestEmulator, type TestEmulator } from '../support/emulator';
+import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
 import { expectError } from '../support/errors';
 
 let emu: TestEmulator;
@@ -40,10 +40,7 @@ beforeAll(async () => {
   const ciphertext = (await acs3('AsymmetricEncrypt', { ...crypter, Algorithm: 'RSAES_OAEP_SHA_256', Plaintext: b64('x') })).CiphertextBlob;
   f = { sym, blob, signer, crypter, signature, ciphertext };
 });
-afterAll(async () => {
-  await emu.stop();
-  removeDir(emu.dir);
-});
+afterAll(() => stopTestEmulator(emu));
 
 /** Every data-plane call, each touching one of the fixture keys (named by `key`). */
 const OPERATIONS: [string, 'sym' | 'signer' | 'crypter', () => [string, Record<string, unknown>]][] = [

@@ -8,7 +8,7 @@ import { generateKeyPairSync, privateDecrypt, constants } from 'node:crypto';
 import { sm2 } from 'sm-crypto-v2';
 import { acs3Client, kmsClient, popClient } from '../support/clients';
 import { b64, createKey, unb64 } from '../support/crypto';
-import { removeDir, startTestEmulator, type TestEmulator } from '../support/emulator';
+import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
 import { expectError } from '../support/errors';
 
 const SYMMETRIC = ['Aliyun_AES_256', 'Aliyun_AES_192', 'Aliyun_AES_128', 'Aliyun_SM4'];
@@ -23,10 +23,7 @@ beforeAll(async () => {
   kms = kmsClient(emu);
   acs3 = acs3Client(emu);
 });
-afterAll(async () => {
-  await emu.stop();
-  removeDir(emu.dir);
-});
+afterAll(() => stopTestEmulator(emu));
 
 describe.each(SYMMETRIC)('%s', (spec) => {
   let keyId: string;

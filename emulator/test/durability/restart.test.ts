@@ -8,13 +8,10 @@ import { join } from 'node:path';
 import { RootKey } from '../../src/crypto/root-key';
 import { LIMITS } from '../../src/domain/limits';
 import { acs3Client, kmsClient } from '../support/clients';
-import { removeDir, startTestEmulator, type TestEmulator } from '../support/emulator';
+import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
 
 let emu: TestEmulator;
-afterAll(async () => {
-  await emu.stop();
-  removeDir(emu.dir);
-});
+afterAll(() => stopTestEmulator(emu));
 
 interface StateFile {
   keys: Record<string, { versions: { material?: { wrapped?: string } }[] }>;

@@ -1,7 +1,7 @@
 /** Default keys (the region's default CMK and KMS 1.0 keys) and service keys under alias/acs/<product>. */
 import * as $Kms from '@alicloud/kms20160120';
 import { acs3Client, kmsClient } from '../support/clients';
-import { removeDir, startTestEmulator, type TestEmulator } from '../support/emulator';
+import { removeDir, startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
 
 let emu: TestEmulator;
 let acs3: ReturnType<typeof acs3Client>;
@@ -18,10 +18,7 @@ beforeAll(async () => {
   acs3 = acs3Client(emu);
   kms = kmsClient(emu);
 });
-afterAll(async () => {
-  await emu.stop();
-  removeDir(emu.dir);
-});
+afterAll(() => stopTestEmulator(emu));
 
 describe('default keys', () => {
   let defaultKeyId: string;

@@ -1,7 +1,7 @@
 /** The instance lifecycle through BSS and the KMS API: purchase, connect, keys, quota, upgrade, release/refund. */
 import * as $Kms from '@alicloud/kms20160120';
 import { acs3Client, kmsClient } from '../support/clients';
-import { removeDir, startTestEmulator, type TestEmulator } from '../support/emulator';
+import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
 import { bssClient, buyInstance, connectInstance, readyInstance } from '../support/instances';
 import { rpcV1Get, send } from '../support/raw';
 
@@ -14,10 +14,7 @@ beforeAll(async () => {
   acs3 = acs3Client(emu);
   kms = kmsClient(emu);
 });
-afterAll(async () => {
-  await emu.stop();
-  removeDir(emu.dir);
-});
+afterAll(() => stopTestEmulator(emu));
 
 const getInstance = async (id: string) => (await acs3('GetKmsInstance', { KmsInstanceId: id })).KmsInstance;
 const createKey = (query: Record<string, unknown>) => acs3('CreateKey', query);

@@ -1,7 +1,7 @@
 /** Rotation, deletion and expiry driven by the emulator clock, through the official SDK and the admin endpoint. */
 import * as $Kms from '@alicloud/kms20160120';
 import { kmsClient } from '../support/clients';
-import { removeDir, startTestEmulator, type TestEmulator } from '../support/emulator';
+import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
 
 const DAY = 86_400_000;
 let emu: TestEmulator;
@@ -13,10 +13,7 @@ beforeAll(async () => {
   // The first instance-less AES-256 key is the region's default CMK, which neither rotates nor deletes; take it first.
   await kms.createKey(new $Kms.CreateKeyRequest({ description: 'default CMK' }));
 });
-afterAll(async () => {
-  await emu.stop();
-  removeDir(emu.dir);
-});
+afterAll(() => stopTestEmulator(emu));
 
 const admin = async (path: string, body?: unknown) => {
   const res = await fetch(`${emu.endpoint}/_alikms/${path}`, {

@@ -5,7 +5,7 @@
 import * as $Kms from '@alicloud/kms20160120';
 import { constants, publicEncrypt, randomBytes } from 'node:crypto';
 import { kmsClient } from '../support/clients';
-import { removeDir, startTestEmulator, type TestEmulator } from '../support/emulator';
+import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
 
 let emu: TestEmulator;
 let kms: ReturnType<typeof kmsClient>;
@@ -13,10 +13,7 @@ beforeAll(async () => {
   emu = await startTestEmulator({ schedulerIntervalMs: 0 });
   kms = kmsClient(emu);
 });
-afterAll(async () => {
-  await emu.stop();
-  removeDir(emu.dir);
-});
+afterAll(() => stopTestEmulator(emu));
 
 async function importMaterial(keyId: string, material: Buffer, expireUnix: number) {
   const p = await kms.getParametersForImport(

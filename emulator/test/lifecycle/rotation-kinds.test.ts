@@ -4,7 +4,7 @@
  * primary version, ciphertext made before still decrypts, and NextRotationDate has moved.
  */
 import { acs3Client } from '../support/clients';
-import { removeDir, startTestEmulator, type TestEmulator } from '../support/emulator';
+import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
 import { readyInstance } from '../support/instances';
 
 const DAY = 86_400_000;
@@ -19,10 +19,7 @@ beforeAll(async () => {
   software = await readyInstance(emu, { productVersion: '3' });
   hardware = await readyInstance(emu, { productVersion: '5' });
 });
-afterAll(async () => {
-  await emu.stop();
-  removeDir(emu.dir);
-});
+afterAll(() => stopTestEmulator(emu));
 
 const kinds: [string, () => Record<string, unknown>, string][] = [
   ['the default CMK (add-on on)', () => ({}), '365d'],

@@ -8,7 +8,7 @@ import { decodeBlob } from '../../src/domain/blob';
 import { KmsError } from '../../src/domain/errors';
 import { acs3Client } from '../support/clients';
 import { b64, unb64 } from '../support/crypto';
-import { removeDir, startTestEmulator, type TestEmulator } from '../support/emulator';
+import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
 import { wireError } from '../support/errors';
 
 let emu: TestEmulator;
@@ -20,10 +20,7 @@ beforeAll(async () => {
   acs3 = acs3Client(emu);
   for (const spec of ['Aliyun_AES_256', 'Aliyun_SM4']) keys[spec] = (await acs3('CreateKey', { KeySpec: spec })).KeyMetadata.KeyId;
 });
-afterAll(async () => {
-  await emu.stop();
-  removeDir(emu.dir);
-});
+afterAll(() => stopTestEmulator(emu));
 
 const plaintext = fc.uint8Array({ minLength: 1, maxLength: 6144 }).map((a) => Buffer.from(a));
 const context = fc.option(fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), fc.string({ maxLength: 20 }), { maxKeys: 4 }), { nil: undefined });

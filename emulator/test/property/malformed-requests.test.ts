@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { connect } from 'node:net';
 import { REGISTRY, KMS_VERSION } from '../../src/api/registry';
-import { removeDir, startTestEmulator, type TestEmulator } from '../support/emulator';
+import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
 import { acs3Post, encodeParams, rpcV1Get, rpcV1Params, send, type RawRequest, type RawResponse } from '../support/raw';
 
 let emu: TestEmulator;
@@ -16,10 +16,7 @@ const serverLog: string[] = [];
 beforeAll(async () => {
   emu = await startTestEmulator({ log: (m) => serverLog.push(m) });
 });
-afterAll(async () => {
-  await emu.stop();
-  removeDir(emu.dir);
-});
+afterAll(() => stopTestEmulator(emu));
 
 const ACTIONS = [...(REGISTRY.get(KMS_VERSION)?.keys() ?? [])];
 

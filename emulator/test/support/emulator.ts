@@ -22,3 +22,9 @@ export async function startTestEmulator(opts: EmulatorOptions & { dir?: string }
 }
 
 export const removeDir = (dir: string) => rmSync(dir, { recursive: true, force: true });
+
+/** Stops an emulator started by startTestEmulator and removes its state directory. */
+export async function stopTestEmulator(emulator: TestEmulator): Promise<void> {
+  await emulator.stop();
+  removeDir(emulator.dir);
+}
