@@ -10,8 +10,10 @@ $(NODE_MODULES): package.json package-lock.json
 
 deps: $(NODE_MODULES)
 
+# The emulator and CLI (dist/), and the provider plugin (provider/dist/, also loaded by `alikms drift`).
 build: deps
 	npx tsc -p tsconfig.json
+	npx tsc -p provider/tsconfig.json
 
 serve: build
 	node bin/alikms.js serve $(ARGS)

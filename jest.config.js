@@ -10,8 +10,9 @@ module.exports = {
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
   },
   transformIgnorePatterns: [`node_modules/(?!(${esmOnly.join('|')})/)`],
-  // Examples import the package by name, as users do.
-  moduleNameMapper: { '^alikms/testing$': '<rootDir>/emulator/src/testing.ts' },
+  // Examples import packages by name, as users do: `@alikms/pulumi` is the generated SDK (a file: dependency in
+  // examples/*/package.json); tests use its sources.
+  moduleNameMapper: { '^alikms/testing$': '<rootDir>/emulator/src/testing.ts', '^@alikms/pulumi$': '<rootDir>/sdk/nodejs/index.ts' },
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
 };

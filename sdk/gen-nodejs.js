@@ -53,7 +53,7 @@ function resourceFile(token, r) {
   s += `    public static isInstance(obj: any): obj is ${cls} {\n        if (obj === undefined || obj === null) {\n            return false;\n        }\n        return obj['__pulumiType'] === ${cls}.__pulumiType;\n    }\n\n`;
   for (const [k, p] of Object.entries(r.properties)) {
     s += doc(p.description, '    ');
-    s += `    public readonly ${k}!: pulumi.Output<${outputType(p)}${outRequired.has(k) ? '' : ' | undefined'}>;\n`;
+    s += `    public declare readonly ${k}: pulumi.Output<${outputType(p)}${outRequired.has(k) ? '' : ' | undefined'}>;\n`;
   }
   s += `\n    /**\n     * Create a ${cls} resource with the given unique name, arguments, and options.\n     *\n     * @param name The _unique_ name of the resource.\n     * @param args The arguments to use to populate this resource's properties.\n     * @param opts A bag of options that control this resource's behavior.\n     */\n`;
   const argsOptional = required.size === 0 ? '?' : '';
@@ -88,7 +88,7 @@ function providerFile(schema) {
   s += `export class Provider extends pulumi.ProviderResource {\n    /** @internal */\n    public static readonly __pulumiType = '${schema.name}';\n\n`;
   s += `    /**\n     * Returns true if the given object is an instance of Provider.  This is designed to work even\n     * when multiple copies of the Pulumi SDK have been loaded into the same process.\n     */\n`;
   s += `    public static isInstance(obj: any): obj is Provider {\n        if (obj === undefined || obj === null) {\n            return false;\n        }\n        return obj['__pulumiType'] === "pulumi:providers:" + Provider.__pulumiType;\n    }\n\n`;
-  for (const [k, p] of Object.entries(vars)) s += doc(p.description, '    ') + `    public readonly ${k}!: pulumi.Output<string | undefined>;\n`;
+  for (const [k, p] of Object.entries(vars)) s += doc(p.description, '    ') + `    public declare readonly ${k}: pulumi.Output<string | undefined>;\n`;
   s += `\n    constructor(name: string, args?: ProviderArgs, opts?: pulumi.ResourceOptions) {\n        let resourceInputs: pulumi.Inputs = {};\n        opts = opts || {};\n        {\n`;
   for (const [k, p] of Object.entries(vars))
     s += p.secret ? `            resourceInputs['${k}'] = args?.${k} ? pulumi.secret(args.${k}) : undefined;\n` : `            resourceInputs['${k}'] = args ? args.${k} : undefined;\n`;
@@ -167,7 +167,8 @@ const TSCONFIG = JSON.stringify({
   compilerOptions: {
     outDir: 'bin', target: 'ES2020', module: 'commonjs', moduleResolution: 'node', declaration: true, sourceMap: true,
     stripInternal: true, strict: true, skipLibCheck: true, forceConsistentCasingInFileNames: true,
-    // Generated classes declare `readonly x!: Output<T>`; define semantics would reset them after super().
+    // Output properties are set by the base constructor: `declare` fields keep any compiler (ts-jest, a user's
+    // tsconfig with ES2022 class fields) from resetting them after super(); this says the same for older settings.
     useDefineForClassFields: false,
   },
   include: ['*.ts', 'types/*.ts'],

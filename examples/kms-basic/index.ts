@@ -1,5 +1,6 @@
-// Against the emulator: `make serve` in the repo root, then see README.md.
-import * as alikms from '../../sdk/nodejs';
+// An instance, a key in it, two aliases (by key ID and by ARN), a rotation policy, and the adopted default key.
+// Against the emulator: see README.md. `@alikms/pulumi` is the generated SDK in sdk/nodejs (package.json links it).
+import * as alikms from '@alikms/pulumi';
 
 const instance = new alikms.Instance('kms', {
     vpcId: 'vpc-demo',
@@ -20,5 +21,6 @@ new alikms.Alias('orders-arn', { name: 'alias/orders-by-arn', keyId: key.arn });
 new alikms.RotationPolicy('orders', { keyId: key.keyId, interval: '30d' });
 const defaultKey = new alikms.DefaultKey('default', { description: 'region default key' });
 
+export const instanceId = instance.instanceId;
 export const keyId = key.keyId;
 export const defaultKeyId = defaultKey.keyId;

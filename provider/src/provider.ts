@@ -131,6 +131,7 @@ export class Provider {
     const n = decode(news);
     const failures = checkInputs(def, n.values, n.unknown);
     if (!failures.length && def.check) failures.push(...(await this.labelled(ctx, 'check', undefined, () => def.check!(ctx, n.values, n.unknown))));
+    if (!failures.length && def.validateChange) failures.push(...def.validateChange(decode(olds).values, n.values));
     // Defaults are filled in here so state records what was applied; wrappers and unknowns pass through untouched.
     const inputs: Props = { ...news };
     for (const [k, spec] of Object.entries(def.properties)) if (spec.input && inputs[k] === undefined && spec.default !== undefined) inputs[k] = spec.default;

@@ -62,6 +62,12 @@ export interface ResourceDefinition {
   properties: Record<string, PropertySpec>;
   /** Resource-specific checks beyond types/enums/required; `unknown` names inputs not known yet (preview). */
   check?(ctx: ResourceContext, news: Props, unknown: Set<string>): Promise<CheckFailure[]>;
+  /**
+   * Changes the cloud cannot make from the old inputs to `news` (e.g. shrinking capacity), refused by Check so that
+   * preview fails. Not Diff: refresh diffs live state against old inputs, and must report drift rather than fail.
+   * After a refresh, Read has put the live values in the old inputs, so Check sees them.
+   */
+  validateChange?(olds: Props, news: Props): CheckFailure[];
   create(ctx: ResourceContext, inputs: Props): Promise<{ id: string; outputs: Props }>;
   /** Undefined when the resource is gone (or, for keys, pending deletion). `inputs` is absent for an import. */
   read(ctx: ResourceContext, id: string, state: Props, inputs?: Props): Promise<ReadResult | undefined>;

@@ -1,6 +1,7 @@
 /** Instance and DefaultKey through the plugin process against the emulator. */
 import { startHarness, type Harness } from './support/harness';
 import { CheckFailed } from './support/engine';
+import { popClient } from '../../emulator/test/support/clients';
 
 const INSTANCE = 'alikms:index:Instance';
 const DEFAULT_KEY = 'alikms:index:DefaultKey';
@@ -13,6 +14,12 @@ afterAll(async () => {
   await h?.close();
 });
 
+/** BssOpenApi through the official POP client, as an operator changing billing settings would. */
+const bss = async (action: string, params: Record<string, unknown>): Promise<any> => {
+  const client = popClient({ endpoint: h.emulator.endpoint });
+  (client as any).apiVersion = '2017-12-14';
+  return client.request(action, params, { method: 'POST' });
+};
 const getInstance = async (id: string) => (await h.cloud('GetKmsInstance', { KmsInstanceId: id })).KmsInstance;
 const network = { vpcId: 'vpc-main', zoneIds: ['cn-hangzhou-k', 'cn-hangzhou-j'], vswitchIds: ['vsw-a'] };
 
@@ -59,6 +66,26 @@ describe('Instance', () => {
     const up = await h.sim.register(INSTANCE, 'sub', { ...sub, keyNum: 2000 });
     expect(up).toMatchObject({ step: 'update', diff: { detailedDiff: { keyNum: 'UPDATE' } } });
     expect((await getInstance(made.id)).KeyNum).toBe(2000);
+  });
+
+  it('a capacity decrease fails at preview (Check), naming the property', async () => {
+    const sub = { ...network, spec: 1000, keyNum: 2000, vpcNum: 1 };
+    const err: CheckFailed = await h.sim.register(INSTANCE, 'sub', { ...sub, keyNum: 1000, spec: 2000 }, true).catch((e) => e);
+    expect(err.failures).toEqual([{ property: 'keyNum', reason: 'keyNum cannot decrease (2000 → 1000): KMS instances only upgrade; keep 2000 or replace the instance' }]);
+  });
+
+  it('renewal is set through BSS SetRenewal, and a change made out of band is drift for subscriptions', async () => {
+    const sub = { ...network, spec: 1000, keyNum: 2000, vpcNum: 1, renewStatus: 'AutoRenewal', renewPeriod: 3 };
+    const up = await h.sim.register(INSTANCE, 'sub', sub);
+    expect(up).toMatchObject({ step: 'update', diff: { detailedDiff: { renewStatus: 'UPDATE', renewPeriod: 'ADD' } }, outputs: { renewStatus: 'AutoRenewal', renewPeriod: 3 } });
+    const billing = async () => (await bss('QueryAvailableInstances', { ProductCode: 'kms', InstanceIDs: up.id })).Data.InstanceList[0];
+    expect(await billing()).toMatchObject({ RenewStatus: 'AutoRenewal', RenewalDuration: 3 });
+    await bss('SetRenewal', { InstanceIDs: up.id, ProductCode: 'kms', RenewalStatus: 'ManualRenewal' });
+    expect(await h.sim.refresh(INSTANCE, 'sub')).toMatchObject({ changes: 'DIFF_SOME', detailedDiff: { renewStatus: 'UPDATE', renewPeriod: 'ADD' } });
+    await h.sim.register(INSTANCE, 'sub', sub);
+    expect(await billing()).toMatchObject({ RenewStatus: 'AutoRenewal', RenewalDuration: 3 });
+    const payg: CheckFailed = await h.sim.check(INSTANCE, 'p', {}, { ...network, paymentType: 'PayAsYouGo', renewStatus: 'NotRenewal' }).catch((e) => e);
+    expect(payg.failures).toEqual([{ property: 'renewStatus', reason: 'renewStatus applies to Subscription instances only' }]);
   });
 });
 

@@ -51,7 +51,11 @@ it('rotation switched off out of band is drift on enabled', async () => {
 
 it('Check validates the interval and the key eligibility (preview skips the key while it is unknown)', async () => {
   const bad: CheckFailed = await h.sim.check(ROT, 'x', {}, { keyId, interval: '3d' }).catch((e) => e);
-  expect(bad.failures).toEqual([{ property: 'interval', reason: expect.stringMatching(/interval 3d must be between 7d and 730d/) }]);
+  expect(bad.failures).toEqual([{ property: 'interval', reason: expect.stringMatching(/interval 3d must be between 7d and 365d/) }]);
+  // 365d is the emulator's default cap for software keys (and the CreateKey doc's): a longer one fails at preview.
+  const long: CheckFailed = await h.sim.check(ROT, 'x', {}, { keyId, interval: '366d' }).catch((e) => e);
+  expect(long.failures).toEqual([{ property: 'interval', reason: 'interval 366d must be between 7d and 365d' }]);
+  await expect(h.sim.check(ROT, 'x', {}, { keyId, interval: '8760h' })).resolves.toMatchObject({ interval: '8760h' });
   const rsa = (await h.sim.register(KEY, 'rsa', { instanceId: h.instanceId, keySpec: 'RSA_2048', keyUsage: 'SIGN/VERIFY' })).id;
   const ineligible: CheckFailed = await h.sim.check(ROT, 'x', {}, { keyId: rsa }).catch((e) => e);
   expect(ineligible.failures).toEqual([{ property: 'keyId', reason: expect.stringMatching(/asymmetric/) }]);

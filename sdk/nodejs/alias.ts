@@ -32,23 +32,23 @@ export class Alias extends pulumi.CustomResource {
     /**
      * The alias name: `alias/` followed by 1-255 letters, digits, `_`, `-` or `/`. Forces replacement.
      */
-    public readonly name!: pulumi.Output<string>;
+    public declare readonly name: pulumi.Output<string>;
     /**
      * The key the alias points at: a key ID or a key ARN (`acs:kms:<region>:<account>:key/<id>`).
      */
-    public readonly keyId!: pulumi.Output<string>;
+    public declare readonly keyId: pulumi.Output<string>;
     /**
      * The alias ARN.
      */
-    public readonly aliasArn!: pulumi.Output<string>;
+    public declare readonly aliasArn: pulumi.Output<string>;
     /**
      * The ID of the key the alias points at.
      */
-    public readonly targetKeyId!: pulumi.Output<string>;
+    public declare readonly targetKeyId: pulumi.Output<string>;
     /**
      * The ARN of the key the alias points at.
      */
-    public readonly targetKeyArn!: pulumi.Output<string>;
+    public declare readonly targetKeyArn: pulumi.Output<string>;
 
     /**
      * Create a Alias resource with the given unique name, arguments, and options.

@@ -32,51 +32,51 @@ export class DefaultKey extends pulumi.CustomResource {
     /**
      * Description of the default key (at most 8192 characters). Unset means empty.
      */
-    public readonly description!: pulumi.Output<string | undefined>;
+    public declare readonly description: pulumi.Output<string | undefined>;
     /**
      * Whether the key is Enabled.
      */
-    public readonly enabled!: pulumi.Output<boolean>;
+    public declare readonly enabled: pulumi.Output<boolean>;
     /**
      * Deletion protection (the key cannot be deleted anyway).
      */
-    public readonly deletionProtection!: pulumi.Output<boolean | undefined>;
+    public declare readonly deletionProtection: pulumi.Output<boolean | undefined>;
     /**
      * Tags of the default key. Keys starting with `acs:` or `aliyun` are reserved by the cloud and are neither set nor compared.
      */
-    public readonly tags!: pulumi.Output<{[key: string]: string} | undefined>;
+    public declare readonly tags: pulumi.Output<{[key: string]: string} | undefined>;
     /**
      * The default key ID.
      */
-    public readonly keyId!: pulumi.Output<string>;
+    public declare readonly keyId: pulumi.Output<string>;
     /**
      * The default key ARN.
      */
-    public readonly arn!: pulumi.Output<string>;
+    public declare readonly arn: pulumi.Output<string>;
     /**
      * Key spec (Aliyun_AES_256).
      */
-    public readonly keySpec!: pulumi.Output<string | undefined>;
+    public declare readonly keySpec: pulumi.Output<string | undefined>;
     /**
      * Enabled or Disabled.
      */
-    public readonly keyState!: pulumi.Output<string>;
+    public declare readonly keyState: pulumi.Output<string>;
     /**
      * SOFTWARE.
      */
-    public readonly protectionLevel!: pulumi.Output<string | undefined>;
+    public declare readonly protectionLevel: pulumi.Output<string | undefined>;
     /**
      * When the key was created.
      */
-    public readonly creationDate!: pulumi.Output<string | undefined>;
+    public declare readonly creationDate: pulumi.Output<string | undefined>;
     /**
      * Enabled, Disabled or Suspended.
      */
-    public readonly automaticRotation!: pulumi.Output<string | undefined>;
+    public declare readonly automaticRotation: pulumi.Output<string | undefined>;
     /**
      * Rotation interval in seconds.
      */
-    public readonly rotationInterval!: pulumi.Output<string | undefined>;
+    public declare readonly rotationInterval: pulumi.Output<string | undefined>;
 
     /**
      * Create a DefaultKey resource with the given unique name, arguments, and options.

@@ -6,7 +6,7 @@ import * as outputs from './types/output';
 import * as utilities from './utilities';
 
 /**
- * A KMS instance (KMS 3.0): bought through BssOpenApi CreateInstance, connected to a VPC (ConnectKmsInstance) and waited for until Connected. VPC, zones, vSwitches, product version and payment type force replacement; capacity can only grow. Deleting refunds a subscription or releases a pay-as-you-go instance; it is refused under deletion protection. Instance names, tags and renewal changes are not managed yet.
+ * A KMS instance (KMS 3.0): bought through BssOpenApi CreateInstance, connected to a VPC (ConnectKmsInstance) and waited for until Connected. VPC, zones, vSwitches, product version and payment type force replacement; capacity can only grow. Deleting refunds a subscription or releases a pay-as-you-go instance; it is refused under deletion protection. Renewal (renewStatus, renewPeriod) is managed through BSS SetRenewal and compared for subscriptions. Instance names and tags are not managed yet.
  */
 export class Instance extends pulumi.CustomResource {
     /**
@@ -34,99 +34,99 @@ export class Instance extends pulumi.CustomResource {
     /**
      * The VPC (`vpc-…`) the instance connects to.
      */
-    public readonly vpcId!: pulumi.Output<string>;
+    public declare readonly vpcId: pulumi.Output<string>;
     /**
      * Exactly two zones; order is not compared.
      */
-    public readonly zoneIds!: pulumi.Output<string[]>;
+    public declare readonly zoneIds: pulumi.Output<string[]>;
     /**
      * One or two vSwitches, paired with zoneIds by position.
      */
-    public readonly vswitchIds!: pulumi.Output<string[]>;
+    public declare readonly vswitchIds: pulumi.Output<string[]>;
     /**
      * KMS 3.0 (software). Forces replacement. One of: 3.
      */
-    public readonly productVersion!: pulumi.Output<string | undefined>;
+    public declare readonly productVersion: pulumi.Output<string | undefined>;
     /**
      * Billing. Forces replacement. One of: Subscription, PayAsYouGo.
      */
-    public readonly paymentType!: pulumi.Output<string>;
+    public declare readonly paymentType: pulumi.Output<string>;
     /**
      * Computing performance: 1000, 2000 or 4000 (200 legacy). Upgrade only; Subscription only.
      */
-    public readonly spec!: pulumi.Output<number | undefined>;
+    public declare readonly spec: pulumi.Output<number | undefined>;
     /**
      * Key quota, 100-100000. Upgrade only; Subscription only.
      */
-    public readonly keyNum!: pulumi.Output<number | undefined>;
+    public declare readonly keyNum: pulumi.Output<number | undefined>;
     /**
      * Secret quota, 0-100000. Upgrade only; Subscription only.
      */
-    public readonly secretNum!: pulumi.Output<number | undefined>;
+    public declare readonly secretNum: pulumi.Output<number | undefined>;
     /**
      * VPC quota, 0-10000. Upgrade only; Subscription only.
      */
-    public readonly vpcNum!: pulumi.Output<number | undefined>;
+    public declare readonly vpcNum: pulumi.Output<number | undefined>;
     /**
      * Whether logging is on.
      */
-    public readonly log!: pulumi.Output<boolean | undefined>;
+    public declare readonly log: pulumi.Output<boolean | undefined>;
     /**
      * Log storage in GB, 0-500000. Upgrade only; Subscription only.
      */
-    public readonly logStorage!: pulumi.Output<number | undefined>;
+    public declare readonly logStorage: pulumi.Output<number | undefined>;
     /**
-     * Subscription months at purchase (1,2,3,6,12,24,36); create-only, never diffed.
+     * Subscription months at purchase (1,2,3,6,12,24,36; 1 when unset); create-only, never diffed. Subscription only.
      */
-    public readonly period!: pulumi.Output<number | undefined>;
+    public declare readonly period: pulumi.Output<number | undefined>;
     /**
-     * Renewal at purchase; create-only for now. One of: AutoRenewal, ManualRenewal, NotRenewal.
+     * Renewal of a subscription (BSS SetRenewal); compared when set. Subscription only. One of: AutoRenewal, ManualRenewal, NotRenewal.
      */
-    public readonly renewStatus!: pulumi.Output<string | undefined>;
+    public declare readonly renewStatus: pulumi.Output<string | undefined>;
     /**
-     * Renewal months (1-36) with AutoRenewal; create-only for now.
+     * Auto-renewal months (1-36); needs renewStatus AutoRenewal. Subscription only.
      */
-    public readonly renewPeriod!: pulumi.Output<number | undefined>;
+    public declare readonly renewPeriod: pulumi.Output<number | undefined>;
     /**
      * Extra VPCs allowed to reach the instance, compared as a set.
      */
-    public readonly bindVpcs!: pulumi.Output<outputs.InstanceBindVpc[] | undefined>;
+    public declare readonly bindVpcs: pulumi.Output<outputs.InstanceBindVpc[] | undefined>;
     /**
      * Deletion protection.
      */
-    public readonly deletionProtection!: pulumi.Output<boolean>;
+    public declare readonly deletionProtection: pulumi.Output<boolean>;
     /**
      * Release a pay-as-you-go instance without a backup; delete-time only.
      */
-    public readonly forceDeleteWithoutBackup!: pulumi.Output<boolean | undefined>;
+    public declare readonly forceDeleteWithoutBackup: pulumi.Output<boolean | undefined>;
     /**
      * The instance ID (`kst-…`).
      */
-    public readonly instanceId!: pulumi.Output<string>;
+    public declare readonly instanceId: pulumi.Output<string>;
     /**
      * Uninitialized, Connecting, Connected, Disconnected or Error.
      */
-    public readonly status!: pulumi.Output<string>;
+    public declare readonly status: pulumi.Output<string>;
     /**
      * The instance name.
      */
-    public readonly instanceName!: pulumi.Output<string | undefined>;
+    public declare readonly instanceName: pulumi.Output<string | undefined>;
     /**
      * CA certificate chain of the instance (PEM).
      */
-    public readonly caCertificateChainPem!: pulumi.Output<string | undefined>;
+    public declare readonly caCertificateChainPem: pulumi.Output<string | undefined>;
     /**
      * When the instance was bought.
      */
-    public readonly createTime!: pulumi.Output<string | undefined>;
+    public declare readonly createTime: pulumi.Output<string | undefined>;
     /**
      * When the instance was connected.
      */
-    public readonly startDate!: pulumi.Output<string | undefined>;
+    public declare readonly startDate: pulumi.Output<string | undefined>;
     /**
      * When the subscription ends.
      */
-    public readonly endDate!: pulumi.Output<string | undefined>;
+    public declare readonly endDate: pulumi.Output<string | undefined>;
 
     /**
      * Create a Instance resource with the given unique name, arguments, and options.
@@ -187,7 +187,7 @@ export class Instance extends pulumi.CustomResource {
             resourceInputs['vpcNum'] = args ? args.vpcNum : undefined;
             resourceInputs['log'] = (args ? args.log : undefined) ?? false;
             resourceInputs['logStorage'] = args ? args.logStorage : undefined;
-            resourceInputs['period'] = (args ? args.period : undefined) ?? 1;
+            resourceInputs['period'] = args ? args.period : undefined;
             resourceInputs['renewStatus'] = args ? args.renewStatus : undefined;
             resourceInputs['renewPeriod'] = args ? args.renewPeriod : undefined;
             resourceInputs['bindVpcs'] = args ? args.bindVpcs : undefined;
@@ -257,15 +257,15 @@ export interface InstanceState {
      */
     logStorage?: pulumi.Input<number>;
     /**
-     * Subscription months at purchase (1,2,3,6,12,24,36); create-only, never diffed.
+     * Subscription months at purchase (1,2,3,6,12,24,36; 1 when unset); create-only, never diffed. Subscription only.
      */
     period?: pulumi.Input<number>;
     /**
-     * Renewal at purchase; create-only for now. One of: AutoRenewal, ManualRenewal, NotRenewal.
+     * Renewal of a subscription (BSS SetRenewal); compared when set. Subscription only. One of: AutoRenewal, ManualRenewal, NotRenewal.
      */
     renewStatus?: pulumi.Input<string>;
     /**
-     * Renewal months (1-36) with AutoRenewal; create-only for now.
+     * Auto-renewal months (1-36); needs renewStatus AutoRenewal. Subscription only.
      */
     renewPeriod?: pulumi.Input<number>;
     /**
@@ -359,15 +359,15 @@ export interface InstanceArgs {
      */
     logStorage?: pulumi.Input<number>;
     /**
-     * Subscription months at purchase (1,2,3,6,12,24,36); create-only, never diffed.
+     * Subscription months at purchase (1,2,3,6,12,24,36; 1 when unset); create-only, never diffed. Subscription only.
      */
     period?: pulumi.Input<number>;
     /**
-     * Renewal at purchase; create-only for now. One of: AutoRenewal, ManualRenewal, NotRenewal.
+     * Renewal of a subscription (BSS SetRenewal); compared when set. Subscription only. One of: AutoRenewal, ManualRenewal, NotRenewal.
      */
     renewStatus?: pulumi.Input<string>;
     /**
-     * Renewal months (1-36) with AutoRenewal; create-only for now.
+     * Auto-renewal months (1-36); needs renewStatus AutoRenewal. Subscription only.
      */
     renewPeriod?: pulumi.Input<number>;
     /**

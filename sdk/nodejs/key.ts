@@ -32,99 +32,99 @@ export class Key extends pulumi.CustomResource {
     /**
      * The KMS instance (`kst-…`) the key lives in (DKMSInstanceId). Default keys are managed by `DefaultKey`.
      */
-    public readonly instanceId!: pulumi.Output<string>;
+    public declare readonly instanceId: pulumi.Output<string>;
     /**
      * Key type. Forces replacement. One of: Aliyun_AES_256, Aliyun_AES_128, Aliyun_AES_192, Aliyun_SM4, RSA_2048, RSA_3072, EC_P256, EC_P256K, EC_SM2.
      */
-    public readonly keySpec!: pulumi.Output<string>;
+    public declare readonly keySpec: pulumi.Output<string>;
     /**
      * ENCRYPT/DECRYPT or SIGN/VERIFY; unset lets the service pick from the spec. Forces replacement. One of: ENCRYPT/DECRYPT, SIGN/VERIFY.
      */
-    public readonly keyUsage!: pulumi.Output<string>;
+    public declare readonly keyUsage: pulumi.Output<string>;
     /**
      * Key material origin. Forces replacement. One of: Aliyun_KMS, EXTERNAL.
      */
-    public readonly origin!: pulumi.Output<string>;
+    public declare readonly origin: pulumi.Output<string>;
     /**
      * Description of the key (at most 8192 characters). Unset means empty.
      */
-    public readonly description!: pulumi.Output<string | undefined>;
+    public declare readonly description: pulumi.Output<string | undefined>;
     /**
      * Whether the key is Enabled (EnableKey/DisableKey).
      */
-    public readonly enabled!: pulumi.Output<boolean>;
+    public declare readonly enabled: pulumi.Output<boolean>;
     /**
      * Deletion protection; a protected key cannot be deleted.
      */
-    public readonly deletionProtection!: pulumi.Output<boolean>;
+    public declare readonly deletionProtection: pulumi.Output<boolean>;
     /**
      * Why the key is protected; only with `deletionProtection: true`.
      */
-    public readonly deletionProtectionDescription!: pulumi.Output<string | undefined>;
+    public declare readonly deletionProtectionDescription: pulumi.Output<string | undefined>;
     /**
      * Key policy (JSON, at most 32768 bytes), compared semantically; unset leaves the service policy alone.
      */
-    public readonly policy!: pulumi.Output<string | undefined>;
+    public declare readonly policy: pulumi.Output<string | undefined>;
     /**
      * Days (7-366) between `pulumi destroy` and the actual deletion of the key. Used only at delete time, never diffed.
      */
-    public readonly pendingWindowInDays!: pulumi.Output<number | undefined>;
+    public declare readonly pendingWindowInDays: pulumi.Output<number | undefined>;
     /**
      * Tags of the key. Keys starting with `acs:` or `aliyun` are reserved by the cloud and are neither set nor compared.
      */
-    public readonly tags!: pulumi.Output<{[key: string]: string} | undefined>;
+    public declare readonly tags: pulumi.Output<{[key: string]: string} | undefined>;
     /**
      * The key ID.
      */
-    public readonly keyId!: pulumi.Output<string>;
+    public declare readonly keyId: pulumi.Output<string>;
     /**
      * The key ARN.
      */
-    public readonly arn!: pulumi.Output<string>;
+    public declare readonly arn: pulumi.Output<string>;
     /**
      * Enabled, Disabled, PendingDeletion or PendingImport.
      */
-    public readonly keyState!: pulumi.Output<string>;
+    public declare readonly keyState: pulumi.Output<string>;
     /**
      * SOFTWARE or HSM, decided by the instance.
      */
-    public readonly protectionLevel!: pulumi.Output<string | undefined>;
+    public declare readonly protectionLevel: pulumi.Output<string | undefined>;
     /**
      * Who created the key.
      */
-    public readonly creator!: pulumi.Output<string | undefined>;
+    public declare readonly creator: pulumi.Output<string | undefined>;
     /**
      * When the key was created.
      */
-    public readonly creationDate!: pulumi.Output<string | undefined>;
+    public declare readonly creationDate: pulumi.Output<string | undefined>;
     /**
      * When a PendingDeletion key is deleted.
      */
-    public readonly deleteDate!: pulumi.Output<string | undefined>;
+    public declare readonly deleteDate: pulumi.Output<string | undefined>;
     /**
      * The primary key version ID.
      */
-    public readonly primaryKeyVersion!: pulumi.Output<string | undefined>;
+    public declare readonly primaryKeyVersion: pulumi.Output<string | undefined>;
     /**
      * When imported key material expires.
      */
-    public readonly materialExpireTime!: pulumi.Output<string | undefined>;
+    public declare readonly materialExpireTime: pulumi.Output<string | undefined>;
     /**
      * Enabled, Disabled or Suspended (read-only; see RotationPolicy).
      */
-    public readonly automaticRotation!: pulumi.Output<string | undefined>;
+    public declare readonly automaticRotation: pulumi.Output<string | undefined>;
     /**
      * Rotation interval in seconds, e.g. `604800s` (read-only).
      */
-    public readonly rotationInterval!: pulumi.Output<string | undefined>;
+    public declare readonly rotationInterval: pulumi.Output<string | undefined>;
     /**
      * Last rotation (read-only).
      */
-    public readonly lastRotationDate!: pulumi.Output<string | undefined>;
+    public declare readonly lastRotationDate: pulumi.Output<string | undefined>;
     /**
      * Next rotation (read-only).
      */
-    public readonly nextRotationDate!: pulumi.Output<string | undefined>;
+    public declare readonly nextRotationDate: pulumi.Output<string | undefined>;
 
     /**
      * Create a Key resource with the given unique name, arguments, and options.

@@ -24,27 +24,27 @@ export class Provider extends pulumi.ProviderResource {
     /**
      * KMS endpoint URL, e.g. `http://127.0.0.1:4599` for the emulator. Defaults to `https://kms.<region>.aliyuncs.com`.
      */
-    public readonly endpoint!: pulumi.Output<string | undefined>;
+    public declare readonly endpoint: pulumi.Output<string | undefined>;
     /**
      * Region ID. Defaults to `cn-hangzhou`.
      */
-    public readonly region!: pulumi.Output<string | undefined>;
+    public declare readonly region: pulumi.Output<string | undefined>;
     /**
      * AccessKey ID.
      */
-    public readonly accessKeyId!: pulumi.Output<string | undefined>;
+    public declare readonly accessKeyId: pulumi.Output<string | undefined>;
     /**
      * AccessKey secret.
      */
-    public readonly accessKeySecret!: pulumi.Output<string | undefined>;
+    public declare readonly accessKeySecret: pulumi.Output<string | undefined>;
     /**
      * STS security token, for temporary credentials.
      */
-    public readonly securityToken!: pulumi.Output<string | undefined>;
+    public declare readonly securityToken: pulumi.Output<string | undefined>;
     /**
      * BssOpenApi endpoint (instance purchase). Defaults to `https://business.aliyuncs.com`, or to `endpoint` when that is not a cloud endpoint.
      */
-    public readonly bssEndpoint!: pulumi.Output<string | undefined>;
+    public declare readonly bssEndpoint: pulumi.Output<string | undefined>;
 
     constructor(name: string, args?: ProviderArgs, opts?: pulumi.ResourceOptions) {
         let resourceInputs: pulumi.Inputs = {};

@@ -32,35 +32,35 @@ export class RotationPolicy extends pulumi.CustomResource {
     /**
      * The key (ID or ARN). Forces replacement.
      */
-    public readonly keyId!: pulumi.Output<string>;
+    public declare readonly keyId: pulumi.Output<string>;
     /**
      * Whether automatic rotation is on.
      */
-    public readonly enabled!: pulumi.Output<boolean>;
+    public declare readonly enabled: pulumi.Output<boolean>;
     /**
-     * Rotation period as `<n>d|h|m|s` (7d-730d), compared in seconds.
+     * Rotation period as `<n>d|h|m|s`, compared in seconds. Accepted: 7d-365d, the range the CreateKey documentation gives for software keys and the emulator enforces by default (UpdateRotationPolicy's documentation says 730d).
      */
-    public readonly interval!: pulumi.Output<string>;
+    public declare readonly interval: pulumi.Output<string>;
     /**
      * The period in seconds, as the service reports it.
      */
-    public readonly intervalSeconds!: pulumi.Output<number | undefined>;
+    public declare readonly intervalSeconds: pulumi.Output<number | undefined>;
     /**
      * Enabled, Disabled or Suspended (rotation on, key not Enabled).
      */
-    public readonly status!: pulumi.Output<string>;
+    public declare readonly status: pulumi.Output<string>;
     /**
      * Last rotation.
      */
-    public readonly lastRotationDate!: pulumi.Output<string | undefined>;
+    public declare readonly lastRotationDate: pulumi.Output<string | undefined>;
     /**
      * Next rotation.
      */
-    public readonly nextRotationDate!: pulumi.Output<string | undefined>;
+    public declare readonly nextRotationDate: pulumi.Output<string | undefined>;
     /**
      * The primary key version ID.
      */
-    public readonly primaryKeyVersion!: pulumi.Output<string | undefined>;
+    public declare readonly primaryKeyVersion: pulumi.Output<string | undefined>;
 
     /**
      * Create a RotationPolicy resource with the given unique name, arguments, and options.
@@ -117,7 +117,7 @@ export interface RotationPolicyState {
      */
     enabled?: pulumi.Input<boolean>;
     /**
-     * Rotation period as `<n>d|h|m|s` (7d-730d), compared in seconds.
+     * Rotation period as `<n>d|h|m|s`, compared in seconds. Accepted: 7d-365d, the range the CreateKey documentation gives for software keys and the emulator enforces by default (UpdateRotationPolicy's documentation says 730d).
      */
     interval?: pulumi.Input<string>;
     /**
@@ -155,7 +155,7 @@ export interface RotationPolicyArgs {
      */
     enabled?: pulumi.Input<boolean>;
     /**
-     * Rotation period as `<n>d|h|m|s` (7d-730d), compared in seconds.
+     * Rotation period as `<n>d|h|m|s`, compared in seconds. Accepted: 7d-365d, the range the CreateKey documentation gives for software keys and the emulator enforces by default (UpdateRotationPolicy's documentation says 730d).
      */
     interval?: pulumi.Input<string>;
 }

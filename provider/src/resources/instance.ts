@@ -1,7 +1,8 @@
 /**
  * alikms:index:Instance — a KMS 3.0 instance (iac-anchors.md §5.1), bought through BssOpenApi and connected to a VPC.
- * Capacity only grows (checked at preview). Deviations from §5.1, pending the emulator and docs: no `instanceName`,
- * `tags` or renewal updates yet (instance tags and UpdateKmsInstance are not in the emulator; renewal is create-only).
+ * Capacity only grows (refused at Check, so at preview). Renewal is BSS state (SetRenewal / QueryAvailableInstances),
+ * managed and compared for subscriptions only. Deviation from §5.1, pending the emulator: no `instanceName` or `tags`
+ * (instance tags and UpdateKmsInstance are not emulated).
  */
 import { createHash } from 'node:crypto';
 import { ApiError, isNotFound, type KmsClient } from '../client';
@@ -21,7 +22,8 @@ export const Instance: ResourceDefinition = {
     'A KMS instance (KMS 3.0): bought through BssOpenApi CreateInstance, connected to a VPC (ConnectKmsInstance) and ' +
     'waited for until Connected. VPC, zones, vSwitches, product version and payment type force replacement; capacity ' +
     'can only grow. Deleting refunds a subscription or releases a pay-as-you-go instance; it is refused under deletion ' +
-    'protection. Instance names, tags and renewal changes are not managed yet.',
+    'protection. Renewal (renewStatus, renewPeriod) is managed through BSS SetRenewal and compared for subscriptions. ' +
+    'Instance names and tags are not managed yet.',
   properties: {
     vpcId: { type: 'string', input: 'required', replaceOnChanges: true, alwaysOutput: true, description: 'The VPC (`vpc-…`) the instance connects to.' },
     zoneIds: { type: 'array', items: { type: 'string' }, input: 'required', replaceOnChanges: true, alwaysOutput: true, normalize: sortedList, description: 'Exactly two zones; order is not compared.' },
@@ -34,9 +36,11 @@ export const Instance: ResourceDefinition = {
     vpcNum: capacity('VPC quota, 0-10000.'),
     log: { type: 'boolean', input: 'optional', default: false, description: 'Whether logging is on.' },
     logStorage: capacity('Log storage in GB, 0-500000.'),
-    period: { type: 'integer', input: 'optional', default: 1, diff: 'never', description: 'Subscription months at purchase (1,2,3,6,12,24,36); create-only, never diffed.' },
-    renewStatus: { type: 'string', input: 'optional', enum: ['AutoRenewal', 'ManualRenewal', 'NotRenewal'], diff: 'never', description: 'Renewal at purchase; create-only for now.' },
-    renewPeriod: { type: 'integer', input: 'optional', diff: 'never', description: 'Renewal months (1-36) with AutoRenewal; create-only for now.' },
+    // No schema default: SDKs fill defaults in client-side, and a default period would make every pay-as-you-go
+    // instance fail the subscription-only check.
+    period: { type: 'integer', input: 'optional', diff: 'never', description: 'Subscription months at purchase (1,2,3,6,12,24,36; 1 when unset); create-only, never diffed. Subscription only.' },
+    renewStatus: { type: 'string', input: 'optional', enum: ['AutoRenewal', 'ManualRenewal', 'NotRenewal'], diff: 'whenSet', description: 'Renewal of a subscription (BSS SetRenewal); compared when set. Subscription only.' },
+    renewPeriod: { type: 'integer', input: 'optional', diff: 'whenSet', description: 'Auto-renewal months (1-36); needs renewStatus AutoRenewal. Subscription only.' },
     bindVpcs: { type: 'array', items: { $ref: '#/types/alikms:index:InstanceBindVpc' }, input: 'optional', normalize: bindSet, description: 'Extra VPCs allowed to reach the instance, compared as a set.' },
     deletionProtection: { type: 'boolean', input: 'optional', default: false, alwaysOutput: true, description: 'Deletion protection.' },
     forceDeleteWithoutBackup: { type: 'boolean', input: 'optional', default: false, diff: 'never', description: 'Release a pay-as-you-go instance without a backup; delete-time only.' },
@@ -63,9 +67,22 @@ export const Instance: ResourceDefinition = {
     if (typeof news.spec === 'number' && ![200, 1000, 2000, 4000].includes(news.spec)) f.push({ property: 'spec', reason: `spec must be 1000, 2000 or 4000 (200 legacy); got ${news.spec}` });
     if (typeof news.period === 'number' && ![1, 2, 3, 6, 12, 24, 36].includes(news.period)) f.push({ property: 'period', reason: `period must be one of 1,2,3,6,12,24,36; got ${news.period}` });
     if (news.renewStatus === 'AutoRenewal' && news.renewPeriod === undefined) f.push({ property: 'renewPeriod', reason: 'renewPeriod is required with renewStatus AutoRenewal' });
+    if (news.renewPeriod !== undefined && news.renewStatus !== 'AutoRenewal' && !unknown.has('renewStatus'))
+      f.push({ property: 'renewPeriod', reason: 'renewPeriod applies only with renewStatus AutoRenewal' });
+    if (typeof news.renewPeriod === 'number' && (news.renewPeriod < 1 || news.renewPeriod > 36)) f.push({ property: 'renewPeriod', reason: `renewPeriod must be 1-36 months; got ${news.renewPeriod}` });
     if (news.paymentType === 'PayAsYouGo')
       for (const k of [...Object.keys(CAPACITY), 'period', 'renewStatus', 'renewPeriod'])
         if (news[k] !== undefined && k !== 'logStorage') f.push({ property: k, reason: `${k} applies to Subscription instances only` });
+    return f;
+  },
+
+  validateChange(olds, news) {
+    const f: CheckFailure[] = [];
+    for (const k of Object.keys(CAPACITY)) {
+      const was = olds[k], now = news[k];
+      if (typeof was === 'number' && typeof now === 'number' && now < was)
+        f.push({ property: k, reason: `${k} cannot decrease (${was} → ${now}): KMS instances only upgrade; keep ${was} or replace the instance` });
+    }
     return f;
   },
 
@@ -76,7 +93,7 @@ export const Instance: ResourceDefinition = {
       ProductCode: 'kms',
       ProductType: subscription ? 'kms_ddi_public_cn' : 'kms_ppi_public_cn',
       SubscriptionType: inputs.paymentType,
-      Period: subscription ? inputs.period : undefined,
+      Period: subscription ? (inputs.period ?? 1) : undefined,
       RenewalStatus: subscription ? inputs.renewStatus : undefined,
       RenewPeriod: subscription ? inputs.renewPeriod : undefined,
       // Same URN, same token: a retried purchase never buys twice.
@@ -108,6 +125,15 @@ export const Instance: ResourceDefinition = {
     if (grow.length || news.log !== olds.log)
       await client.bss.call('ModifyInstance', { ProductCode: 'kms', InstanceId: id, ModifyType: 'Upgrade', SubscriptionType: news.paymentType, Parameter: purchaseParameters(news, ctx.region).filter((p) => p.Code !== 'ProductVersion' && p.Code !== 'Region') });
     await applySettings(client, id, olds, news);
+    if (news.paymentType !== 'PayAsYouGo' && (differs(news.renewStatus, olds.renewStatus) || differs(news.renewPeriod, olds.renewPeriod)))
+      await client.bss.call('SetRenewal', {
+        InstanceIDs: id,
+        ProductCode: 'kms',
+        SubscriptionType: 'Subscription',
+        RenewalStatus: news.renewStatus ?? olds.renewStatus,
+        RenewalPeriod: news.renewPeriod,
+        RenewalPeriodUnit: news.renewPeriod !== undefined ? 'M' : undefined,
+      });
     const live = await readInstance(client, id, news);
     if (!live) throw new ResourceError(`instance ${id} disappeared during update`);
     return live;
@@ -127,6 +153,9 @@ export const Instance: ResourceDefinition = {
     }
   },
 };
+
+/** A set input that differs from the live value (unset inputs are left to the cloud). */
+const differs = (desired: unknown, live: unknown) => desired !== undefined && desired !== live;
 
 function purchaseParameters(i: Props, region: string): { Code: string; Value: string }[] {
   const p = [{ Code: 'ProductVersion', Value: String(i.productVersion ?? '3') }, { Code: 'Region', Value: region }];
@@ -167,6 +196,7 @@ async function readInstance(client: KmsClient, id: string, known: Props): Promis
     throw e;
   }
   const subscription = i.ChargeType !== 'POSTPAY';
+  const renewal = subscription ? await readRenewal(client, id) : undefined;
   return {
     vpcId: i.VpcId || known.vpcId,
     zoneIds: i.ZoneIds?.length ? i.ZoneIds : known.zoneIds,
@@ -177,9 +207,10 @@ async function readInstance(client: KmsClient, id: string, known: Props): Promis
     ...(subscription && { spec: i.Spec, keyNum: i.KeyNum, secretNum: Number(i.SecretNum), vpcNum: i.VpcNum }),
     log: Number(i.Log) === 1,
     logStorage: i.LogStorage,
-    period: known.period ?? 1,
-    renewStatus: known.renewStatus,
-    renewPeriod: known.renewPeriod,
+    period: subscription ? (known.period ?? 1) : undefined,
+    renewStatus: renewal?.RenewStatus,
+    // The period only means something for auto-renewal; elsewhere it would be a value nobody set.
+    renewPeriod: renewal?.RenewStatus === 'AutoRenewal' ? renewal.RenewalDuration : undefined,
     bindVpcs: (i.BindVpcs?.BindVpc ?? []).map((b: any) => ({ vpcId: b.VpcId, vswitchId: b.VSwitchId, regionId: b.RegionId, vpcOwnerId: String(b.VpcOwnerId) })),
     deletionProtection: i.DeletionProtection === true || i.DeletionProtection === 'true',
     forceDeleteWithoutBackup: known.forceDeleteWithoutBackup ?? false,
@@ -191,4 +222,13 @@ async function readInstance(client: KmsClient, id: string, known: Props): Promis
     startDate: i.StartDate || undefined,
     endDate: i.EndDate || undefined,
   };
+}
+
+/** Renewal lives in the billing view (BSS QueryAvailableInstances), not in GetKmsInstance. */
+async function readRenewal(client: KmsClient, id: string): Promise<{ RenewStatus?: string; RenewalDuration?: number } | undefined> {
+  const res = await client.bss.call<{ Data?: { InstanceList?: { InstanceID: string; RenewStatus?: string; RenewalDuration?: number }[] } }>(
+    'QueryAvailableInstances',
+    { ProductCode: 'kms', SubscriptionType: 'Subscription', InstanceIDs: id },
+  );
+  return res.Data?.InstanceList?.find((x) => x.InstanceID === id);
 }

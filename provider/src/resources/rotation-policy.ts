@@ -11,8 +11,12 @@ import { isSymmetric } from './common';
 import { keyIdOf } from './alias';
 
 const UNITS: Record<string, number> = { d: 86400, h: 3600, m: 60, s: 1 };
-/** Bounds of UpdateRotationPolicy (7-730 days); the CreateKey doc's 365-day cap for software keys is not enforced by the API. */
-const MIN_SECONDS = 7 * 86400, MAX_SECONDS = 730 * 86400;
+/**
+ * 7d-365d: the CreateKey doc's range for software keys, which the emulator enforces by default (its
+ * --max-rotation-interval). UpdateRotationPolicy's doc says 730d; checking the narrower range means a preview never
+ * accepts an interval that `up` would then be refused.
+ */
+const MIN_SECONDS = 7 * 86400, MAX_SECONDS = 365 * 86400;
 
 /** `7d`, `168h`, `604800s` → seconds; undefined when malformed. */
 export function intervalSeconds(v: unknown): number | undefined {
@@ -45,7 +49,9 @@ export const RotationPolicy: ResourceDefinition = {
       default: '365d',
       alwaysOutput: true,
       normalize: intervalSeconds,
-      description: 'Rotation period as `<n>d|h|m|s` (7d-730d), compared in seconds.',
+      description:
+        'Rotation period as `<n>d|h|m|s`, compared in seconds. Accepted: 7d-365d, the range the CreateKey documentation ' +
+        'gives for software keys and the emulator enforces by default (UpdateRotationPolicy\'s documentation says 730d).',
     },
     intervalSeconds: { type: 'integer', description: 'The period in seconds, as the service reports it.' },
     status: { type: 'string', alwaysOutput: true, description: 'Enabled, Disabled or Suspended (rotation on, key not Enabled).' },
@@ -59,7 +65,7 @@ export const RotationPolicy: ResourceDefinition = {
     if (news.interval !== undefined && !unknown.has('interval')) {
       const s = intervalSeconds(news.interval);
       if (s === undefined) f.push({ property: 'interval', reason: `interval '${String(news.interval)}' must be <integer><d|h|m|s>, e.g. 30d or 604800s` });
-      else if (s < MIN_SECONDS || s > MAX_SECONDS) f.push({ property: 'interval', reason: `interval ${String(news.interval)} must be between 7d and 730d` });
+      else if (s < MIN_SECONDS || s > MAX_SECONDS) f.push({ property: 'interval', reason: `interval ${String(news.interval)} must be between 7d and 365d` });
     }
     if (typeof news.keyId === 'string' && news.keyId.startsWith('alias/')) f.push({ property: 'keyId', reason: 'keyId must be a key ID or ARN, not an alias' });
     // Eligibility needs the live key: only when it is known and the provider is configured (not during unknown-config preview).
