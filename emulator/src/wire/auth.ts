@@ -5,6 +5,7 @@
 import { KmsError } from '../domain/errors';
 import { LIMITS } from '../domain/limits';
 import type { AccessKey, Accounts } from './accounts';
+import { NonceWindow } from './nonces';
 import type { Params } from './params';
 import { acs3Signature, parseAcs3Authorization, rpcV1Signature, sameSignature, sha256Hex } from './signature';
 
@@ -20,35 +21,8 @@ export interface SignedRequest {
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 
-/**
- * Nonces seen in the last one or two skew windows; older ones cannot be replayed anyway (their timestamp expired).
- * A generation also closes early once it holds NONCES_PER_GENERATION entries, bounding memory (~60 MB) under load:
- * past ~1M requests in 15 minutes, replays are caught within the last 500k-1M requests only (our documented trade-off;
- * a 3M-entry set cost 330 MB and stalled the event loop for 0.3 s while growing).
- */
-const NONCES_PER_GENERATION = 500_000;
-
-class NonceWindow {
-  private current = new Set<string>();
-  private previous = new Set<string>();
-  private rotatedAt = Date.now();
-
-  /** False when `nonce` was already used. */
-  claim(nonce: string): boolean {
-    const now = Date.now();
-    if (now - this.rotatedAt > LIMITS.signatureSkewSeconds * 1000 || this.current.size >= NONCES_PER_GENERATION) {
-      this.previous = this.current;
-      this.current = new Set();
-      this.rotatedAt = now;
-    }
-    if (this.current.has(nonce) || this.previous.has(nonce)) return false;
-    this.current.add(nonce);
-    return true;
-  }
-}
-
 export class Authenticator {
-  private readonly nonces = new NonceWindow();
+  private readonly nonces = new NonceWindow(LIMITS.signatureSkewSeconds * 1000);
 
   constructor(private readonly accounts: Accounts) {}
 

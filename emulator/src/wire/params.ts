@@ -3,6 +3,8 @@
  * strings. They are URL-decoded here once; signatures are computed over these decoded values (never the raw wire
  * text, which each SDK encodes differently: kms-openapi.md §2.1).
  */
+import { unescape } from 'node:querystring';
+
 export type Params = Record<string, string>;
 
 /**
@@ -11,10 +13,32 @@ export type Params = Record<string, string>;
  */
 export const emptyRecord = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
 
-/** Decode `a=1&b=%20x` into `params` (later duplicates win, like the gateway). Tolerates malformed escapes. */
+/**
+ * Decode `a=1&b=%20x` into `params` (later duplicates win, like the gateway). Hand-rolled on decodeURIComponent, which is
+ * twice as fast as URLSearchParams on an Encrypt body (the 6 KiB Plaintext dominates); a malformed escape falls back to
+ * querystring's lenient unescape, which keeps it as text as URLSearchParams would.
+ */
 export function decodeInto(params: Params, text: string): void {
-  if (!text) return;
-  for (const [k, v] of new URLSearchParams(text)) params[k] = v;
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('&', start);
+    if (end < 0) end = text.length;
+    if (end > start) {
+      const eq = text.indexOf('=', start);
+      const split = eq >= 0 && eq < end;
+      params[unescapeForm(text.slice(start, split ? eq : end))] = split ? unescapeForm(text.slice(eq + 1, end)) : '';
+    }
+    start = end + 1;
+  }
+}
+
+function unescapeForm(s: string): string {
+  if (s.includes('+')) s = s.replace(/\+/g, ' ');
+  if (!s.includes('%')) return s;
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return unescape(s);
+  }
 }
 
 /**

@@ -5,8 +5,9 @@
  * faster than @noble/ciphers with byte-identical output. The key is kept as a secret KeyObject so OpenSSL does not
  * re-import raw bytes per call. 12-byte random IVs, 16-byte tags.
  */
-import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
 import { CryptoFailure, type Sealed } from '../backend';
+import { randomIv } from '../random';
 
 const CIPHERS = { 16: 'aes-128-gcm', 24: 'aes-192-gcm', 32: 'aes-256-gcm' } as const;
 
@@ -22,7 +23,7 @@ export function aesKey(material: Buffer): AesKey {
 }
 
 export function aesGcmEncrypt(k: AesKey, plaintext: Buffer, aad: Buffer): Sealed {
-  const iv = randomBytes(12);
+  const iv = randomIv(12);
   const c = createCipheriv(k.cipher, k.key, iv).setAAD(aad);
   const ciphertext = Buffer.concat([c.update(plaintext), c.final()]);
   return { iv, tag: c.getAuthTag(), ciphertext };

@@ -7,9 +7,10 @@
  * OpenSSL's CTR increments all 128 bits where GCM increments 32: identical below 2³² blocks (64 GiB), far above
  * our 6 KiB limit. H = SM4(K, 0¹²⁸) is computed once per key version (cached with the key).
  */
-import { createCipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, timingSafeEqual } from 'node:crypto';
 import { lazyModule } from '../lazy';
 import { CryptoFailure, type Sealed } from '../backend';
+import { randomIv } from '../random';
 
 /** noble's GHASH, loaded on the first SM4 operation (~18 ms to load, not worth paying at start). */
 const polyval = lazyModule<typeof import('@noble/ciphers/_polyval.js')>('@noble/ciphers/_polyval.js');
@@ -56,7 +57,7 @@ const ctr = (k: Sm4Key, iv: Buffer, data: Buffer) => {
   return Buffer.concat([c.update(data), c.final()]);
 };
 
-export function sm4GcmEncrypt(k: Sm4Key, plaintext: Buffer, aad: Buffer, iv: Buffer = randomBytes(12)): Sealed {
+export function sm4GcmEncrypt(k: Sm4Key, plaintext: Buffer, aad: Buffer, iv: Buffer = randomIv(12)): Sealed {
   const ciphertext = ctr(k, iv, plaintext);
   return { iv, tag: tagOf(k, iv, aad, ciphertext), ciphertext };
 }

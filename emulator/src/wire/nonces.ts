@@ -1,0 +1,91 @@
+/**
+ * Replay protection: remembers every SignatureNonce of the last one or two skew windows (15 minutes each). Older
+ * nonces cannot be replayed anyway: their timestamp is outside the skew by then.
+ *
+ * Nonces are kept as 64-bit fingerprints in typed-array hash tables rather than as strings in a Set. Under load a Set of
+ * hundreds of thousands of strings is what the garbage collector walks on every major collection (measured: Encrypt
+ * throughput fell by a quarter as the set filled); a typed array holds no objects, so it costs the GC nothing, and its
+ * size is fixed. A table closes early once half full, so memory is bounded (2 x 16 MiB) and, past ~1M requests in
+ * 15 minutes, replays are caught within the last 1-2M requests (our documented trade-off). Two different nonces share a
+ * fingerprint with probability ~2^-64 per pair: a false "nonce used" is not a practical concern.
+ */
+const SLOTS = 1 << 21;
+const MAX_ENTRIES = SLOTS >>> 1;
+
+class FingerprintTable {
+  private readonly hi = new Uint32Array(SLOTS);
+  private readonly lo = new Uint32Array(SLOTS);
+  size = 0;
+
+  /** Whether the fingerprint (never 0/0) is present. */
+  has(h: number, l: number): boolean {
+    for (let i = l & (SLOTS - 1); ; i = (i + 1) & (SLOTS - 1)) {
+      if (this.hi[i] === 0 && this.lo[i] === 0) return false;
+      if (this.hi[i] === h && this.lo[i] === l) return true;
+    }
+  }
+
+  add(h: number, l: number): void {
+    let i = l & (SLOTS - 1);
+    while (this.hi[i] !== 0 || this.lo[i] !== 0) i = (i + 1) & (SLOTS - 1);
+    this.hi[i] = h;
+    this.lo[i] = l;
+    this.size++;
+  }
+
+  clear(): void {
+    this.hi.fill(0);
+    this.lo.fill(0);
+    this.size = 0;
+  }
+}
+
+/** MurmurHash3's finaliser: spreads FNV's weak low bits, which pick the table slot. */
+function fmix(x: number): number {
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+/** Two independent 32-bit FNV-1a hashes of `s`: a 64-bit fingerprint, never 0/0. */
+function fingerprint(s: string): [number, number] {
+  let h = 0x811c9dc5;
+  let l = 0x01000193 ^ 0x9e3779b9;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h = Math.imul(h ^ c, 0x01000193);
+    l = Math.imul(l ^ c, 0x01000193) ^ (l >>> 15);
+  }
+  h = fmix(h);
+  l = fmix(l ^ h);
+  return h === 0 && l === 0 ? [0, 1] : [h, l];
+}
+
+export class NonceWindow {
+  private current = new FingerprintTable();
+  private previous = new FingerprintTable();
+  private openedAt: number;
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.openedAt = now();
+  }
+
+  /** Records `nonce`; false when it was already used. */
+  claim(nonce: string): boolean {
+    const t = this.now();
+    if (t - this.openedAt > this.windowMs || this.current.size >= MAX_ENTRIES) {
+      const recycled = this.previous;
+      recycled.clear();
+      this.previous = this.current;
+      this.current = recycled;
+      this.openedAt = t;
+    }
+    const [h, l] = fingerprint(nonce);
+    if (this.current.has(h, l) || this.previous.has(h, l)) return false;
+    this.current.add(h, l);
+    return true;
+  }
+}
