@@ -25,8 +25,10 @@ system-deps:
 test: build system-deps
 	npx jest --ci
 
+# Throughput/latency/cold start through the HTTP API, then the per-algorithm crypto comparison (bench/results/).
 bench: build
 	node bench/run.js
+	node bench/crypto.js
 
 # The Pulumi plugin tarball: pulumi plugin install resource alikms <version> --file dist/pulumi-resource-alikms-v*.tar.gz
 provider-tarball: deps
