@@ -12,8 +12,7 @@ deps: $(NODE_MODULES)
 
 # The emulator and CLI (dist/), and the provider plugin (provider/dist/, also loaded by `alikms drift`).
 build: deps
-	npx tsc -p tsconfig.json
-	npx tsc -p provider/tsconfig.json
+	npm run build
 
 serve: build
 	node bin/alikms.js serve $(ARGS)
