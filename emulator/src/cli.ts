@@ -122,7 +122,7 @@ export function cli(): Command {
     program
       .command('export')
       .description("print an account and region of a running emulator in the seed format (YAML), e.g. to save as a seed")
-      .option('--account <id>', 'account id (default: the access key\'s)')
+      .option('--account <id>', 'account id (default: the access key\'s; another account needs its own access key)')
       .option('--region <region>', 'region (default: the emulator\'s)')
       .option('--material', 'include software-held key material'),
   ).action(async (o: AdminCallOptions & { account?: string; region?: string; material?: boolean }) => {

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join, dirname } from 'node:path';
 import { Clock } from './domain/clock';
 import { Kms, type KmsOptions } from './domain/kms';
+import { LIMITS } from './domain/limits';
 import { DEFAULT_REGION, REGIONS } from './domain/regions';
 import { RootKey } from './crypto/root-key';
 import { SoftwareBackend } from './crypto/software/backend';
@@ -73,57 +74,72 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const accounts = opts.accounts ?? (opts.accountsFile ? Accounts.fromFile(opts.accountsFile) : Accounts.default());
   // First, so a wrong PIN or a missing token/module stops startup before anything else is opened.
   const hsm = opts.pkcs11 ? await Pkcs11Backend.open(opts.pkcs11) : undefined;
-  // A shared store has no "beside the state file": every process must be handed the same root key explicitly.
-  const rootKeyFile = opts.rootKeyFile ?? (opts.storeUrl ? undefined : opts.dataFile && join(dirname(opts.dataFile), 'root.key'));
-  if (opts.storeUrl && !rootKeyFile && !process.env.ALIKMS_ROOT_KEY)
-    throw new Error('a PostgreSQL store needs the root key every emulator sharing it uses: set ALIKMS_ROOT_KEY or --root-key-file');
-  const rootKey = RootKey.loadOrCreate(rootKeyFile);
-  const store: Store = opts.storeUrl ? await openSharedStore(opts.storeUrl, rootKey) : await LowdbStore.open(opts.dataFile);
-  const clock = opts.clock ?? new Clock();
-  const software = new SoftwareBackend(rootKey);
-  const kms = new Kms(store, hsm ? new HsmRouter(software, hsm) : software, clock, { ...opts.kms, regions, hsm: hsm ? 'pkcs11' : 'simulated' });
-  if (opts.seed) {
-    const seed = typeof opts.seed === 'string' ? readSeed(opts.seed) : opts.seed;
-    accounts.add(seed.accounts.flatMap((a) => a.accessKeys.map((k) => ({ ...k, accountId: a.id }))));
-    const applied = await applySeed(seed, kms, software, { accountId: accounts.all()[0].accountId, regionId: region });
-    opts.log?.(`seed: ${applied.instances} instances, ${applied.keys} keys, ${applied.aliases} aliases created`);
+  let store: Store | undefined;
+  let server: Server | undefined;
+  try {
+    // A shared store has no "beside the state file": every process must be handed the same root key explicitly.
+    const rootKeyFile = opts.rootKeyFile ?? (opts.storeUrl ? undefined : opts.dataFile && join(dirname(opts.dataFile), 'root.key'));
+    if (opts.storeUrl && !rootKeyFile && !process.env.ALIKMS_ROOT_KEY)
+      throw new Error('a PostgreSQL store needs the root key every emulator sharing it uses: set ALIKMS_ROOT_KEY or --root-key-file');
+    const rootKey = RootKey.loadOrCreate(rootKeyFile);
+    const opened = (store = opts.storeUrl ? await openSharedStore(opts.storeUrl, rootKey) : await LowdbStore.open(opts.dataFile));
+    const clock = opts.clock ?? new Clock();
+    const software = new SoftwareBackend(rootKey);
+    const kms = new Kms(opened, hsm ? new HsmRouter(software, hsm) : software, clock, { ...opts.kms, regions, hsm: hsm ? 'pkcs11' : 'simulated' });
+    if (opts.seed) {
+      const seed = typeof opts.seed === 'string' ? readSeed(opts.seed) : opts.seed;
+      accounts.add(seed.accounts.flatMap((a) => a.accessKeys.map((k) => ({ ...k, accountId: a.id }))));
+      const applied = await applySeed(seed, kms, software, { accountId: accounts.all()[0].accountId, regionId: region });
+      opts.log?.(`seed: ${applied.instances} instances, ${applied.keys} keys, ${applied.aliases} aliases created`);
+    }
+    // Catch up on whatever fell due while the emulator was down, before serving.
+    await kms.lifecycle.restoreClock();
+    await kms.lifecycle.runDue();
+    const admin = adminListener({
+      kms,
+      accounts,
+      defaultRegion: region,
+      adminToken: opts.adminToken,
+      exportState: (scope, material) => exportSeed(kms, software, scope, material),
+    });
+    const listener = kmsRequestListener({ kms, auth: new Authenticator(accounts), defaultRegion: region, admin, log: opts.log });
+    // requireHostHeader off: Node would answer an HTTP/1.1 request without Host itself, with a bare body-less 400;
+    // ours gets the error envelope like any other bad request (and the default region, as there is no host to read).
+    // maxHeaderSize: the SDKs put every parameter in the URL, so a 32 KiB key policy (percent-encoded, up to ~3x) or an
+    // 8 KiB SM2 ciphertext must fit in the request line, past Node's 16 KiB default.
+    const http = (server = createServer(
+      { keepAliveTimeout: 65_000, requireHostHeader: false, maxHeaderSize: LIMITS.requestHeaderBytes },
+      listener,
+    ));
+    answerUnparsableRequests(http, region);
+    const host = opts.host ?? DEFAULT_HOST;
+    await listen(http, opts.port ?? DEFAULT_PORT, host);
+    const port = (http.address() as AddressInfo).port;
+    const scheduler = startScheduler(kms, opts.schedulerIntervalMs ?? 1000, opts.log);
+    return {
+      endpoint: `http://${host}:${port}`,
+      host,
+      port,
+      region,
+      accounts,
+      kms,
+      clock,
+      async stop() {
+        if (scheduler) clearInterval(scheduler);
+        await kms.lifecycle.runDue(0); // waits for a run in progress
+        http.closeAllConnections();
+        await new Promise<void>((resolve) => http.close(() => resolve()));
+        await opened.close();
+        await hsm?.close();
+      },
+    };
+  } catch (err) {
+    // A start that fails half-way (a bad seed, a port in use) must not leave a database pool or a token session open.
+    server?.close();
+    await store?.close().catch(() => undefined);
+    await hsm?.close();
+    throw err;
   }
-  // Catch up on whatever fell due while the emulator was down, before serving.
-  await kms.lifecycle.restoreClock();
-  await kms.lifecycle.runDue();
-  const admin = adminListener({
-    kms,
-    accounts,
-    defaultRegion: region,
-    adminToken: opts.adminToken,
-    exportState: (scope, material) => exportSeed(kms, software, scope, material),
-  });
-  const listener = kmsRequestListener({ kms, auth: new Authenticator(accounts), defaultRegion: region, admin, log: opts.log });
-  // requireHostHeader off: Node would answer an HTTP/1.1 request without Host itself, with a bare body-less 400;
-  // ours gets the error envelope like any other bad request (and the default region, as there is no host to read).
-  const server = createServer({ keepAliveTimeout: 65_000, requireHostHeader: false }, listener);
-  answerUnparsableRequests(server, region);
-  const host = opts.host ?? DEFAULT_HOST;
-  await listen(server, opts.port ?? DEFAULT_PORT, host);
-  const port = (server.address() as AddressInfo).port;
-  const scheduler = startScheduler(kms, opts.schedulerIntervalMs ?? 1000, opts.log);
-  return {
-    endpoint: `http://${host}:${port}`,
-    host,
-    port,
-    region,
-    accounts,
-    kms,
-    clock,
-    async stop() {
-      if (scheduler) clearInterval(scheduler);
-      await kms.lifecycle.runDue(0); // waits for a run in progress
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await store.close();
-      await hsm?.close();
-    },
-  };
 }
 
 /** The PostgreSQL store at `url`, refused (and closed) when it holds state wrapped under another root key. */

@@ -36,6 +36,12 @@ export const isNotFound = (e: unknown) =>
 
 type Query = Record<string, unknown>;
 
+/**
+ * Calls that make a new object each time and carry no idempotency token: repeating one after an ambiguous failure
+ * could make a second key (or fail with AlreadyExists on an alias the first call made).
+ */
+const ONCE_ONLY = new Set(['CreateKey', 'CreateAlias']);
+
 /** Flattens nested query values the way the Alibaba SDKs do: `Tag.1.Key=…`, `ResourceId.1=…`. */
 export function flattenQuery(query: Query, prefix = '', out: Record<string, string> = {}): Record<string, string> {
   for (const [k, v] of Object.entries(query)) {
@@ -97,7 +103,7 @@ class ProductClient {
       } catch (e) {
         throw toApiError(action, e);
       }
-    });
+    }, !ONCE_ONLY.has(action));
   }
 }
 
@@ -149,6 +155,16 @@ export class KmsClient {
 
   async describeKey(keyId: string): Promise<KeyMetadata> {
     return (await this.call<{ KeyMetadata: KeyMetadata }>('DescribeKey', { KeyId: keyId })).KeyMetadata;
+  }
+
+  /** DescribeKey, or undefined when the key (or alias) does not exist. */
+  async findKey(keyId: string): Promise<KeyMetadata | undefined> {
+    try {
+      return await this.describeKey(keyId);
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
   }
 
   async createKey(q: Query): Promise<KeyMetadata> {

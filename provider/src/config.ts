@@ -18,13 +18,15 @@ export const CONFIG_ENV: Record<ConfigKey, string[]> = {
   bssEndpoint: ['ALIKMS_BSS_ENDPOINT'],
 };
 
+export const DEFAULT_REGION = 'cn-hangzhou';
+
 export const SECRET_CONFIG: ReadonlySet<ConfigKey> = new Set(['accessKeySecret', 'securityToken']);
 
 export type ResolvedConfig = ClientSettings;
 
 export function resolveConfig(given: RawConfig, env: NodeJS.ProcessEnv = process.env): { config?: ResolvedConfig; errors: string[] } {
   const pick = (k: ConfigKey) => given[k] || CONFIG_ENV[k].map((n) => env[n]).find((v) => v) || undefined;
-  const region = pick('region') ?? 'cn-hangzhou';
+  const region = pick('region') ?? DEFAULT_REGION;
   const accessKeyId = pick('accessKeyId');
   const accessKeySecret = pick('accessKeySecret');
   const errors: string[] = [];

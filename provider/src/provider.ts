@@ -4,22 +4,16 @@
  */
 import { KmsClient } from './client';
 import { checkInputs } from './checks';
-import { CONFIG_KEYS, resolveConfig, SECRET_CONFIG, type RawConfig, type ResolvedConfig } from './config';
+import { CONFIG_ENV, CONFIG_KEYS, DEFAULT_REGION, resolveConfig, SECRET_CONFIG, type RawConfig, type ResolvedConfig } from './config';
 import { diffResource, type DiffResult } from './diff';
 import type { Logger } from './log';
-import { ResourceError, withDefaults, type CheckFailure, type ResourceContext, type ResourceDefinition } from './resource';
+import { PartialCreateError, ResourceError, withDefaults, type CheckFailure, type ResourceContext, type ResourceDefinition } from './resource';
 import { RESOURCES } from './resources';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry';
 import { decode, encode, UNKNOWN, type Props } from './values';
 
 export const PROVIDER_VERSION: string = require('../package.json').version;
 
-/** A create that made the resource but failed afterwards: the engine records the id (ErrorResourceInitFailed). */
-export class PartialCreateError extends Error {
-  constructor(message: string, readonly id: string, readonly properties: Props) {
-    super(message);
-  }
-}
 
 /** `urn:pulumi:stack::project::parent$alikms:index:Key::name` → type and name. */
 export function parseUrn(urn: string): { type: string; name: string } {
@@ -62,11 +56,15 @@ export class Provider {
     const o = decode(olds).values, n = decode(news);
     const detailedDiff: DiffResult['detailedDiff'] = {};
     const replaces: string[] = [];
+    // Effective settings are compared (environment fallbacks, default region), so spelling out the region the
+    // provider already used changes nothing.
+    const was = effectiveConfig(o, this.env), now = effectiveConfig(n.values, this.env);
     for (const k of CONFIG_KEYS) {
-      if (!n.unknown.has(k) && o[k] === n.values[k]) continue;
-      // A different endpoint or region is a different cloud: resources there must be replaced.
-      const replace = k === 'endpoint' || k === 'region';
-      detailedDiff[k] = o[k] === undefined ? (replace ? 'ADD_REPLACE' : 'ADD') : replace ? 'UPDATE_REPLACE' : 'UPDATE';
+      if (!n.unknown.has(k) && was[k] === now[k]) continue;
+      // Another region holds other keys: its resources must be replaced. Another endpoint (a VPC endpoint, a proxy, an
+      // emulator on a new port) reaches the same keys, so it never replaces anything.
+      const replace = k === 'region';
+      detailedDiff[k] = was[k] === undefined ? (replace ? 'ADD_REPLACE' : 'ADD') : replace ? 'UPDATE_REPLACE' : 'UPDATE';
       if (replace) replaces.push(k);
     }
     return { changes: Object.keys(detailedDiff).length > 0, replaces, deleteBeforeReplace: false, detailedDiff };
@@ -76,6 +74,7 @@ export class Provider {
   configure(args: Props | undefined, variables: Record<string, string>): void {
     const raw: RawConfig = {};
     const { values, unknown } = decode(args);
+    this.configUnknown = false;
     for (const k of CONFIG_KEYS) {
       const v = values[k] ?? variables[`alikms:config:${k}`];
       if (unknown.has(k) || v === UNKNOWN) this.configUnknown = true;
@@ -109,7 +108,7 @@ export class Provider {
         log: this.log,
         urn,
         label: `${def.token} '${parsed.name}'`,
-        region: this.config?.region ?? 'cn-hangzhou',
+        region: this.config?.region ?? DEFAULT_REGION,
       },
     };
   }
@@ -128,10 +127,12 @@ export class Provider {
 
   async check(urn: string, type: string, olds: Props, news: Props): Promise<{ inputs: Props; failures: CheckFailure[] }> {
     const { def, ctx } = this.context(urn, type);
-    const n = decode(news);
+    const n = decode(news), o = decode(olds).values;
     const failures = checkInputs(def, n.values, n.unknown);
-    if (!failures.length && def.check) failures.push(...(await this.labelled(ctx, 'check', undefined, () => def.check!(ctx, n.values, n.unknown))));
-    if (!failures.length && def.validateChange) failures.push(...def.validateChange(decode(olds).values, n.values));
+    // Resource checks see only known values: an unknown (preview) is the sentinel string, which no format check passes.
+    const known = Object.fromEntries(Object.entries(n.values).filter(([k]) => !n.unknown.has(k)));
+    if (!failures.length && def.check) failures.push(...(await this.labelled(ctx, 'check', undefined, () => def.check!(ctx, known, n.unknown, o))));
+    if (!failures.length && def.validateChange) failures.push(...def.validateChange(o, known));
     // Defaults are filled in here so state records what was applied; wrappers and unknowns pass through untouched.
     const inputs: Props = { ...news };
     for (const [k, spec] of Object.entries(def.properties)) if (spec.input && inputs[k] === undefined && spec.default !== undefined) inputs[k] = spec.default;
@@ -151,8 +152,12 @@ export class Provider {
       if (!preview) throw new ResourceError(`${ctx.label}: create: inputs ${[...n.unknown].join(', ') || '(provider config)'} are still unknown`);
       return { id: '', outputs: previewOutputs(def, inputs) };
     }
-    const created = await this.labelled(ctx, 'create', undefined, () => def.create(ctx, withDefaults(def, n.values)));
-    return { id: created.id, outputs: encode(created.outputs, secretOutputs(def, n.secret)) };
+    const secrets = secretOutputs(def, n.secret);
+    const created = await this.labelled(ctx, 'create', undefined, () => def.create(ctx, withDefaults(def, n.values))).catch((e) => {
+      // The half-made resource's outputs go to the engine's state like any others: secrets stay wrapped.
+      throw e instanceof PartialCreateError ? new PartialCreateError(e.message, e.id, encode(e.properties, secrets)) : e;
+    });
+    return { id: created.id, outputs: encode(created.outputs, secrets) };
   }
 
   async read(urn: string, type: string, id: string, state: Props, inputs: Props | undefined): Promise<{ id: string; outputs?: Props; inputs?: Props }> {
@@ -168,7 +173,7 @@ export class Provider {
     const { def, ctx } = this.context(urn, type);
     const o = decode(olds), n = decode(news);
     if (preview || this.configUnknown || n.unknown.size) {
-      if (!preview) throw new ResourceError(`${ctx.label} (${id}): update: inputs ${[...n.unknown].join(', ')} are still unknown`);
+      if (!preview) throw new ResourceError(`${ctx.label} (${id}): update: inputs ${[...n.unknown].join(', ') || '(provider config)'} are still unknown`);
       // Computed outputs (IDs, ARNs, dates) survive an in-place update, so the old ones are the best preview.
       return { ...olds, ...news };
     }
@@ -180,6 +185,17 @@ export class Provider {
     const { def, ctx } = this.context(urn, type);
     await this.labelled(ctx, 'delete', id, () => def.delete(ctx, id, decode(olds).values, decode(oldInputs).values));
   }
+}
+
+/** The setting each config key resolves to: the given value, else its environment variables, else the default region. */
+function effectiveConfig(values: Props, env: NodeJS.ProcessEnv): Partial<Record<string, string>> {
+  const out: Partial<Record<string, string>> = {};
+  for (const k of CONFIG_KEYS) {
+    const v = values[k];
+    out[k] = (typeof v === 'string' && v) || CONFIG_ENV[k].map((name) => env[name]).find((x) => x) || undefined;
+  }
+  out.region ??= DEFAULT_REGION;
+  return out;
 }
 
 /** Secret inputs keep their outputs secret, as do properties the schema marks secret. */

@@ -60,8 +60,11 @@ export interface ResourceDefinition {
   token: string;
   description: string;
   properties: Record<string, PropertySpec>;
-  /** Resource-specific checks beyond types/enums/required; `unknown` names inputs not known yet (preview). */
-  check?(ctx: ResourceContext, news: Props, unknown: Set<string>): Promise<CheckFailure[]>;
+  /**
+   * Resource-specific checks beyond types/enums/required. `news` holds only the known inputs; `unknown` names those not
+   * known yet (preview), which must never fail. `olds` are the old inputs ({} on create).
+   */
+  check?(ctx: ResourceContext, news: Props, unknown: Set<string>, olds: Props): Promise<CheckFailure[]>;
   /**
    * Changes the cloud cannot make from the old inputs to `news` (e.g. shrinking capacity), refused by Check so that
    * preview fails. Not Diff: refresh diffs live state against old inputs, and must report drift rather than fail.
@@ -77,6 +80,26 @@ export interface ResourceDefinition {
 
 /** Error raised by a resource: the provider prefixes the resource label. */
 export class ResourceError extends Error {}
+
+/** A create that made the resource but failed afterwards: the engine records the id (ErrorResourceInitFailed). */
+export class PartialCreateError extends Error {
+  constructor(message: string, readonly id: string, readonly properties: Props) {
+    super(message);
+  }
+}
+
+/**
+ * Runs the steps that follow the call making the cloud object (protection, state, connection). If one fails the
+ * object still exists: the error carries its id and `known` outputs so the engine records it instead of leaking it,
+ * and the next `up` finishes the job through Update.
+ */
+export async function finishCreate(id: string, known: Props, steps: () => Promise<Props>): Promise<{ id: string; outputs: Props }> {
+  try {
+    return { id, outputs: await steps() };
+  } catch (e) {
+    throw new PartialCreateError((e as Error).message ?? String(e), id, known);
+  }
+}
 
 /** Requires a configured client: during preview with unknown config, CRUD must not run. */
 export function clientOf(ctx: ResourceContext): KmsClient {

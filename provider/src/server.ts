@@ -13,8 +13,8 @@ import { ResourceProviderService } from '@pulumi/pulumi/proto/provider_grpc_pb';
 import { Status } from '@pulumi/pulumi/proto/status_pb';
 import type { DiffResult } from './diff';
 import type { EngineLogger } from './log';
-import { PartialCreateError, PROVIDER_VERSION, Provider } from './provider';
-import type { CheckFailure } from './resource';
+import { PROVIDER_VERSION, Provider } from './provider';
+import { PartialCreateError, type CheckFailure } from './resource';
 import type { Props } from './values';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,7 +43,10 @@ function unary<Req, Res>(f: (req: Req) => Promise<Res> | Res): Handler<Req, Res>
   return (call, cb) => {
     Promise.resolve()
       .then(() => f(call.request))
-      .then((res) => cb(null, res), (e) => cb(grpcError(e) as grpc.ServiceError, null));
+      .then((res) => cb(null, res), (e) => cb(grpcError(e) as grpc.ServiceError, null))
+      // A reply that cannot be built (an unserialisable value) must fail this call, not crash the plugin
+      // through an unhandled rejection.
+      .catch((e) => cb({ code: grpc.status.INTERNAL, details: `alikms: ${(e as Error)?.message ?? e}` } as grpc.ServiceError, null));
   };
 }
 

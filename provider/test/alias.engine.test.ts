@@ -76,6 +76,10 @@ it('import by name, then destroy deletes the alias (and a second delete is a no-
   await h.sim.delete(ALIAS, 'legacy', state);
 });
 
+it('importing a key ID as an alias finds nothing (DescribeKey answers for keys too)', async () => {
+  expect(await h.sim.read(ALIAS, 'not-an-alias', first.id, {})).toMatchObject({ id: '' });
+});
+
 it('an alias deleted out of band reads as gone', async () => {
   await h.cloud('DeleteAlias', { AliasName: 'alias/orders-v2' });
   expect(await h.sim.refresh(ALIAS, 'orders')).toBe('deleted');

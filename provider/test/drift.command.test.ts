@@ -3,7 +3,7 @@
  * plugin (harness), exported as Pulumi writes a version 3 deployment, changed out of band with an official SDK client,
  * and the command's table, JSON and exit codes are checked.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { startHarness, secret, type Harness } from './support/harness';
 import { assertCliBuilt, runAlikms, stackExport, writeExport } from './support/stack-export';
 
@@ -93,4 +93,13 @@ it('errors exit 2: encrypted credentials without a fallback, an unreadable expor
   expect(await runAlikms(['drift', '--stack-export', notJson])).toMatchObject({ code: 2, stderr: expect.stringMatching(/is not JSON/) });
   expect(await runAlikms(['drift', '--stack-export', writeExport({ version: 1, deployment: {} })])).toMatchObject({ code: 2, stderr: expect.stringMatching(/version 1/) });
   expect((await runAlikms(['drift'])).code).toBe(2);
+});
+
+it('a secret whose plaintext is not JSON is an error (exit 2) naming the resource, never drift, never the secret', async () => {
+  const doc = JSON.parse(readFileSync(exportNow({ showSecrets: true }), 'utf8'));
+  const provider = doc.deployment.resources.find((r: { type: string }) => r.type === 'pulumi:providers:alikms');
+  provider.inputs.accessKeySecret.plaintext = 'hunter2-not-json';
+  const run = await runAlikms(['drift', '--stack-export', writeExport(doc)]);
+  expect(run).toMatchObject({ code: 2, stderr: expect.stringContaining(`${provider.urn}: a secret's plaintext is not JSON`) });
+  expect(run.stderr + run.stdout).not.toContain('hunter2');
 });

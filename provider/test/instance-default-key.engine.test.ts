@@ -51,6 +51,22 @@ describe('Instance', () => {
     expect(preview.diff).toMatchObject({ replaces: ['vpcId'], detailedDiff: { vpcId: 'UPDATE_REPLACE' } });
   });
 
+  it('replacing the instance buys a new one (no purchase token reused from the same URN) and releases the old', async () => {
+    const old = await h.sim.register(INSTANCE, 'swap', program);
+    const replaced = await h.sim.register(INSTANCE, 'swap', { ...program, vpcId: 'vpc-next' });
+    expect(replaced.step).toBe('replace');
+    expect(replaced.id).not.toBe(old.id);
+    expect(await getInstance(replaced.id)).toMatchObject({ Status: 'Connected', VpcId: 'vpc-next' });
+    await expect(getInstance(old.id)).rejects.toMatchObject({ code: expect.stringMatching(/NotFound/) });
+    await h.sim.destroy(INSTANCE, 'swap');
+  });
+
+  it('Check lets unknown VPC IDs and renewal periods through at preview', async () => {
+    const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+    const inputs = { ...network, vpcId: UNKNOWN, spec: 1000, renewStatus: 'AutoRenewal', renewPeriod: UNKNOWN };
+    await expect(h.sim.check(INSTANCE, 'later', {}, inputs)).resolves.toMatchObject({ vpcId: UNKNOWN, renewPeriod: UNKNOWN });
+  });
+
   it('destroy is refused under deletion protection, then releases the instance', async () => {
     await h.sim.register(INSTANCE, 'main', { ...program, deletionProtection: true });
     await expect(h.sim.destroy(INSTANCE, 'main')).rejects.toThrow(/alikms:index:Instance 'main'.*deletion protection/);

@@ -5,6 +5,10 @@
 import { startHarness, secret, type Harness } from './support/harness';
 import { CheckFailed } from './support/engine';
 import { UNKNOWN, SIG_KEY } from '../src/values';
+import * as proto from '@pulumi/pulumi/proto/provider_pb';
+import { Status } from '@pulumi/pulumi/proto/status_pb';
+import type { ServiceError } from '@grpc/grpc-js';
+import { fromStruct, toStruct } from './support/plugin';
 
 const KEY = 'alikms:index:Key';
 let h: Harness;
@@ -41,6 +45,23 @@ describe('startup', () => {
   });
 });
 
+describe('DiffConfig', () => {
+  const diffConfig = async (olds: Record<string, unknown>, news: Record<string, unknown>) => {
+    const res = await h.plugin.call<proto.DiffResponse>('diffConfig', new proto.DiffRequest().setOlds(toStruct(olds)).setOldInputs(toStruct(olds)).setNews(toStruct(news)));
+    return { changes: res.getChanges(), replaces: res.getReplacesList(), diffs: res.getDiffsList() };
+  };
+  const cfg = () => ({ endpoint: h.emulator.endpoint, accessKeyId: 'test', accessKeySecret: secret('test') });
+
+  it('spelling out the region already in effect changes nothing; only another region replaces resources', async () => {
+    expect(await diffConfig(cfg(), { ...cfg(), region: 'cn-hangzhou' })).toEqual({ changes: proto.DiffResponse.DiffChanges.DIFF_NONE, replaces: [], diffs: [] });
+    expect(await diffConfig({ ...cfg(), region: 'cn-hangzhou' }, { ...cfg(), region: 'cn-shanghai' })).toMatchObject({ replaces: ['region'] });
+  });
+
+  it('a new endpoint (VPC endpoint, proxy, emulator port) reaches the same keys: an update, never a replacement', async () => {
+    expect(await diffConfig(cfg(), { ...cfg(), endpoint: 'http://127.0.0.1:1' })).toEqual({ changes: proto.DiffResponse.DiffChanges.DIFF_SOME, replaces: [], diffs: ['endpoint'] });
+  });
+});
+
 describe('check', () => {
   it('names the property in every failure', async () => {
     const bad = { keySpec: 'AES', policy: '{not json', pendingWindowInDays: 3, tags: { 'acs:x': '1' }, colour: 'red', enabled: 'yes' };
@@ -52,6 +73,11 @@ describe('check', () => {
     const second: CheckFailed = await h.sim.check(KEY, 'bad', {}, { instanceId: 'i-123', policy: '{not json', pendingWindowInDays: 3, tags: { 'acs:x': '1' }, keySpec: 'EC_P256', keyUsage: 'ENCRYPT/DECRYPT' }).catch((e) => e);
     expect(second.failures.map((f) => f.property).sort()).toEqual(['instanceId', 'keyUsage', 'pendingWindowInDays', 'policy', 'tags']);
     for (const f of [...err.failures, ...second.failures]) expect(f.reason).toContain(f.property);
+  });
+
+  it('an unknown instanceId, keySpec or policy (outputs of resources not made yet) passes preview', async () => {
+    const unknowns = { instanceId: UNKNOWN, keySpec: UNKNOWN, origin: 'EXTERNAL', policy: UNKNOWN };
+    await expect(h.sim.check(KEY, 'k', {}, unknowns)).resolves.toMatchObject(unknowns);
   });
 
   it('fills defaults and passes unknowns through', async () => {
@@ -190,5 +216,31 @@ describe('errors', () => {
     // A software instance cannot hold AES-128 keys: the emulator refuses CreateKey.
     const bad: Error = await h.sim.register(KEY, 'ghost', { instanceId: h.instanceId, keySpec: 'Aliyun_AES_128' }).catch((e) => e);
     expect(bad.message).toMatch(/alikms:index:Key 'ghost': create: CreateKey failed: Unsupported\.KeySpec/);
+  });
+});
+
+describe('EXTERNAL keys and partial creates', () => {
+  it('an EXTERNAL key waiting for its material (PendingImport) shows no perpetual diff on enabled', async () => {
+    const made = await h.sim.register(KEY, 'byok', { instanceId: h.instanceId, origin: 'EXTERNAL' });
+    expect(made.outputs).toMatchObject({ keyState: 'PendingImport', enabled: true });
+    expect((await h.sim.register(KEY, 'byok', { instanceId: h.instanceId, origin: 'EXTERNAL' })).step).toBe('same');
+    expect(await h.sim.refresh(KEY, 'byok')).toMatchObject({ changes: 'DIFF_NONE' });
+    // enabled: false cannot be applied before the material exists; the create still succeeds.
+    const off = await h.sim.register(KEY, 'byok-off', { instanceId: h.instanceId, origin: 'EXTERNAL', enabled: false });
+    expect(off.outputs).toMatchObject({ keyState: 'PendingImport', enabled: false });
+  });
+
+  it('a failure after CreateKey hands the engine the key ID (ErrorResourceInitFailed), so the key is not leaked', async () => {
+    const before = (await listKeys()).length;
+    // The emulator refuses a request line this long: SetDeletionProtection fails after CreateKey succeeded.
+    const inputs = await h.sim.check(KEY, 'half', {}, { instanceId: h.instanceId, deletionProtection: true, deletionProtectionDescription: 'x'.repeat(20000) });
+    const req = new proto.CreateRequest().setUrn('urn:pulumi:dev::alikms-test::alikms:index:Key::half').setType(KEY).setProperties(toStruct(inputs));
+    const err = (await h.plugin.call('create', req).catch((e) => e)) as ServiceError;
+    expect(err.details).toMatch(/alikms:index:Key 'half': create: SetDeletionProtection failed/);
+    const status = Status.deserializeBinary(err.metadata.get('grpc-status-details-bin')[0] as Buffer);
+    const init = status.getDetailsList()[0].unpack(proto.ErrorResourceInitFailed.deserializeBinary, 'pulumirpc.ErrorResourceInitFailed')!;
+    expect((await listKeys()).length).toBe(before + 1);
+    expect(await describe_(init.getId())).toMatchObject({ KeyState: 'Enabled' });
+    expect(fromStruct(init.getProperties())).toMatchObject({ keyId: init.getId() });
   });
 });

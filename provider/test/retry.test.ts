@@ -43,6 +43,18 @@ it('does not retry client errors, nor after Cancel', async () => {
   expect(isTransient('NetworkError', 'getaddrinfo ENOTFOUND')).toBe(false);
 });
 
+it('calls that must not run twice (CreateKey) retry throttling only, never an ambiguous failure', async () => {
+  for (const [code, message, retried] of [['Rejected.Throttling', 'slow down', true], ['InternalError', 'boom', false], ['NetworkError', 'ReadTimeout', false]] as const) {
+    let calls = 0;
+    const attempt = async () => {
+      if (++calls === 1) throw new ApiError('CreateKey', code, message, 500);
+      return 'ok';
+    };
+    const result = await retrying(policy([]), 'CreateKey', attempt, false).catch((e) => e);
+    expect([code, calls, result === 'ok']).toEqual([code, retried ? 2 : 1, retried]);
+  }
+});
+
 it('flattens list parameters the way the SDKs do', () => {
   expect(flattenQuery({ ResourceId: ['k1'], Tag: [{ Key: 'a', Value: 'b' }], Skip: undefined })).toEqual({ 'ResourceId.1': 'k1', 'Tag.1.Key': 'a', 'Tag.1.Value': 'b' });
 });

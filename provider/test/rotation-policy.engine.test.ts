@@ -35,6 +35,14 @@ it('Suspended (key disabled out of band) is not drift', async () => {
   await h.cloud('EnableKey', { KeyId: keyId });
 });
 
+it('an unchanged policy on a disabled key passes Check and stays the same; a changed one is refused', async () => {
+  await h.cloud('DisableKey', { KeyId: keyId });
+  expect((await h.sim.register(ROT, 'rot', { keyId, interval: '7d' })).step).toBe('same');
+  const changed: CheckFailed = await h.sim.register(ROT, 'rot', { keyId, interval: '30d' }).catch((e) => e);
+  expect(changed.failures).toEqual([{ property: 'keyId', reason: expect.stringMatching(/is Disabled; UpdateRotationPolicy needs an Enabled key/) }]);
+  await h.cloud('EnableKey', { KeyId: keyId });
+});
+
 it('an out-of-band interval change is drift on interval alone, repaired by the next up', async () => {
   await h.cloud('UpdateRotationPolicy', { KeyId: keyId, EnableAutomaticRotation: true, RotationInterval: '30d' });
   expect(await h.sim.refresh(ROT, 'rot')).toMatchObject({ changes: 'DIFF_SOME', detailedDiff: { interval: 'UPDATE' } });

@@ -74,6 +74,9 @@ export const jsonObjectText = z.string().refine((s) => {
   }
 }, 'expected a JSON object');
 
+/** CreateKey.Policy / SetKeyPolicy.Policy: a JSON object of at most 32 KiB. */
+export const keyPolicy = jsonObjectText.refine((s) => Buffer.byteLength(s) <= LIMITS.policyMaxBytes, 'policy too large');
+
 /**
  * Standard padded base64 -> bytes. Every binary parameter goes through it, so malformed input is InvalidParameter.
  * Checked by decoding and re-encoding (canonical base64 only): 4x cheaper than a regex over a 6 KiB Plaintext.

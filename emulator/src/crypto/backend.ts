@@ -27,8 +27,10 @@ export type SigningAlgorithm = 'RSA_PSS_SHA_256' | 'RSA_PKCS1_SHA_256' | 'ECDSA_
 /** How BYOK material is wrapped for ImportKeyMaterial (kms-openapi.md §3.2). */
 export type ImportWrappingAlgorithm = 'RSAES_OAEP_SHA_256' | 'RSAES_OAEP_SHA_1' | 'RSAES_PKCS1_V1_5' | 'SM2PKE';
 
-/** Why a backend refused: the domain turns each kind into its documented error code. */
-/** 'unsupported': the backend cannot do this for the key at all (e.g. a mechanism the HSM lacks), never done elsewhere. */
+/**
+ * Why a backend refused: the domain turns each kind into its documented error code. 'unsupported': the backend cannot
+ * do this for the key at all (e.g. a mechanism the HSM lacks), and it is never done elsewhere instead.
+ */
 export type CryptoFailureKind = 'decrypt' | 'input' | 'material' | 'unsupported';
 
 export class CryptoFailure extends Error {

@@ -2,10 +2,11 @@
  * Aliases: `alias/<name>` pointing at one key, unique per account and region. `alias/acs/` is reserved for the
  * service keys that cloud products create, so users may not create, re-point or delete names under it.
  */
-import type { Store } from '../store/store';
+import { aliasKey, type Store } from '../store/store';
 import { KmsError, invalid } from './errors';
 import { SERVICE_ALIAS_PREFIX, type KeyService } from './keys';
 import { LIMITS } from './limits';
+import { KeyedLock } from './lock';
 import type { Alias, Key, Scope } from './model';
 
 const ALIAS_NAME = /^alias\/[A-Za-z0-9_\-/]+$/;
@@ -16,6 +17,8 @@ export function assertUserAliasName(name: string): void {
 }
 
 export class AliasService {
+  private readonly lock = new KeyedLock();
+
   constructor(
     private readonly store: Store,
     private readonly keys: KeyService,
@@ -24,26 +27,37 @@ export class AliasService {
   async create(scope: Scope, aliasName: string, keyRef: string): Promise<Alias> {
     assertUserAliasName(aliasName);
     const key = await this.keys.resolveFor(scope, keyRef, 'createAlias');
-    if (await this.store.getAlias(scope, aliasName)) throw new KmsError('AliasAlreadyExists');
-    const alias: Alias = { ...scope, aliasName, keyId: key.keyId };
-    await this.store.putAlias(alias);
-    return alias;
+    return this.locked(scope, aliasName, async () => {
+      if (await this.store.getAlias(scope, aliasName)) throw new KmsError('AliasAlreadyExists');
+      const alias: Alias = { ...scope, aliasName, keyId: key.keyId };
+      await this.store.putAlias(alias);
+      return alias;
+    });
   }
 
   async update(scope: Scope, aliasName: string, keyRef: string): Promise<Alias> {
     assertUserAliasName(aliasName);
-    const existing = await this.store.getAlias(scope, aliasName);
-    if (!existing) throw new KmsError('Forbidden.AliasNotFound');
-    const key = await this.keys.resolveFor(scope, keyRef, 'aliasTarget');
-    const alias: Alias = { ...existing, keyId: key.keyId };
-    await this.store.putAlias(alias);
-    return alias;
+    return this.locked(scope, aliasName, async () => {
+      const existing = await this.store.getAlias(scope, aliasName);
+      if (!existing) throw new KmsError('Forbidden.AliasNotFound');
+      const key = await this.keys.resolveFor(scope, keyRef, 'aliasTarget');
+      const alias: Alias = { ...existing, keyId: key.keyId };
+      await this.store.putAlias(alias);
+      return alias;
+    });
   }
 
   async delete(scope: Scope, aliasName: string): Promise<void> {
     if (aliasName.startsWith(SERVICE_ALIAS_PREFIX)) throw invalid('AliasName');
-    if (!(await this.store.getAlias(scope, aliasName))) throw new KmsError('Forbidden.AliasNotFound');
-    await this.store.deleteAlias(scope, aliasName);
+    return this.locked(scope, aliasName, async () => {
+      if (!(await this.store.getAlias(scope, aliasName))) throw new KmsError('Forbidden.AliasNotFound');
+      await this.store.deleteAlias(scope, aliasName);
+    });
+  }
+
+  /** Check-then-write on one alias name, one at a time: two CreateAlias calls for a name cannot both succeed. */
+  private locked<T>(scope: Scope, aliasName: string, task: () => Promise<T>): Promise<T> {
+    return this.lock.run(aliasKey(scope, aliasName), task);
   }
 
   async list(scope: Scope): Promise<Alias[]> {

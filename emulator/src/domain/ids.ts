@@ -32,6 +32,10 @@ export const newRequestId = () => randomUUID().toUpperCase();
 
 export const keyArn = (region: string, account: string, keyId: string) => `acs:kms:${region}:${account}:key/${keyId}`;
 export const aliasArn = (region: string, account: string, alias: string) => `acs:kms:${region}:${account}:${alias}`;
+export const instanceArn = (region: string, account: string, instanceId: string) => `acs:kms:${region}:${account}:instance/${instanceId}`;
+
+/** Whether a KeyId parameter is a key ID itself rather than an alias (`alias/…`) or an ARN (`acs:…`). */
+export const isKeyId = (ref: string) => !ref.startsWith('alias/') && !ref.startsWith('acs:');
 
 /** `acs:kms:<region>:<account>:key/<id>` -> its parts, or undefined when the string is not a key ARN. */
 export function parseKeyArn(arn: string): { region: string; account: string; keyId: string } | undefined {

@@ -2,13 +2,14 @@
  * BYOK (§3.7): GetParametersForImport hands out a fresh wrapping public key and a token valid for 24 hours;
  * ImportKeyMaterial unwraps the material inside the backend, holds a re-import to the same material, and honours
  * KeyMaterialExpireUnix; DeleteKeyMaterial returns the key to PendingImport. Tokens (with their wrapping key pair,
- * wrapped under the root key like any material) live on the key record, so they survive a restart.
+ * wrapped under the root key like any material) live on the key record, so they survive a restart; the wrapping keys
+ * of tokens that expire or are pushed out, and replaced or deleted material, are destroyed by KeyService.update.
  */
 import { randomBytes } from 'node:crypto';
 import type { CryptoBackend, ImportWrappingAlgorithm } from '../crypto/backend';
 import type { Clock } from './clock';
 import { KmsError, invalid } from './errors';
-import { backendCall, withoutMaterial } from './key-material';
+import { backendCall, destroyQuietly, withoutMaterial } from './key-material';
 import { materialHome, type KeyService } from './keys';
 import { LIMITS } from './limits';
 import type { ImportToken, Key, Scope } from './model';
@@ -73,7 +74,10 @@ export class ImportService {
       // An EXTERNAL key has one version; its material, once imported, is that key's for good.
       const version = k.versions[0];
       const previous = version.importedFingerprint ?? (version.material?.fingerprint as string | undefined);
-      if (previous !== undefined && previous !== fingerprint) throw new KmsError('InvalidKeyMaterial');
+      if (previous !== undefined && previous !== fingerprint) {
+        await destroyQuietly(this.crypto, [material]); // refused material must not stay behind in an HSM
+        throw new KmsError('InvalidKeyMaterial');
+      }
       const { materialExpiresAt: _, ...rest } = k;
       return {
         ...rest,

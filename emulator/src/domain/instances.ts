@@ -11,6 +11,7 @@ import type { Store } from '../store/store';
 import type { Clock } from './clock';
 import { KmsError, invalid } from './errors';
 import { randomToken, regionCode } from './ids';
+import { KeyedLock } from './lock';
 import type { ChargeType, Instance, InstanceKind, Key, Scope } from './model';
 import type { KeySpec } from './specs';
 
@@ -72,6 +73,7 @@ export function assertCapacity(c: Capacity): void {
 export class InstanceService {
   /** Requests counted per instance in the current one-second window (real time: QPS is a wall-clock limit). */
   private readonly windows = new Map<string, { second: number; count: number }>();
+  private readonly lock = new KeyedLock();
 
   constructor(
     private readonly store: Store,
@@ -130,10 +132,13 @@ export class InstanceService {
 
   list = (scope: Scope) => this.store.listInstances(scope);
 
-  async update(scope: Scope, instanceId: string, change: (i: Instance) => Instance): Promise<Instance> {
-    const next = change(await this.get(scope, instanceId));
-    await this.store.putInstance(next);
-    return next;
+  /** Read-modify-write of one instance, one at a time per instance, so concurrent changes cannot undo each other. */
+  update(scope: Scope, instanceId: string, change: (i: Instance) => Instance): Promise<Instance> {
+    return this.lock.run(instanceId, async () => {
+      const next = change(await this.get(scope, instanceId));
+      await this.store.putInstance(next);
+      return next;
+    });
   }
 
   connect(scope: Scope, instanceId: string, vpcId: string, zoneIds: string[], vswitchIds: string[]) {
@@ -181,6 +186,7 @@ export class InstanceService {
       throw new KmsError('Rejected.UnsupportedOperation', `instance ${instanceId} still holds keys; schedule their deletion first`);
     for (const k of keys) await purgeKey(k);
     await this.store.deleteInstance(instanceId);
+    this.windows.delete(instanceId);
   }
 
   /** Counts one cryptographic request against the instance's Spec (QPS); throws Rejected.Throttling past it. */

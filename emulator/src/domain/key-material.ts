@@ -2,13 +2,14 @@
  * Access to a key's material for the cryptographic operations: the key-state matrix (§3.4, row `useMaterial`),
  * imported-material expiry, the version an operation uses, usage and algorithm checks, and the mapping of backend
  * refusals to error codes. The operations in symmetric.ts, asymmetric.ts and import.ts all go through here.
+ * Also the end of material's life: what a key change drops is destroyed in the backend (an HSM keeps token objects).
  */
 import { CryptoFailure, type CryptoBackend, type KeyHandle } from '../crypto/backend';
 import type { Clock } from './clock';
 import { KmsError, invalid, type ErrorCode } from './errors';
 import type { KeyService } from './keys';
-import type { Key, KeyVersion, Scope } from './model';
-import { SPECS, type KeyUsage } from './specs';
+import type { Key, KeyVersion, MaterialRef, Scope } from './model';
+import { isSymmetric, SPECS, type KeyUsage } from './specs';
 
 /** `k` without usable material: DeleteKeyMaterial and material expiry (a PendingDeletion key keeps its state). */
 export function withoutMaterial(k: Key): Key {
@@ -18,6 +19,26 @@ export function withoutMaterial(k: Key): Key {
     keyState: k.keyState === 'PendingDeletion' ? 'PendingDeletion' : 'PendingImport',
     versions: k.versions.map(({ material, ...v }) => ({ ...v, importedFingerprint: v.importedFingerprint ?? (material?.fingerprint as string | undefined) })),
   };
+}
+
+/** Every backend object `key` holds: its versions' material and its import tokens' wrapping keys. */
+export function materialRefs(key: Key): MaterialRef[] {
+  return [...key.versions.flatMap((v) => (v.material ? [v.material] : [])), ...(key.importTokens ?? []).map((t) => t.wrappingKey)];
+}
+
+/** What `before` held that `after` no longer does (deleted or expired material, dropped import tokens). */
+export function droppedMaterial(before: Key, after: Key): MaterialRef[] {
+  const kept = new Set(materialRefs(after).map((r) => JSON.stringify(r)));
+  return materialRefs(before).filter((r) => !kept.has(JSON.stringify(r)));
+}
+
+/**
+ * Frees backend objects nothing refers to any more (token objects of an HSM; software material is only ever wrapped
+ * inside the record). Called once the record without them is stored, so a failure here leaks an object rather than
+ * failing a change that has already happened.
+ */
+export async function destroyQuietly(crypto: CryptoBackend, refs: readonly MaterialRef[]): Promise<void> {
+  for (const ref of refs) await crypto.destroy(ref).catch(() => undefined);
 }
 
 export class KeyMaterial {
@@ -50,7 +71,7 @@ export class KeyMaterial {
 
   /** Symmetric operations need a symmetric key. */
   requireSymmetric(key: Key): void {
-    if (SPECS[key.keySpec].kind !== 'symmetric') throw new KmsError('Unsupported.KeySpec', key.keySpec);
+    if (!isSymmetric(key.keySpec)) throw new KmsError('Unsupported.KeySpec', key.keySpec);
   }
 
   /** Asymmetric operations need an asymmetric key of `usage` whose spec offers `algorithm`. */

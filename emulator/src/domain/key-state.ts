@@ -17,7 +17,7 @@ const NOT_WHILE_DELETING: Partial<Record<KeyState, ErrorCode>> = { PendingDeleti
 export const KEY_STATE_MATRIX = {
   /** Encrypt, Decrypt, GenerateDataKey* and every other use of key material. */
   useMaterial: CRYPTO,
-  /** ListKeys, DescribeKey, aliases, tags, GetParametersForImport, DeleteKeyMaterial: every state. */
+  /** ListKeys, DescribeKey, DeleteAlias, ListAliases, GetParametersForImport, DeleteKeyMaterial: every state. */
   read: {},
   enable: { PendingDeletion: 'Rejected.StateModifiedFailed', PendingImport: 'Rejected.StateModifiedFailed' },
   disable: { PendingDeletion: 'Rejected.StateModifiedFailed', PendingImport: 'Rejected.StateModifiedFailed' },

@@ -7,14 +7,16 @@ import { CryptoFailure, type CryptoBackend, type MaterialHome } from '../crypto/
 import type { Store } from '../store/store';
 import type { Clock } from './clock';
 import { KmsError, invalid } from './errors';
-import { keyArn, newKeyId, newKeyVersionId, parseKeyArn } from './ids';
+import { newKeyId, newKeyVersionId, parseKeyArn } from './ids';
 import { assertKeyState, type KeyOperation } from './key-state';
 import { LIMITS } from './limits';
 import { KeyedLock } from './lock';
+import { destroyQuietly, droppedMaterial } from './key-material';
 import { primaryVersion, sameScope, type Key, type KeyVersion, type Scope } from './model';
 import type { InstanceService } from './instances';
 import { nextRotation, rotationPolicyFor, type RotationRules } from './rotation';
 import {
+  isSymmetric,
   SPECS,
   type CreatorType,
   type KeySpec,
@@ -168,14 +170,20 @@ export class KeyService {
   /** Resolve `ref`, check `op`, and store what `change` makes of the key, holding the key's lock throughout. */
   async update(scope: Scope, ref: string, op: KeyOperation, change: (key: Key) => Key | Promise<Key>): Promise<Key> {
     const { keyId } = await this.resolve(scope, ref);
-    const readModifyWrite = async () => {
+    return this.withLock(keyId, async () => {
       const key = await this.resolveFor(scope, keyId, op);
       const next = await change(key);
-      if (next !== key) await this.store.putKey(next);
+      if (next === key) return next;
+      await this.store.putKey(next);
+      await destroyQuietly(this.crypto, droppedMaterial(key, next));
       return next;
-    };
+    });
+  }
+
+  /** Runs `task` holding the key's lock: every read-modify-write of a key, and its final deletion, goes through here. */
+  withLock<T>(keyId: string, task: () => Promise<T>): Promise<T> {
     // A store shared by several processes (PostgreSQL) also locks the key for the processes beside this one.
-    return this.lock.run(keyId, () => (this.store.withKeyLock ? this.store.withKeyLock(keyId, readModifyWrite) : readModifyWrite()));
+    return this.lock.run(keyId, () => (this.store.withKeyLock ? this.store.withKeyLock(keyId, task) : task()));
   }
 
   enable = (scope: Scope, ref: string) => this.update(scope, ref, 'enable', (k) => ({ ...k, keyState: 'Enabled' }));
@@ -220,7 +228,7 @@ export class KeyService {
   /** A new primary version with new material. Manual versions are for asymmetric keys only (CreateKeyVersion doc). */
   createVersion(scope: Scope, ref: string): Promise<Key> {
     return this.update(scope, ref, 'createKeyVersion', async (k) => {
-      if (SPECS[k.keySpec].kind === 'symmetric') throw new KmsError('Rejected.UnsupportedOperation', 'CreateKeyVersion needs an asymmetric key');
+      if (isSymmetric(k.keySpec)) throw new KmsError('Rejected.UnsupportedOperation', 'CreateKeyVersion needs an asymmetric key');
       if (k.versions.length >= LIMITS.keyVersionsPerKey) throw new KmsError('Rejected.LimitExceeded');
       const newest = k.versions[k.versions.length - 1];
       if (this.clock.now() - newest.createdAt < LIMITS.keyVersionMinIntervalSeconds * 1000)
@@ -257,7 +265,6 @@ export class KeyService {
     return v;
   }
 
-  arn = (key: Key) => keyArn(key.regionId, key.accountId, key.keyId);
   primary = primaryVersion;
 }
 

@@ -11,7 +11,7 @@
 import type { CryptoBackend } from '../crypto/backend';
 import type { Store } from '../store/store';
 import type { Clock } from './clock';
-import { withoutMaterial } from './key-material';
+import { destroyQuietly, materialRefs, withoutMaterial } from './key-material';
 import type { KeyService } from './keys';
 import { KeyedLock } from './lock';
 import type { Key } from './model';
@@ -97,17 +97,23 @@ export class Lifecycle {
         await this.keys.update(scope, event.keyId, 'expireMaterial', (k) => (stillDue(k) ? withoutMaterial(k) : k));
         return;
       case 'delete':
-        if (stillDue(scope)) await this.purge(scope);
+        await this.purge(event.keyId, stillDue);
         return;
     }
   }
 
-
-  /** The end of a deletion window: the key, its aliases and its material are gone for good. */
-  async purge(key: Key): Promise<void> {
-    for (const alias of await this.store.listAliases(key)) if (alias.keyId === key.keyId) await this.store.deleteAlias(key, alias.aliasName);
-    await this.store.deleteKey(key.keyId);
-    for (const v of key.versions) if (v.material) await this.crypto.destroy(v.material);
+  /**
+   * The end of a deletion window: the key, its aliases and its material are gone for good. Under the key's lock, and
+   * only if `still` holds for the key as it is then: a CancelKeyDeletion that got in first keeps the key.
+   */
+  purge(keyId: string, still: (key: Key) => boolean): Promise<void> {
+    return this.keys.withLock(keyId, async () => {
+      const key = await this.store.getKey(keyId);
+      if (!key || !still(key)) return;
+      for (const alias of await this.store.listAliases(key)) if (alias.keyId === keyId) await this.store.deleteAlias(key, alias.aliasName);
+      await this.store.deleteKey(keyId);
+      await destroyQuietly(this.crypto, materialRefs(key));
+    });
   }
 }
 

@@ -29,6 +29,13 @@ export const LIMITS = {
   listFilters: 10,
   /** Largest request body we read; our choice (the biggest legitimate parameter is an ~8 KiB SM2 ciphertext). */
   requestBodyBytes: 1024 * 1024,
+  /** Largest request line plus headers we read; our choice, room for a 32 KiB policy percent-encoded into the URL. */
+  requestHeaderBytes: 128 * 1024,
+  /**
+   * The latest time the emulator clock may be moved to: the last second of year 9999, the largest time a KMS date field
+   * (`2024-03-25T10:00:00Z`) can show. Past it, formatting a date would throw on every later request.
+   */
+  latestClockMs: Date.UTC(9999, 11, 31, 23, 59, 59),
   /** Allowed difference between a request's signing time and ours (POP gateway rule). */
   signatureSkewSeconds: 15 * 60,
 } as const;

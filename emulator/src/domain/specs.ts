@@ -63,5 +63,4 @@ export const SPECS = {
 export type KeySpec = keyof typeof SPECS;
 export const KEY_SPECS = Object.keys(SPECS) as KeySpec[];
 
-export const specInfo = (spec: KeySpec): SpecInfo => SPECS[spec];
 export const isSymmetric = (spec: KeySpec) => SPECS[spec].kind === 'symmetric';

@@ -6,6 +6,7 @@ import type { AsymmetricEncryptionAlgorithm } from '../crypto/backend';
 import type { AsymmetricCrypto } from './asymmetric';
 import { blobAad, blobCipherOf, blobHeader, decodeBlob, encodeBlob } from './blob';
 import { KmsError, invalid } from './errors';
+import { isKeyId } from './ids';
 import { backendCall, type KeyMaterial } from './key-material';
 import { LIMITS } from './limits';
 import type { Key, Scope } from './model';
@@ -54,6 +55,9 @@ export class SymmetricCrypto {
 
   async decrypt(scope: Scope, blob: Buffer, context: EncryptionContext) {
     const { header, sealed } = decodeBlob(blob);
+    // Our blobs name a key by its ID. Anything else is forged, and resolving it as a reference could act on its own
+    // (`alias/acs/<product>` provisions a service key).
+    if (!isKeyId(header.keyId)) throw new KmsError('InvalidCiphertext');
     let key: Key;
     try {
       key = await this.material.usable(scope, header.keyId);

@@ -13,9 +13,9 @@
  *   A process that dies while holding the lock loses its connection, and PostgreSQL releases the lock.
  *
  * What it does not guarantee:
- * - Other check-then-write sequences run without a database lock, as they do inside one process: two processes creating
- *   the same alias name at the same instant may both succeed (the later one wins), two may both provision the same
- *   service key or default key, an instance purchase retried against two processes may buy two instances.
+ * - Other check-then-write sequences (alias names, instance changes) are serialised within one process only: two
+ *   processes creating the same alias name at the same instant may both succeed (the later one wins), two may both
+ *   provision the same service key or default key, an instance purchase retried against two processes may buy two instances.
  * - Every process runs its own scheduler and its own clock (the clock offset is read from settings at start only):
  *   moving the clock through one emulator does not move the others. A due event is applied once, because the
  *   scheduler re-checks it under the key's advisory lock (domain/lifecycle.ts).
@@ -67,6 +67,13 @@ export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
 // Objects always go to PostgreSQL as JSON text: pg would turn a JS array into a PostgreSQL array literal.
 const json = (value: unknown) => JSON.stringify(value);
 
+/**
+ * A `text` value cannot hold U+0000 (PostgreSQL refuses the whole query), but a caller can send one in any KeyId or
+ * AliasName (or BSS Region). No record has such an id (we make the ids; alias names are checked before they are stored), so a lookup
+ * by one finds nothing, as it would in the lowdb store, instead of failing the request.
+ */
+const unstorable = (...ids: string[]) => ids.some((id) => id.includes('\0'));
+
 export class PostgresStore implements Store {
   private constructor(
     private readonly pool: Pool,
@@ -106,10 +113,12 @@ export class PostgresStore implements Store {
   }
 
   async getKey(keyId: string) {
+    if (unstorable(keyId)) return undefined;
     return (await this.docs<Key>('SELECT doc FROM alikms_keys WHERE key_id = $1', [keyId]))[0];
   }
 
-  listKeys(scope: Scope) {
+  async listKeys(scope: Scope) {
+    if (unstorable(scope.accountId, scope.regionId)) return [];
     return this.docs<Key>('SELECT doc FROM alikms_keys WHERE account_id = $1 AND region_id = $2 ORDER BY seq', [scope.accountId, scope.regionId]);
   }
 
@@ -130,11 +139,13 @@ export class PostgresStore implements Store {
   }
 
   async getAlias(scope: Scope, aliasName: string) {
+    if (unstorable(scope.accountId, scope.regionId, aliasName)) return undefined;
     const sql = 'SELECT doc FROM alikms_aliases WHERE account_id = $1 AND region_id = $2 AND alias_name = $3';
     return (await this.docs<Alias>(sql, [scope.accountId, scope.regionId, aliasName]))[0];
   }
 
-  listAliases(scope: Scope) {
+  async listAliases(scope: Scope) {
+    if (unstorable(scope.accountId, scope.regionId)) return [];
     return this.docs<Alias>('SELECT doc FROM alikms_aliases WHERE account_id = $1 AND region_id = $2 ORDER BY seq', [scope.accountId, scope.regionId]);
   }
 
@@ -155,10 +166,12 @@ export class PostgresStore implements Store {
   }
 
   async getInstance(instanceId: string) {
+    if (unstorable(instanceId)) return undefined;
     return (await this.docs<Instance>('SELECT doc FROM alikms_instances WHERE instance_id = $1', [instanceId]))[0];
   }
 
-  listInstances(scope: Scope) {
+  async listInstances(scope: Scope) {
+    if (unstorable(scope.accountId, scope.regionId)) return [];
     const sql = 'SELECT doc FROM alikms_instances WHERE account_id = $1 AND region_id = $2 ORDER BY seq';
     return this.docs<Instance>(sql, [scope.accountId, scope.regionId]);
   }

@@ -9,13 +9,15 @@
  *   POST /_alikms/service-keys {"product":"oss","regionId":"cn-hangzhou","accountId":"…"}
  *        -> provisions `alias/acs/<product>` ahead of its first use (account: the caller's, region: the default)
  * Authenticated by HTTP Basic with any configured AccessKeyId:AccessKeySecret, or `Authorization: Bearer <token>`
- * when an admin token is configured.
+ * when an admin token is configured. An access key speaks for its own account only (naming another one is
+ * Forbidden.NoPermission, as key material can be exported here); the admin token may name any account.
  */
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { RequestListener } from 'node:http';
 import { keyMetadata } from '../api/views';
 import { isoDate } from '../domain/clock';
 import { KmsError } from '../domain/errors';
+import { LIMITS } from '../domain/limits';
 import type { DueEvent } from '../domain/lifecycle';
 import type { Kms } from '../domain/kms';
 import type { Scope } from '../domain/model';
@@ -78,23 +80,24 @@ function adminApp({ kms, accounts, defaultRegion, adminToken, exportState }: Adm
     const body = (req.body ?? {}) as { advance?: unknown; set?: unknown };
     if (body.advance !== undefined) {
       const ms = durationMs(body.advance);
-      if (ms === undefined) return void res.status(400).json({ Code: 'InvalidParameter', Message: 'advance: expected e.g. "30d", "12h" or milliseconds' });
+      if (ms === undefined || kms.clock.now() + ms > LIMITS.latestClockMs) return void res.status(400).json({ Code: 'InvalidParameter', Message: 'advance: expected e.g. "30d", "12h" or milliseconds' });
       return void res.json(clockView(await kms.lifecycle.advance(ms)));
     }
     if (body.set !== undefined) {
       const at = typeof body.set === 'string' ? Date.parse(body.set) : Number.NaN;
-      if (Number.isNaN(at) || at < kms.clock.now())
-        return void res.status(400).json({ Code: 'InvalidParameter', Message: 'set: expected an ISO-8601 time not before the current emulator time' });
+      if (Number.isNaN(at) || at < kms.clock.now() || at > LIMITS.latestClockMs)
+        return void res.status(400).json({ Code: 'InvalidParameter', Message: 'set: expected an ISO-8601 time between the current emulator time and 9999' });
       return void res.json(clockView(await kms.lifecycle.setTime(at)));
     }
     res.status(400).json({ Code: 'MissingParameter', Message: 'expected {"advance": …} or {"set": …}' });
   });
 
   app.get('/_alikms/state', async (req, res) => {
-    const q = req.query as Record<string, string | undefined>;
-    const accountId = q.accountId ?? res.locals.accountId;
-    const regionId = q.regionId ?? defaultRegion;
+    const q = req.query as Record<string, unknown>;
+    const accountId = typeof q.accountId === 'string' ? q.accountId : res.locals.accountId;
+    const regionId = typeof q.regionId === 'string' ? q.regionId : defaultRegion;
     if (!accountId || !kms.regions.includes(regionId)) return void res.status(400).json({ Code: 'InvalidParameter', Message: 'accountId and regionId' });
+    if (!mayActFor(res, accountId)) return void forbidden(res, accountId);
     res.json(await exportState({ accountId, regionId }, q.material === 'true'));
   });
 
@@ -104,6 +107,7 @@ function adminApp({ kms, accounts, defaultRegion, adminToken, exportState }: Adm
     const regionId = typeof body.regionId === 'string' ? body.regionId : defaultRegion;
     if (typeof body.product !== 'string' || !accountId || !kms.regions.includes(regionId))
       return void res.status(400).json({ Code: 'InvalidParameter', Message: 'expected {"product": "oss", "regionId"?: …, "accountId"?: …}' });
+    if (!mayActFor(res, accountId)) return void forbidden(res, accountId);
     try {
       const key = await kms.keys.serviceKey({ accountId, regionId }, body.product);
       res.json({ KeyMetadata: keyMetadata(key), AliasName: `alias/acs/${body.product}` });
@@ -121,6 +125,12 @@ function adminApp({ kms, accounts, defaultRegion, adminToken, exportState }: Adm
   });
   return app;
 }
+
+/** The admin token may act for any account; an access key (Basic auth) for its own account only. */
+const mayActFor = (res: Response, accountId: string) => res.locals.accountId === undefined || res.locals.accountId === accountId;
+
+const forbidden = (res: Response, accountId: string) =>
+  res.status(403).json({ Code: 'Forbidden.NoPermission', Message: `this access key does not belong to account ${accountId}` });
 
 /** The caller's account id (Basic auth), true (admin token), or false. */
 function authorized(header: string, accounts: Accounts, adminToken: string | undefined): string | boolean {

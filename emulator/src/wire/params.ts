@@ -41,15 +41,15 @@ function unescapeForm(s: string): string {
   }
 }
 
-/**
- * Repeat-list and map parameters, rebuilt from their flattened wire form:
- * `Tag.1.Key=a&Tag.1.Value=b` -> `{ Tag: [{ Key: 'a', Value: 'b' }] }`, `ResourceId.2=x` -> `{ ResourceId: [, 'x'] }`,
- * `EncryptionContext.k=v` -> `{ EncryptionContext: { k: 'v' } }` (what npm 1.2.0 sends for a map).
- * Plain names keep their string value. Lists come back dense, in index order.
- */
 /** Map-typed parameters: their flattened keys are map keys even when numeric (`EncryptionContext.1=v`), never list indices. */
 const MAP_PARAMS = new Set(['EncryptionContext', 'SourceEncryptionContext', 'DestinationEncryptionContext']);
 
+/**
+ * Repeat-list and map parameters, rebuilt from their flattened wire form:
+ * `Tag.1.Key=a&Tag.1.Value=b` -> `{ Tag: [{ Key: 'a', Value: 'b' }] }`, `ResourceId.2=x` -> `{ ResourceId: ['x'] }`,
+ * `EncryptionContext.k=v` -> `{ EncryptionContext: { k: 'v' } }` (what npm 1.2.0 sends for a map).
+ * Plain names keep their string value. Lists come back dense, in index order.
+ */
 export function nest(params: Params): Record<string, unknown> {
   const out = emptyRecord<unknown>();
   let lists: Set<string> | undefined;

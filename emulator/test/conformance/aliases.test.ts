@@ -6,7 +6,7 @@ import * as $Kms from '@alicloud/kms20160120';
 import { Accounts, DEFAULT_ACCOUNT_ID } from '../../src/wire/accounts';
 import { acs3Client, kmsClient, popClient } from '../support/clients';
 import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
-import { expectError } from '../support/errors';
+import { expectError, wireError } from '../support/errors';
 
 let emu: TestEmulator;
 let kms: ReturnType<typeof kmsClient>;
@@ -59,6 +59,29 @@ test('CreateAlias errors', async () => {
   await expectError(createAlias('alias/to-nowhere', 'alias/nope'), 'Forbidden.AliasNotFound', 404);
   await expectError(kms.createAlias(new $Kms.CreateAliasRequest({ keyId: k.keyId })), 'MissingParameter', 400);
   await expectError(kms.createAlias(new $Kms.CreateAliasRequest({ aliasName: 'alias/no-key' })), 'MissingParameter', 400);
+});
+
+test('two CreateAlias calls racing for one name: exactly one wins', async () => {
+  const [a, b] = [await newKey(), await newKey()];
+  // Each write of an alias waits until both requests have reached the alias service and had one event-loop turn to
+  // check the name (a check needs no I/O), so unless something serialises them their checks overlap.
+  const { aliases, store } = emu.kms;
+  let entered = 0;
+  let bothEntered!: () => void;
+  const both = new Promise<void>((resolve) => (bothEntered = resolve)).then(() => new Promise((turn) => setImmediate(turn)));
+  const [create, putAlias] = [aliases.create.bind(aliases), store.putAlias.bind(store)];
+  aliases.create = (...args) => (++entered === 2 && bothEntered(), create(...args));
+  store.putAlias = async (alias) => (await both, putAlias(alias));
+  try {
+    const results = await Promise.allSettled([createAlias('alias/contested', a.keyId), createAlias('alias/contested', b.keyId)]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const winner = results[0].status === 'fulfilled' ? a : b;
+    expect(wireError((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).code).toBe('AliasAlreadyExists');
+    expect((await kms.describeKey(new $Kms.DescribeKeyRequest({ keyId: 'alias/contested' }))).keyMetadata.keyId).toBe(winner.keyId);
+  } finally {
+    aliases.create = create;
+    store.putAlias = putAlias;
+  }
 });
 
 test('UpdateAlias re-points an alias', async () => {

@@ -56,6 +56,28 @@ describe('accounts', () => {
   });
 });
 
+describe('admin endpoints', () => {
+  const admin = (k: typeof A, path: string, body?: unknown) =>
+    fetch(`${emu.endpoint}/_alikms/${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization: 'Basic ' + Buffer.from(`${k.id}:${k.secret}`).toString('base64'), 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+  test("an access key can export (with material) and provision service keys for its own account only", async () => {
+    const key = (await kmsClient(as(A)).createKey(new $Kms.CreateKeyRequest({ description: 'alice secret' }))).keyMetadata;
+    const own = await admin(A, `state?accountId=${A.accountId}&material=true`);
+    expect(own.status).toBe(200);
+    expect(((await own.json()) as any).keys.map((k: any) => k.keyId)).toContain(key.keyId);
+
+    const stolen = await admin(B, `state?accountId=${A.accountId}&material=true`);
+    expect({ status: stolen.status, code: ((await stolen.json()) as any).Code }).toEqual({ status: 403, code: 'Forbidden.NoPermission' });
+    const planted = await admin(B, 'service-keys', { product: 'oss', accountId: A.accountId });
+    expect({ status: planted.status, code: ((await planted.json()) as any).Code }).toEqual({ status: 403, code: 'Forbidden.NoPermission' });
+    expect((await kmsClient(as(A)).listAliases(new $Kms.ListAliasesRequest({}))).aliases.alias.map((a) => a.aliasName)).not.toContain('alias/acs/oss');
+  });
+});
+
 describe('regions', () => {
   test('by RegionId parameter', async () => {
     const acs3 = acs3Client(as(A));

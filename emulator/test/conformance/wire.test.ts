@@ -167,7 +167,7 @@ describe('requests the HTTP parser refuses still get the envelope', () => {
     ['an unknown method', 'FROB / HTTP/1.1\r\nHost: x\r\n\r\n', 403, 'UnsupportedHTTPMethod'],
     ['CONNECT', 'CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n', 403, 'UnsupportedHTTPMethod'],
     ['a bad header', 'GET / HTTP/1.1\r\nHo st: x\r\n\r\n', 400, 'ParseRequestParameterException'],
-    ['headers over 16 KiB', `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`, 431, 'Request.HeaderTooLarge'],
+    ['headers over 128 KiB', `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(140_000)}\r\n\r\n`, 431, 'Request.HeaderTooLarge'],
     ['HTTP/1.1 without a Host header', 'GET /?Action=ListKeys&Version=2016-01-20 HTTP/1.1\r\n\r\n', 400, 'IncompleteSignature'],
     ['a bad chunked body', 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n', 400, 'ParseRequestParameterException'],
   ])('%s', async (_name, bytes, status, code) => {

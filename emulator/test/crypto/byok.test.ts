@@ -7,6 +7,7 @@ import * as $Kms from '@alicloud/kms20160120';
 import { constants, createDecipheriv, publicEncrypt, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { sm2 } from 'sm-crypto-v2';
+import { LIMITS } from '../../src/domain/limits';
 import { kmsClient } from '../support/clients';
 import { b64, createKey, unb64 } from '../support/crypto';
 import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
@@ -89,6 +90,33 @@ test('DeleteKeyMaterial returns the key to PendingImport; only the same material
   await expectError(importMaterial(keyId, p.importToken, wrap(p, 'RSAES_OAEP_SHA_256', randomBytes(32))), 'InvalidKeyMaterial', 400);
   await importMaterial(keyId, p.importToken, wrap(p, 'RSAES_OAEP_SHA_256', material));
   expect(unb64((await kms.decrypt(new $Kms.DecryptRequest({ ciphertextBlob: enc.ciphertextBlob }))).plaintext).toString()).toBe('before');
+});
+
+test('wrapping keys of dropped import tokens, deleted material and refused material are destroyed in the backend', async () => {
+  // Software material is only ever wrapped in the record, but an HSM keeps each of these as a token object.
+  const destroyed: unknown[] = [];
+  const destroy = jest.spyOn(emu.kms.crypto, 'destroy').mockImplementation(async (ref) => void destroyed.push(ref));
+  try {
+    const { keyId } = await createKey(kms, 'Aliyun_AES_256', undefined, 'EXTERNAL');
+    const first = await parameters(keyId, 'RSAES_OAEP_SHA_256');
+    const firstWrappingKey = (await emu.kms.store.getKey(keyId))!.importTokens![0].wrappingKey;
+    let p = first;
+    for (let i = 0; i < LIMITS.importTokensPerKey; i++) p = await parameters(keyId, 'RSAES_OAEP_SHA_256');
+    expect(destroyed).toEqual([firstWrappingKey]); // pushed out by the newest tokens
+
+    const material = randomBytes(32);
+    await importMaterial(keyId, p.importToken, wrap(p, 'RSAES_OAEP_SHA_256', material));
+    const imported = (await emu.kms.store.getKey(keyId))!.versions[0].material;
+    await kms.deleteKeyMaterial(new $Kms.DeleteKeyMaterialRequest({ keyId }));
+    expect(destroyed).toContainEqual(imported);
+
+    destroyed.length = 0;
+    await expectError(importMaterial(keyId, p.importToken, wrap(p, 'RSAES_OAEP_SHA_256', randomBytes(32))), 'InvalidKeyMaterial', 400);
+    expect(destroyed).toHaveLength(1); // the other material, unwrapped and then refused
+    expect((await emu.kms.store.getKey(keyId))!.versions[0].material).toBeUndefined();
+  } finally {
+    destroy.mockRestore();
+  }
 });
 
 test('KeyMaterialExpireUnix: shown by DescribeKey, then the key is unusable once it passes', async () => {

@@ -185,6 +185,16 @@ describe('limits and wrong input', () => {
       await expectError(kms.decrypt(new $Kms.DecryptRequest({ ciphertextBlob: b64(bad) })), 'InvalidCiphertext', 400);
   });
 
+  test('a forged blob naming alias/acs/<product> is InvalidCiphertext and provisions no service key', async () => {
+    const keyId = Buffer.from('alias/acs/forged');
+    const version = Buffer.from('11111111-1111-4111-8111-111111111111');
+    const header = Buffer.concat([Buffer.from('AKB'), Buffer.from([1, 1, keyId.length]), keyId, Buffer.from([version.length]), version]);
+    const forged = Buffer.concat([header, Buffer.alloc(12 + 16 + 8)]);
+    await expectError(kms.decrypt(new $Kms.DecryptRequest({ ciphertextBlob: b64(forged) })), 'InvalidCiphertext', 400);
+    const aliases = (await kms.listAliases(new $Kms.ListAliasesRequest({ pageSize: 100 }))).aliases.alias.map((a) => a.aliasName);
+    expect(aliases).not.toContain('alias/acs/forged');
+  });
+
   test('DryRun answers DryRunOperationError after a valid request, ValidationError for a bad one', async () => {
     await expectError(acs3('Encrypt', { KeyId: keyId, Plaintext: b64('x'), DryRun: 'true' }), 'DryRunOperationError', 400);
     await expectError(acs3('Encrypt', { KeyId: keyId, Plaintext: '***', DryRun: 'true' }), 'ValidationError', 400);

@@ -40,6 +40,29 @@ test('a purchased instance is Uninitialized, then Connecting, then Connected', a
   expect((await acs3('GetDefaultKmsInstance', {})).DefaultKmsInstanceId).toMatch(/^kst-/);
 });
 
+test('two ConnectKmsInstance calls racing for one instance: exactly one connects it', async () => {
+  const id = await buyInstance(emu);
+  // Each write of an instance waits until both requests have reached the instance service, so their checks overlap.
+  const { instances, store } = emu.kms;
+  let entered = 0;
+  let bothEntered!: () => void;
+  const both = new Promise<void>((resolve) => (bothEntered = resolve));
+  const [update, putInstance] = [instances.update.bind(instances), store.putInstance.bind(store)];
+  instances.update = (...args) => (++entered === 2 && bothEntered(), update(...args));
+  store.putInstance = async (instance) => (await both, putInstance(instance));
+  try {
+    const results = await Promise.allSettled([connectInstance(emu, id), connectInstance(emu, id)]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({
+      statusCode: 409,
+      code: 'Forbidden.DKMSInstanceStateInvalid',
+    });
+  } finally {
+    instances.update = update;
+    store.putInstance = putInstance;
+  }
+});
+
 test('a ClientToken makes a retried purchase return the same instance', async () => {
   const a = await buyInstance(emu, { clientToken: 'order-42' });
   const b = await buyInstance(emu, { clientToken: 'order-42' });

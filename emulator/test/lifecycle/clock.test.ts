@@ -2,6 +2,7 @@
 import * as $Kms from '@alicloud/kms20160120';
 import { kmsClient } from '../support/clients';
 import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
+import { wireError } from '../support/errors';
 
 const DAY = 86_400_000;
 let emu: TestEmulator;
@@ -37,6 +38,14 @@ test('the admin clock needs credentials and reads and moves the emulator time', 
   expect(moved.body.epochMs - before).toBeGreaterThanOrEqual(3_600_000);
   expect((await admin('clock', { advance: 'soon' })).status).toBe(400);
   expect((await admin('clock', { set: '2000-01-01T00:00:00Z' })).status).toBe(400);
+});
+
+test('the admin clock refuses to move past year 9999, where no KMS date can be written', async () => {
+  for (const body of [{ advance: '999999999999d' }, { advance: 1e300 }, { set: '+100000-01-01T00:00:00Z' }])
+    expect((await admin('clock', body)).status).toBe(400);
+  // The clock did not move, so every date still formats.
+  expect((await admin('clock')).body.now).toMatch(/^\d{4}-/);
+  await kms.describeKey(new $Kms.DescribeKeyRequest({ keyId: (await kms.createKey(new $Kms.CreateKeyRequest({}))).keyMetadata.keyId }));
 });
 
 test.each(['Aliyun_AES_256', 'Aliyun_AES_128', 'Aliyun_AES_192', 'Aliyun_SM4'])('a %s key rotates on schedule', async (keySpec) => {
@@ -85,6 +94,39 @@ test('a deletion completes when its window closes: key and aliases are gone', as
   expect(aliases).not.toContain('alias/doomed');
   const keys = (await kms.listKeys(new $Kms.ListKeysRequest({ pageSize: 100 }))).keys.key.map((k) => k.keyId);
   expect(keys).not.toContain(keyId);
+});
+
+test('a CancelKeyDeletion racing the end of the deletion window either keeps the key or finds it gone, never both', async () => {
+  const own = await startTestEmulator({ schedulerIntervalMs: 0 });
+  try {
+    const client = kmsClient(own);
+    const { keyId } = (await client.createKey(new $Kms.CreateKeyRequest({ keySpec: 'Aliyun_SM4' }))).keyMetadata;
+    await client.scheduleKeyDeletion(new $Kms.ScheduleKeyDeletionRequest({ keyId, pendingWindowInDays: 7 }));
+    // The cancel is sent once the purge has decided to delete; the purge then pauses (at its first store call) until
+    // the cancel has reached the domain and had one event-loop turn to do what it can without waiting on a lock (it
+    // needs no I/O to change the stored record).
+    let purgeStarted!: () => void;
+    let cancelArrived!: () => void;
+    const started = new Promise<void>((resolve) => (purgeStarted = resolve));
+    const arrived = new Promise<void>((resolve) => (cancelArrived = resolve)).then(() => new Promise((turn) => setImmediate(turn)));
+    const { keys, store } = own.kms;
+    const [cancelDeletion, listAliases] = [keys.cancelDeletion, store.listAliases.bind(store)];
+    keys.cancelDeletion = (scope, ref) => (cancelArrived(), cancelDeletion(scope, ref));
+    store.listAliases = async (scope) => (purgeStarted(), await arrived, listAliases(scope));
+
+    const deletion = own.kms.lifecycle.advance(8 * DAY);
+    await started;
+    const cancel = client.cancelKeyDeletion(new $Kms.CancelKeyDeletionRequest({ keyId })).then(
+      () => 'cancelled',
+      (err: unknown) => wireError(err).code,
+    );
+    const [outcome] = await Promise.all([cancel, deletion]);
+    const after = await own.kms.store.getKey(keyId);
+    if (outcome === 'cancelled') expect(after?.keyState).toBe('Enabled');
+    else expect({ outcome, after }).toEqual({ outcome: 'Forbidden.KeyNotFound', after: undefined });
+  } finally {
+    await stopTestEmulator(own);
+  }
 });
 
 test('due work catches up after a restart', async () => {

@@ -11,6 +11,7 @@ import { startEmulator } from '../../src/emulator';
 import { acs3Client, kmsClient, popClient } from '../support/clients';
 import { b64, unb64 } from '../support/crypto';
 import { removeDir, startTestEmulator, type TestEmulator } from '../support/emulator';
+import { expectError } from '../support/errors';
 import { startPostgres, type TestPostgres } from '../support/postgres';
 
 // Root keys come from root.key files here (one per test directory); an ALIKMS_ROOT_KEY of the caller would override
@@ -130,6 +131,15 @@ test('concurrent updates of one key through two emulators lose nothing', async (
   const expected = Object.fromEntries(['one-', 'two-'].flatMap((p) => Array.from({ length: 10 }, (_, i) => [`${p}${i}`, `v${i}`])));
   expect(await tagsOf(one, keyId)).toEqual(expected);
   expect(await tagsOf(two, keyId)).toEqual(expected);
+});
+
+test('a KeyId, AliasName or instance ID with a NUL character is not found, not a failed query (500)', async () => {
+  const emu = await start(await pg.createDatabase(), newDir());
+  const kms = kmsClient(emu);
+  await expectError(kms.describeKey(new $Kms.DescribeKeyRequest({ keyId: 'key-\u0000' })), 'Forbidden.KeyNotFound', 404);
+  await expectError(kms.describeKey(new $Kms.DescribeKeyRequest({ keyId: 'alias/a\u0000' })), 'Forbidden.AliasNotFound', 404);
+  await expectError(kms.deleteAlias(new $Kms.DeleteAliasRequest({ aliasName: 'alias/a\u0000' })), 'Forbidden.AliasNotFound', 404);
+  await expectError(acs3Client(emu)('GetKmsInstance', { KmsInstanceId: 'kst-\u0000' }), 'Forbidden.KmsInstanceNotFound', 404);
 });
 
 test('a start with another root key than the database was written with fails, and changes nothing', async () => {

@@ -34,15 +34,14 @@ function stderrLogger(io: DriftIo, verbose: boolean): Logger {
 
 /** Runs the command; resolves to the exit code (0 clean, 1 drift, 2 errors). */
 export async function runDrift(o: DriftCommandOptions, io: DriftIo = processIo): Promise<number> {
-  let parsed;
   try {
-    parsed = readStackExport(o.stackExport);
+    const parsed = readStackExport(o.stackExport);
+    const reports = await checkDrift(parsed, { endpoint: o.endpoint, env: io.env, log: stderrLogger(io, o.verbose === true) });
+    io.stdout(o.json ? renderJson(reports) : renderTable(reports));
+    return exitCode(reports);
   } catch (e) {
-    if (!(e instanceof StackExportError)) throw e;
-    io.stderr(`alikms drift: ${e.message}\n`);
+    // Whatever went wrong, the answer is "could not check" (2): an escaped exception would exit 1, which reads as drift.
+    io.stderr(`alikms drift: ${e instanceof StackExportError ? e.message : ((e as Error)?.stack ?? String(e))}\n`);
     return EXIT.error;
   }
-  const reports = await checkDrift(parsed, { endpoint: o.endpoint, env: io.env, log: stderrLogger(io, o.verbose === true) });
-  io.stdout(o.json ? renderJson(reports) : renderTable(reports));
-  return exitCode(reports);
 }

@@ -56,9 +56,18 @@ const ENCRYPTED = Symbol('encrypted');
 
 const isSecretEnvelope = (v: unknown): v is Props => typeof v === 'object' && v !== null && (v as Props)[SIG_KEY] === SECRET_SIG;
 
+function parsePlaintext(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // The text itself is never shown: it is a secret.
+    throw new StackExportError("a secret's plaintext is not JSON");
+  }
+}
+
 function convert(v: unknown): unknown {
   if (isSecretEnvelope(v)) {
-    if (typeof v.plaintext === 'string') return secret(JSON.parse(v.plaintext));
+    if (typeof v.plaintext === 'string') return secret(parsePlaintext(v.plaintext));
     if ('value' in v) return v;
     return ENCRYPTED;
   }
@@ -96,16 +105,26 @@ export function parseStackExport(text: string, source: string): ParsedExport {
   const providers = new Map<string, ProviderConfig>();
   const targets: DriftTarget[] = [];
   for (const r of resources) {
-    if (!r.urn || !r.type || r.delete) continue;
-    if (r.type === PROVIDER_TYPE) {
-      // The engine records a provider's config as its inputs (outputs echo them); the ID completes the reference.
-      providers.set(`${r.urn}::${r.id ?? ''}`, { ref: `${r.urn}::${r.id ?? ''}`, urn: r.urn, ...exportedProps(r.inputs ?? r.outputs) });
-    } else if (r.type.startsWith('alikms:index:') && r.custom !== false && !r.external && r.id) {
-      // external: read with get(), so the stack holds no desired state for it.
-      targets.push({ urn: r.urn, type: r.type, name: parseUrn(r.urn).name, id: r.id, inputs: exportedProps(r.inputs), outputs: exportedProps(r.outputs), providerRef: r.provider });
+    const { urn, type } = r;
+    if (!urn || !type || r.delete) continue;
+    try {
+      parseResource({ ...r, urn, type }, providers, targets);
+    } catch (e) {
+      throw e instanceof StackExportError ? new StackExportError(`${source}: ${r.urn}: ${e.message}`) : e;
     }
   }
   return { providers, targets };
+}
+
+/** Adds one exported resource to the providers or the drift targets (other types are not ours). */
+function parseResource(r: ExportedResource & { urn: string; type: string }, providers: Map<string, ProviderConfig>, targets: DriftTarget[]): void {
+  if (r.type === PROVIDER_TYPE) {
+    // The engine records a provider's config as its inputs (outputs echo them); the ID completes the reference.
+    providers.set(`${r.urn}::${r.id ?? ''}`, { ref: `${r.urn}::${r.id ?? ''}`, urn: r.urn, ...exportedProps(r.inputs ?? r.outputs) });
+  } else if (r.type.startsWith('alikms:index:') && r.custom !== false && !r.external && r.id) {
+    // external: read with get(), so the stack holds no desired state for it.
+    targets.push({ urn: r.urn, type: r.type, name: parseUrn(r.urn).name, id: r.id, inputs: exportedProps(r.inputs), outputs: exportedProps(r.outputs), providerRef: r.provider });
+  }
 }
 
 /** Reads a file path, `/dev/fd/N` from `<(pulumi stack export)`, or `-` for stdin. */

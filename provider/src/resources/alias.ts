@@ -59,7 +59,7 @@ export const Alias: ResourceDefinition = {
     const client = clientOf(ctx);
     const name = inputs.name as string;
     const want = keyIdOf(inputs.keyId) as string;
-    const existing = await target(client, name);
+    const existing = await client.findKey(name);
     if (existing && existing.KeyId !== want)
       throw new ResourceError(`alias ${name} already exists and points at key ${existing.KeyId} (${existing.KeyState}), not ${want}; refusing to adopt it`);
     if (existing) ctx.log.log('warning', `alias ${name} already points at ${want}; adopting it`, ctx.urn);
@@ -71,6 +71,8 @@ export const Alias: ResourceDefinition = {
 
   async read(ctx, id, state, inputs) {
     const client = clientOf(ctx);
+    // DescribeKey also answers for key IDs and ARNs: `pulumi import` of a key ID must not pass for an alias.
+    if (!id.startsWith('alias/')) return undefined;
     const live = await readAlias(client, id, inputs?.keyId ?? state.keyId);
     if (!live) return undefined;
     if (live.targetKeyState === 'PendingDeletion') ctx.log.log('warning', `alias ${id} points at key ${live.outputs.targetKeyId}, which is PendingDeletion`, ctx.urn);
@@ -94,18 +96,9 @@ export const Alias: ResourceDefinition = {
   },
 };
 
-async function target(client: KmsClient, name: string) {
-  try {
-    return await client.describeKey(name);
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
-}
-
 /** DescribeKey on the alias name gives the target in one call (the doc allows aliases as KeyId). */
 async function readAlias(client: KmsClient, name: string, knownKeyId: unknown): Promise<{ outputs: Props; targetKeyState: string } | undefined> {
-  const key = await target(client, name);
+  const key = await client.findKey(name);
   if (!key) return undefined;
   const region = client.settings.region;
   const account = KEY_ARN.exec(key.Arn)?.[2] ?? '';

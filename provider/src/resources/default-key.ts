@@ -4,7 +4,7 @@
  * CreateKey; Delete only releases management and never schedules deletion.
  */
 import type { KmsClient } from '../client';
-import { clientOf, ResourceError, type CheckFailure, type ResourceContext, type ResourceDefinition } from '../resource';
+import { clientOf, finishCreate, ResourceError, type CheckFailure, type ResourceContext, type ResourceDefinition } from '../resource';
 import type { Props } from '../values';
 import { checkDescription, checkTags, descriptionSpec, tagsSpec } from './common';
 import { Key, readKey } from './key';
@@ -39,15 +39,15 @@ export const DefaultKey: ResourceDefinition = {
 
   async create(ctx, inputs) {
     const client = clientOf(ctx);
-    let keyId = await findDefaultKey(client);
-    if (keyId) ctx.log.log('info', `adopting default key ${keyId} of ${ctx.region}`, ctx.urn);
-    else {
-      keyId = (await client.createKey({ KeySpec: 'Aliyun_AES_256', Description: inputs.description })).KeyId;
-      ctx.log.log('info', `enabled default key ${keyId} of ${ctx.region}`, ctx.urn);
-    }
-    const live = await readKey(client, keyId, {});
-    if (!live) throw new ResourceError(`default key ${keyId} is not usable`);
-    return { id: ctx.region, outputs: await apply(ctx, keyId, live, inputs) };
+    const adopted = await findDefaultKey(client);
+    const keyId = adopted ?? (await client.createKey({ KeySpec: 'Aliyun_AES_256', Description: inputs.description })).KeyId;
+    ctx.log.log('info', `${adopted ? 'adopting' : 'enabled'} default key ${keyId} of ${ctx.region}`, ctx.urn);
+    // The key is adopted (or made) now: if applying the settings fails, the stack still records it.
+    return finishCreate(ctx.region, { keyId }, async () => {
+      const live = await readKey(client, keyId, {});
+      if (!live) throw new ResourceError(`default key ${keyId} is not usable`);
+      return apply(ctx, keyId, live, inputs);
+    });
   },
 
   async read(ctx, id, state, inputs) {

@@ -4,9 +4,9 @@
  * managed and compared for subscriptions only. Deviation from §5.1, pending the emulator: no `instanceName` or `tags`
  * (instance tags and UpdateKmsInstance are not emulated).
  */
-import { createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { ApiError, isNotFound, type KmsClient } from '../client';
-import { clientOf, ResourceError, type CheckFailure, type PropertySpec, type ResourceContext, type ResourceDefinition } from '../resource';
+import { clientOf, finishCreate, ResourceError, type CheckFailure, type PropertySpec, type ResourceContext, type ResourceDefinition } from '../resource';
 import type { Props } from '../values';
 
 const sortedList = (v: unknown) => (Array.isArray(v) ? [...v].sort() : v);
@@ -66,7 +66,7 @@ export const Instance: ResourceDefinition = {
     }
     if (typeof news.spec === 'number' && ![200, 1000, 2000, 4000].includes(news.spec)) f.push({ property: 'spec', reason: `spec must be 1000, 2000 or 4000 (200 legacy); got ${news.spec}` });
     if (typeof news.period === 'number' && ![1, 2, 3, 6, 12, 24, 36].includes(news.period)) f.push({ property: 'period', reason: `period must be one of 1,2,3,6,12,24,36; got ${news.period}` });
-    if (news.renewStatus === 'AutoRenewal' && news.renewPeriod === undefined) f.push({ property: 'renewPeriod', reason: 'renewPeriod is required with renewStatus AutoRenewal' });
+    if (news.renewStatus === 'AutoRenewal' && news.renewPeriod === undefined && !unknown.has('renewPeriod')) f.push({ property: 'renewPeriod', reason: 'renewPeriod is required with renewStatus AutoRenewal' });
     if (news.renewPeriod !== undefined && news.renewStatus !== 'AutoRenewal' && !unknown.has('renewStatus'))
       f.push({ property: 'renewPeriod', reason: 'renewPeriod applies only with renewStatus AutoRenewal' });
     if (typeof news.renewPeriod === 'number' && (news.renewPeriod < 1 || news.renewPeriod > 36)) f.push({ property: 'renewPeriod', reason: `renewPeriod must be 1-36 months; got ${news.renewPeriod}` });
@@ -96,18 +96,23 @@ export const Instance: ResourceDefinition = {
       Period: subscription ? (inputs.period ?? 1) : undefined,
       RenewalStatus: subscription ? inputs.renewStatus : undefined,
       RenewPeriod: subscription ? inputs.renewPeriod : undefined,
-      // Same URN, same token: a retried purchase never buys twice.
-      ClientToken: createHash('sha256').update(ctx.urn).digest('hex').slice(0, 64),
+      // One token per create, reused by the client's retries: a retried purchase never buys twice. Not derived from the
+      // URN: a replacement (same URN) would get the old instance back, which the engine then deletes.
+      ClientToken: randomUUID(),
       Parameter: purchaseParameters(inputs, ctx.region),
     });
     const id = bought.Data?.InstanceId;
     if (!id) throw new ApiError('CreateInstance', bought.Code ?? 'Unknown', bought.Message ?? 'no InstanceId in the reply');
     ctx.log.log('info', `bought KMS instance ${id}; connecting it to ${inputs.vpcId}`, ctx.urn);
-    await waitFor(ctx, id, (s) => s !== undefined);
-    await client.call('ConnectKmsInstance', { KmsInstanceId: id, KMProvider: 'Aliyun', VpcId: inputs.vpcId, ZoneIds: (inputs.zoneIds as string[]).join(','), VSwitchIds: (inputs.vswitchIds as string[]).join(',') });
-    await waitFor(ctx, id, (s) => s === 'Connected');
-    await applySettings(client, id, {}, inputs);
-    return { id, outputs: (await readInstance(client, id, inputs))! };
+    // From here on the instance is paid for: a failure must leave it in the stack (partial create), never leak it.
+    return finishCreate(id, { instanceId: id, paymentType: inputs.paymentType }, async () => {
+      await waitFor(ctx, id, (s) => s !== undefined);
+      await connect(ctx, id, inputs);
+      await applySettings(client, id, {}, inputs);
+      const live = await readInstance(client, id, inputs);
+      if (!live) throw new ResourceError(`instance ${id} disappeared right after it was connected`);
+      return live;
+    });
   },
 
   async read(ctx, id, state, inputs) {
@@ -121,6 +126,8 @@ export const Instance: ResourceDefinition = {
 
   async update(ctx, id, olds, news) {
     const client = clientOf(ctx);
+    // A create that failed before the connection (partial create) is finished here.
+    if ((await readInstance(client, id, {}))?.status === 'Uninitialized') await connect(ctx, id, news);
     const grow = Object.entries(CAPACITY).filter(([k]) => news[k] !== undefined && news[k] !== olds[k]);
     if (grow.length || news.log !== olds.log)
       await client.bss.call('ModifyInstance', { ProductCode: 'kms', InstanceId: id, ModifyType: 'Upgrade', SubscriptionType: news.paymentType, Parameter: purchaseParameters(news, ctx.region).filter((p) => p.Code !== 'ProductVersion' && p.Code !== 'Region') });
@@ -171,6 +178,12 @@ async function applySettings(client: KmsClient, id: string, olds: Props, news: P
   }
   if ((news.deletionProtection ?? false) !== (olds.deletionProtection ?? false))
     await client.call('SetDeletionProtection', { KmsInstanceId: id, EnableDeletionProtection: news.deletionProtection ?? false });
+}
+
+async function connect(ctx: ResourceContext, id: string, inputs: Props) {
+  const VSwitchIds = (inputs.vswitchIds as string[]).join(','), ZoneIds = (inputs.zoneIds as string[]).join(',');
+  await clientOf(ctx).call('ConnectKmsInstance', { KmsInstanceId: id, KMProvider: 'Aliyun', VpcId: inputs.vpcId, ZoneIds, VSwitchIds });
+  await waitFor(ctx, id, (s) => s === 'Connected');
 }
 
 /** Polls GetKmsInstance (backing off to 30 s) until `done(status)`; `Error` ends the wait with a failure. */

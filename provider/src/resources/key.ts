@@ -4,7 +4,7 @@
  */
 import { isNotFound, type KeyMetadata, type KmsClient } from '../client';
 import { jsonEqual } from '../diff';
-import { clientOf, ResourceError, userTags, type CheckFailure, type ResourceContext, type ResourceDefinition } from '../resource';
+import { clientOf, finishCreate, ResourceError, userTags, type CheckFailure, type ResourceContext, type ResourceDefinition } from '../resource';
 import type { Props } from '../values';
 import { checkDescription, checkTags, descriptionSpec, isSymmetric, KEY_SPECS, KEY_USAGES, ORIGINS, tagChanges, tagsSpec } from './common';
 
@@ -120,10 +120,14 @@ export const Key: ResourceDefinition = {
     });
     ctx.log.log('info', `created key ${meta.KeyId}`, ctx.urn);
     // Deletion protection and the Disabled state are separate calls; a failure here still records the key (partial create).
-    await applyProtection(client, meta, inputs);
-    if (inputs.enabled === false) await client.call('DisableKey', { KeyId: meta.KeyId });
-    const live = await readKey(client, meta.KeyId, inputs);
-    return { id: meta.KeyId, outputs: live! };
+    return finishCreate(meta.KeyId, { keyId: meta.KeyId, arn: meta.Arn }, async () => {
+      await applyProtection(client, meta, inputs);
+      // A PendingImport key (EXTERNAL, no material yet) cannot be disabled; the state is compared once material arrives.
+      if (inputs.enabled === false && meta.KeyState !== 'PendingImport') await client.call('DisableKey', { KeyId: meta.KeyId });
+      const live = await readKey(client, meta.KeyId, inputs);
+      if (!live) throw new ResourceError(`key ${meta.KeyId} disappeared right after CreateKey`);
+      return live;
+    });
   },
 
   async read(ctx, id, state, inputs) {
@@ -159,14 +163,8 @@ export const Key: ResourceDefinition = {
 
   async delete(ctx, id, olds, oldInputs) {
     const client = clientOf(ctx);
-    let meta: KeyMetadata;
-    try {
-      meta = await client.describeKey(id);
-    } catch (e) {
-      if (isNotFound(e)) return;
-      throw e;
-    }
-    if (meta.KeyState === 'PendingDeletion') return;
+    const meta = await client.findKey(id);
+    if (!meta || meta.KeyState === 'PendingDeletion') return;
     if (meta.DeletionProtection === 'Enabled')
       throw new ResourceError(`key ${id} has deletion protection enabled; set deletionProtection: false and run \`pulumi up\` before deleting it`);
     // Old inputs win: a changed window is never diffed, so the outputs may still hold the previous one.
@@ -192,13 +190,8 @@ async function applyProtection(client: KmsClient, meta: KeyMetadata, inputs: Pro
 
 /** Live outputs of key `id`; undefined when it is gone or pending deletion. `known` carries the user's forms to keep. */
 export async function readKey(client: KmsClient, id: string, known: Props, ctx?: ResourceContext): Promise<Props | undefined> {
-  let m: KeyMetadata;
-  try {
-    m = await client.describeKey(id);
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
+  const m = await client.findKey(id);
+  if (!m) return undefined;
   if (m.KeyState === 'PendingDeletion') {
     ctx?.log.log('warning', `key ${id} is PendingDeletion (deletes ${m.DeleteDate}); treating it as deleted. To recover: CancelKeyDeletion, then pulumi import`, ctx.urn);
     return undefined;
@@ -211,7 +204,9 @@ export async function readKey(client: KmsClient, id: string, known: Props, ctx?:
     keyUsage: m.KeyUsage,
     origin: m.Origin,
     description: m.Description ?? '',
-    enabled: m.KeyState === 'Enabled',
+    // PendingImport (no key material yet) is neither Enabled nor Disabled and EnableKey/DisableKey refuse it: the
+    // desired value stands until material is imported, so an EXTERNAL key shows no perpetual diff.
+    enabled: m.KeyState === 'PendingImport' ? (known.enabled ?? true) : m.KeyState === 'Enabled',
     deletionProtection: m.DeletionProtection === 'Enabled',
     deletionProtectionDescription: m.DeletionProtection === 'Enabled' ? (m.DeletionProtectionDescription ?? '') : undefined,
     // Keep the user's text when it means the same document, so state shows what the program wrote.

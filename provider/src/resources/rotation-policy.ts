@@ -24,13 +24,13 @@ export function intervalSeconds(v: unknown): number | undefined {
   return m ? Number(m[1]) * UNITS[m[2]] : undefined;
 }
 
-/** Why `key` cannot rotate automatically, or undefined when it can. */
-export function ineligibility(key: KeyMetadata): string | undefined {
+/** Why `key` cannot rotate automatically, or undefined when it can. `stateless` skips the Enabled requirement. */
+export function ineligibility(key: KeyMetadata, stateless = false): string | undefined {
   if (!isSymmetric(key.KeySpec)) return `key ${key.KeyId} has asymmetric spec ${key.KeySpec}; only symmetric keys rotate automatically`;
   if (key.Origin !== 'Aliyun_KMS') return `key ${key.KeyId} has origin ${key.Origin}; only KMS-generated key material rotates`;
   if (key.ProtectionLevel !== 'SOFTWARE') return `key ${key.KeyId} is ${key.ProtectionLevel}-protected; hardware keys do not rotate automatically`;
   if (/^acs:|Service/i.test(key.Creator ?? '')) return `key ${key.KeyId} is a service key`;
-  if (key.KeyState !== 'Enabled') return `key ${key.KeyId} is ${key.KeyState}; UpdateRotationPolicy needs an Enabled key`;
+  if (key.KeyState !== 'Enabled' && !stateless) return `key ${key.KeyId} is ${key.KeyState}; UpdateRotationPolicy needs an Enabled key`;
   return undefined;
 }
 
@@ -60,7 +60,7 @@ export const RotationPolicy: ResourceDefinition = {
     primaryKeyVersion: { type: 'string', description: 'The primary key version ID.' },
   },
 
-  async check(ctx, news, unknown) {
+  async check(ctx, news, unknown, olds) {
     const f: CheckFailure[] = [];
     if (news.interval !== undefined && !unknown.has('interval')) {
       const s = intervalSeconds(news.interval);
@@ -70,10 +70,12 @@ export const RotationPolicy: ResourceDefinition = {
     if (typeof news.keyId === 'string' && news.keyId.startsWith('alias/')) f.push({ property: 'keyId', reason: 'keyId must be a key ID or ARN, not an alias' });
     // Eligibility needs the live key: only when it is known and the provider is configured (not during unknown-config preview).
     if (!f.length && typeof news.keyId === 'string' && !unknown.has('keyId') && ctx.client && news.enabled !== false) {
-      const key = await describe(ctx.client, keyIdOf(news.keyId) as string);
+      const key = await ctx.client.findKey(keyIdOf(news.keyId) as string);
       if (!key) f.push({ property: 'keyId', reason: `key ${news.keyId} does not exist` });
       else {
-        const why = ineligibility(key);
+        // A key disabled after its policy was set shows rotation Suspended, which is not drift: an unchanged policy must
+        // not fail every later `up`. Only a new or changed policy calls UpdateRotationPolicy, which needs Enabled.
+        const why = ineligibility(key, samePolicy(olds, news));
         if (why) f.push({ property: 'keyId', reason: why });
       }
     }
@@ -107,7 +109,7 @@ export const RotationPolicy: ResourceDefinition = {
 
   async delete(ctx, id) {
     try {
-      const key = await describe(clientOf(ctx), id);
+      const key = await clientOf(ctx).findKey(id);
       if (!key || key.KeyState === 'PendingDeletion' || key.AutomaticRotation === 'Disabled') return;
       await clientOf(ctx).call('UpdateRotationPolicy', { KeyId: id, EnableAutomaticRotation: false });
     } catch (e) {
@@ -125,18 +127,16 @@ async function apply(client: KmsClient, keyId: string, inputs: Props) {
   });
 }
 
-async function describe(client: KmsClient, keyId: string): Promise<KeyMetadata | undefined> {
-  try {
-    return await client.describeKey(keyId);
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
+/** The old inputs ask for the same rotation of the same key as the new ones. */
+function samePolicy(olds: Props, news: Props): boolean {
+  if (olds.keyId === undefined || keyIdOf(olds.keyId) !== keyIdOf(news.keyId)) return false;
+  if ((olds.enabled ?? true) !== (news.enabled ?? true)) return false;
+  return intervalSeconds(olds.interval ?? '365d') === intervalSeconds(news.interval ?? '365d');
 }
 
 /** Live policy; undefined when the key is gone or pending deletion (the policy went with it). */
 async function readPolicy(client: KmsClient, keyId: string, known: Props): Promise<Props | undefined> {
-  const key = await describe(client, keyId);
+  const key = await client.findKey(keyId);
   if (!key || key.KeyState === 'PendingDeletion') return undefined;
   const enabled = key.AutomaticRotation !== 'Disabled';
   const seconds = intervalSeconds(key.RotationInterval);

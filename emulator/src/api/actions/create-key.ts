@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { LIMITS } from '../../domain/limits';
 import { KEY_STORAGE_MECHANISMS, ORIGINS } from '../../domain/specs';
 import { defineAction } from '../action';
-import { bool, jsonObjectText, keySpec, keyUsage, nonEmpty, protectionLevel, rotationInterval, tagList, text } from '../schemas';
+import { bool, keyPolicy, keySpec, keyUsage, nonEmpty, protectionLevel, rotationInterval, tagList, text } from '../schemas';
 import { keyMetadata } from '../views';
 
 export const CreateKey = defineAction({
@@ -18,7 +18,7 @@ export const CreateKey = defineAction({
     KeyStorageMechanism: z.enum(KEY_STORAGE_MECHANISMS).optional(),
     EnableAutomaticRotation: bool.optional(),
     RotationInterval: rotationInterval.optional(),
-    Policy: jsonObjectText.refine((s) => Buffer.byteLength(s) <= LIMITS.policyMaxBytes).optional(),
+    Policy: keyPolicy.optional(),
     Tags: tagList.optional(),
   }),
   async handle(i, { kms, scope }) {

@@ -3,9 +3,8 @@
  * evaluate it: every signed request of the owning account is allowed. The only policy name is `default`.
  */
 import { z } from 'zod';
-import { LIMITS } from '../../domain/limits';
 import { defineAction } from '../action';
-import { jsonObjectText, nonEmpty } from '../schemas';
+import { keyPolicy, nonEmpty } from '../schemas';
 
 const policyName = z.literal('default').default('default');
 const DEFAULT_POLICY = JSON.stringify({ Version: '1', Statement: [] });
@@ -24,7 +23,7 @@ export const SetKeyPolicy = defineAction({
   input: z.object({
     KeyId: nonEmpty,
     PolicyName: policyName,
-    Policy: jsonObjectText.refine((s) => Buffer.byteLength(s) <= LIMITS.policyMaxBytes),
+    Policy: keyPolicy,
   }),
   async handle(i, { kms, scope }) {
     await kms.keys.update(scope, i.KeyId, 'setKeyPolicy', (k) => ({ ...k, policy: i.Policy }));

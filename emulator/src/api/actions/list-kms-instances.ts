@@ -1,7 +1,7 @@
 /** ListKmsInstances: IDs and ARNs, paged (default 20 a page). */
 import { z } from 'zod';
 import { defineAction } from '../action';
-import { instanceArn } from '../instance-views';
+import { instanceArn } from '../../domain/ids';
 import { json, pageNumber, pageSize } from '../schemas';
 import { page } from '../views';
 
@@ -15,6 +15,6 @@ export const ListKmsInstances = defineAction({
   async handle(i, { kms, scope }) {
     const instances = (await kms.instances.list(scope)).sort((a, b) => a.createdAt - b.createdAt);
     const { items, paging } = page(instances, i.PageNumber, i.PageSize);
-    return { KmsInstances: { KmsInstance: items.map((x) => ({ KmsInstanceId: x.instanceId, KmsInstanceArn: instanceArn(x) })) }, ...paging };
+    return { KmsInstances: { KmsInstance: items.map((x) => ({ KmsInstanceId: x.instanceId, KmsInstanceArn: instanceArn(x.regionId, x.accountId, x.instanceId) })) }, ...paging };
   },
 });
