@@ -6,6 +6,7 @@ import { createPrivateKey } from 'node:crypto';
 import type { SoftwareBackend } from '../crypto/software/backend';
 import type { Clock } from '../domain/clock';
 import type { Kms } from '../domain/kms';
+import { materialHome } from '../domain/keys';
 import type { Instance, Key, KeyVersion, Scope } from '../domain/model';
 import { parseInterval } from '../domain/rotation';
 import { SPECS, type KeySpec } from '../domain/specs';
@@ -77,9 +78,17 @@ async function seedKey(k: SeedKey, scope: Scope, kms: Kms, software: SoftwareBac
   const instance = k.instanceId ? await kms.store.getInstance(k.instanceId) : undefined;
   if (k.instanceId && !instance) throw new Error(`seed key ${k.keyId}: unknown instance ${k.instanceId}`);
   const external = k.origin === 'EXTERNAL';
+  const hardware = instance?.kind === 'hardware';
+  // Material written in a seed is software material: in a hardware instance such a key lives in the encrypted
+  // database (HsmEncryptedDatabase); generated material of an HsmInternal key goes into the HSM.
+  const seededMaterial = (k.versions ?? []).some((v) => v.material);
+  if (hardware && seededMaterial && k.keyStorageMechanism === 'HsmInternal')
+    throw new Error(`seed key ${k.keyId}: material cannot be seeded into an HSM (HsmInternal); use HsmEncryptedDatabase`);
+  const keyStorageMechanism = hardware ? (k.keyStorageMechanism ?? (seededMaterial ? 'HsmEncryptedDatabase' : 'HsmInternal')) : undefined;
+  const home = materialHome({ hardware, keyStorageMechanism });
   const versions: KeyVersion[] = [];
   for (const v of k.versions ?? [{}]) {
-    const material = v.material ? software.wrap(rawMaterial(k.keySpec, v.material, k.keyId)) : external ? undefined : await kms.crypto.generate(k.keySpec);
+    const material = v.material ? software.wrap(rawMaterial(k.keySpec, v.material, k.keyId)) : external ? undefined : await kms.crypto.generate(k.keySpec, home);
     versions.push({ keyVersionId: v.keyVersionId ?? newKeyVersionId(), createdAt: time(v.createdAt, createdAt), material });
   }
   const primary = versions[versions.length - 1];
@@ -103,7 +112,7 @@ async function seedKey(k: SeedKey, scope: Scope, kms: Kms, software: SoftwareBac
     deleteAt: state === 'PendingDeletion' ? Date.parse(k.deleteDate!) : undefined,
     deletionProtection: protection(k.deletionProtection),
     dkmsInstanceId: instance?.instanceId,
-    keyStorageMechanism: instance?.kind === 'hardware' ? (k.keyStorageMechanism ?? 'HsmInternal') : undefined,
+    keyStorageMechanism,
     policy: k.policy,
     rotation:
       interval === undefined

@@ -1,12 +1,11 @@
 /** Seeded, deterministic state: applied at start without overwriting, exported back to the same format. */
 import { generateKeyPairSync } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { acs3Client } from '../support/clients';
-import { removeDir, startTestEmulator, type TestEmulator } from '../support/emulator';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { removeDir, startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
 
 const aesKey = Buffer.alloc(32, 7).toString('base64');
 const ecPem = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
@@ -107,4 +106,28 @@ test('restarting with the same seed keeps what changed since', async () => {
   await emu.stop();
   emu = await startTestEmulator({ dir, seed: seedFile, schedulerIntervalMs: 0 });
   expect((await acs3Client(emu)('DescribeKey', { KeyId: 'alias/payments' })).KeyMetadata.Description).toBe('changed');
+});
+
+test('in a hardware instance, seeded material lives in the encrypted database and generated material in the HSM', async () => {
+  const hw = await startTestEmulator({
+    schedulerIntervalMs: 0,
+    seed: {
+      accounts: [],
+      instances: [{ instanceId: 'kst-hzzhardware0000000000001', kind: 'hardware', chargeType: 'PREPAY', spec: 1000, keyNum: 100, secretNum: 0, vpcNum: 1, connected: true }],
+      keys: [
+        { keyId: 'key-hzzhwseeded', instanceId: 'kst-hzzhardware0000000000001', keySpec: 'Aliyun_AES_256', origin: 'Aliyun_KMS', description: '', tags: {}, aliases: [], versions: [{ material: aesKey }] },
+        { keyId: 'key-hzzhwgenerated', instanceId: 'kst-hzzhardware0000000000001', keySpec: 'Aliyun_AES_256', origin: 'Aliyun_KMS', description: '', tags: {}, aliases: [] },
+      ],
+    },
+  });
+  try {
+    const res = await fetch(`${hw.endpoint}/_alikms/state`, { headers: { authorization: 'Basic ' + Buffer.from('test:test').toString('base64') } });
+    const keys = ((await res.json()) as any).keys;
+    const mechanism = (id: string) => keys.find((k: any) => k.keyId === id).keyStorageMechanism;
+    expect(mechanism('key-hzzhwseeded')).toBe('HsmEncryptedDatabase');
+    expect(mechanism('key-hzzhwgenerated')).toBe('HsmInternal');
+    expect((await acs3Client(hw)('DescribeKey', { KeyId: 'key-hzzhwgenerated' })).KeyMetadata.ProtectionLevel).toBe('HSM');
+  } finally {
+    await stopTestEmulator(hw);
+  }
 });
