@@ -9,6 +9,7 @@ import { InstanceService } from './instances';
 import { KeyMaterial } from './key-material';
 import { KeyService } from './keys';
 import { Lifecycle } from './lifecycle';
+import { tagTargets, type TagResourceType, type TagTarget } from './tagging';
 import { DEFAULT_ROTATION_RULES, type RotationRules } from './rotation';
 import { SymmetricCrypto } from './symmetric';
 
@@ -28,6 +29,7 @@ export class Kms {
   readonly aliases: AliasService;
   readonly instances: InstanceService;
   readonly lifecycle: Lifecycle;
+  readonly tagTargets: Record<TagResourceType, TagTarget>;
   /** The data plane: Encrypt/Decrypt/data keys, asymmetric operations, BYOK. */
   readonly symmetric: SymmetricCrypto;
   readonly asymmetric: AsymmetricCrypto;
@@ -46,6 +48,7 @@ export class Kms {
     this.instances = new InstanceService(store, clock, { connectDelayMs: options.connectDelayMs ?? 1000, throttling: options.throttling ?? true });
     this.keys = new KeyService(store, crypto, clock, this.instances, { ...DEFAULT_ROTATION_RULES, ...options.rotation });
     this.aliases = new AliasService(store, this.keys);
+    this.tagTargets = tagTargets(this.keys, this.instances);
     this.lifecycle = new Lifecycle(store, this.keys, crypto, clock);
     const material = new KeyMaterial(this.keys, crypto, clock);
     this.asymmetric = new AsymmetricCrypto(material);

@@ -165,3 +165,24 @@ test('release and refund: by charge type, blocked by deletion protection and by 
 test('a key naming an unknown instance is refused', async () => {
   await expect(createKey({ DKMSInstanceId: 'kst-hzz000000000000000000000' })).rejects.toMatchObject({ statusCode: 404, code: 'Forbidden.KmsInstanceNotFound' });
 });
+
+test('instances take tags through the batch tag actions (ResourceType=instance), and ListKmsInstances filters', async () => {
+  const a = await readyInstance(emu, { productVersion: 'software' });
+  const b = await buyInstance(emu, { productVersion: 'hardware', payAsYouGo: true });
+  await acs3('TagResources', { RegionId: 'cn-hangzhou', ResourceType: 'instance', ResourceId: [a, b], Tag: [{ Key: 'team', Value: 'payments' }] });
+  await acs3('UntagResources', { RegionId: 'cn-hangzhou', ResourceType: 'instance', ResourceId: [b], TagKey: ['team'] });
+  const listed = await acs3('ListTagResources', { RegionId: 'cn-hangzhou', ResourceType: 'instance', ResourceId: [a, b] });
+  expect(listed.TagResources.TagResource).toEqual([{ ResourceId: a, ResourceType: 'instance', TagKey: 'team', TagValue: 'payments' }]);
+  await expect(
+    acs3('TagResources', { RegionId: 'cn-hangzhou', ResourceType: 'instance', ResourceId: ['kst-hzznothere'], Tag: [{ Key: 'x', Value: 'y' }] }),
+  ).rejects.toMatchObject({ statusCode: 404, code: 'Forbidden.KmsInstanceNotFound' });
+
+  const filter = (Key: string, Values: string[]) =>
+    acs3('ListKmsInstances', { Filters: JSON.stringify([{ Key, Values }]), PageSize: 100 }).then((r) => r.KmsInstances.KmsInstance.map((x: any) => x.KmsInstanceId));
+  expect(await filter('KmsInstanceId', [b])).toEqual([b]);
+  expect(await filter('ChargeType', ['POSTPAY'])).toContain(b);
+  expect(await filter('ChargeType', ['POSTPAY'])).not.toContain(a);
+  expect(await filter('Status', ['Uninitialized'])).toContain(b);
+  expect(await filter('InstanceKind', ['hardware'])).not.toContain(a);
+  await expect(filter('Colour', ['blue'])).rejects.toMatchObject({ statusCode: 400, code: 'InvalidParameter' });
+});

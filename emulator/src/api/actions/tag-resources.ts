@@ -1,15 +1,15 @@
 /**
- * The batch tag actions over `ResourceId.N` / `Tag.N.Key` lists: TagResources, UntagResources, ListTagResources.
- * Only ResourceType `key` is emulated.
+ * The batch tag actions over `ResourceId.N` / `Tag.N.Key` lists: TagResources, UntagResources, ListTagResources,
+ * for keys and KMS instances (domain/tagging.ts).
  */
 import { z } from 'zod';
 import { LIMITS } from '../../domain/limits';
-import type { Key } from '../../domain/model';
+import { TAG_RESOURCE_TYPES, type Tagged } from '../../domain/tagging';
 import { validateTags } from '../../domain/tags';
 import { defineAction } from '../action';
 import { bool, nonEmpty } from '../schemas';
 
-const resourceType = z.literal('key');
+const resourceType = z.enum(TAG_RESOURCE_TYPES);
 const resourceIds = z.array(nonEmpty).min(1).max(LIMITS.tagResourcesPerCall);
 const tags = z.array(z.object({ Key: nonEmpty, Value: z.string().default('') })).min(1).max(LIMITS.tagsPerResource);
 
@@ -17,11 +17,12 @@ export const TagResources = defineAction({
   name: 'TagResources',
   input: z.object({ RegionId: nonEmpty, ResourceType: resourceType, ResourceId: resourceIds, Tag: tags }),
   async handle(i, { kms, scope }) {
+    const target = kms.tagTargets[i.ResourceType];
     const added = Object.fromEntries(i.Tag.map((t) => [t.Key, t.Value]));
-    // Resolve all first so that one unknown key leaves every key untouched.
-    const keys = await Promise.all(i.ResourceId.map((id) => kms.keys.resolve(scope, id)));
-    for (const key of keys) validateTags(key.tags, added, 'Tag');
-    for (const key of keys) await kms.keys.setTags(scope, key.keyId, (t) => validateTags(t, added, 'Tag'));
+    // Resolve all first so that one unknown resource leaves every resource untouched.
+    const resources = await Promise.all(i.ResourceId.map((id) => target.resolve(scope, id)));
+    for (const r of resources) validateTags(r.tags, added, 'Tag');
+    for (const r of resources) await target.setTags(scope, r.id, (t) => validateTags(t, added, 'Tag'));
     return {};
   },
 });
@@ -36,9 +37,10 @@ export const UntagResources = defineAction({
     All: bool.default(false),
   }),
   async handle(i, { kms, scope }) {
-    const keys = await Promise.all(i.ResourceId.map((id) => kms.keys.resolve(scope, id)));
-    for (const key of keys)
-      await kms.keys.setTags(scope, key.keyId, (t) => {
+    const target = kms.tagTargets[i.ResourceType];
+    const resources = await Promise.all(i.ResourceId.map((id) => target.resolve(scope, id)));
+    for (const r of resources)
+      await target.setTags(scope, r.id, (t) => {
         if (i.All) return {};
         for (const k of i.TagKey ?? []) delete t[k];
         return t;
@@ -59,14 +61,13 @@ export const ListTagResources = defineAction({
     NextToken: z.string().regex(/^\d+$/).transform(Number).optional(),
   }),
   async handle(i, { kms, scope }) {
-    let keys: Key[] = i.ResourceId
-      ? await Promise.all(i.ResourceId.map((id) => kms.keys.resolve(scope, id)))
-      : await kms.keys.list(scope);
+    const target = kms.tagTargets[i.ResourceType];
+    let resources: Tagged[] = i.ResourceId ? await Promise.all(i.ResourceId.map((id) => target.resolve(scope, id))) : await target.list(scope);
     // Own keys only: `in` would also match Object.prototype names such as `toString`.
-    if (i.Tag) keys = keys.filter((k) => i.Tag!.every((t) => Object.hasOwn(k.tags, t.Key) && (t.Value === undefined || k.tags[t.Key] === t.Value)));
-    const rows = keys
-      .sort((a, b) => a.createdAt - b.createdAt || a.keyId.localeCompare(b.keyId))
-      .flatMap((k) => Object.entries(k.tags).map(([TagKey, TagValue]) => ({ ResourceId: k.keyId, ResourceType: 'key', TagKey, TagValue })));
+    if (i.Tag) resources = resources.filter((r) => i.Tag!.every((t) => Object.hasOwn(r.tags, t.Key) && (t.Value === undefined || r.tags[t.Key] === t.Value)));
+    const rows = resources
+      .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
+      .flatMap((r) => Object.entries(r.tags).map(([TagKey, TagValue]) => ({ ResourceId: r.id, ResourceType: i.ResourceType, TagKey, TagValue })));
     const start = i.NextToken ?? 0;
     const next = start + PAGE < rows.length ? String(start + PAGE) : '';
     return { TagResources: { TagResource: rows.slice(start, start + PAGE) }, NextToken: next };
