@@ -7,6 +7,7 @@ const instance = new alikms.Instance('kms', {
     zoneIds: ['cn-hangzhou-k', 'cn-hangzhou-j'],
     vswitchIds: ['vsw-demo'],
     paymentType: 'PayAsYouGo',
+    tags: { team: 'payments' },
 });
 
 const key = new alikms.Key('orders', {

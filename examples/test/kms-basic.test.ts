@@ -33,7 +33,7 @@ describe('under pulumi.runtime.setMocks', () => {
 
   it('wires the key into its instance, the aliases by key ID and by ARN, and rotation every 30 days', () => {
     const inputs = (type: string, name: string) => registrations.find((r) => r.type === type && r.name === name)!.inputs;
-    expect(inputs(INSTANCE, 'kms')).toMatchObject({ paymentType: 'PayAsYouGo', vpcId: 'vpc-demo', zoneIds: ['cn-hangzhou-k', 'cn-hangzhou-j'] });
+    expect(inputs(INSTANCE, 'kms')).toMatchObject({ paymentType: 'PayAsYouGo', vpcId: 'vpc-demo', zoneIds: ['cn-hangzhou-k', 'cn-hangzhou-j'], tags: { team: 'payments' } });
     expect(inputs(KEY, 'orders')).toMatchObject({ instanceId: ref(INSTANCE, 'kms', 'instanceId'), description: 'orders data key', pendingWindowInDays: 7 });
     expect(inputs(ALIAS, 'orders')).toEqual({ name: 'alias/orders', keyId: ref(KEY, 'orders', 'keyId') });
     expect(inputs(ALIAS, 'orders-arn')).toEqual({ name: 'alias/orders-by-arn', keyId: ref(KEY, 'orders', 'arn') });
@@ -58,6 +58,8 @@ describe('replayed through the plugin against the emulator', () => {
     const instanceId = made.get(`${INSTANCE}::kms`)!.id;
     const keyId = made.get(`${KEY}::orders`)!.id;
     expect((await h.cloud('GetKmsInstance', { KmsInstanceId: instanceId })).KmsInstance).toMatchObject({ Status: 'Connected', VpcId: 'vpc-demo' });
+    const instanceTags = await h.cloud('ListTagResources', { RegionId: 'cn-hangzhou', ResourceType: 'instance', 'ResourceId.1': instanceId });
+    expect(instanceTags.TagResources.TagResource).toEqual([expect.objectContaining({ TagKey: 'team', TagValue: 'payments' })]);
     const key = (await h.cloud('DescribeKey', { KeyId: keyId })).KeyMetadata;
     expect(key).toMatchObject({ DKMSInstanceId: instanceId, Description: 'orders data key', AutomaticRotation: 'Enabled', RotationInterval: '2592000s' });
     for (const alias of ['alias/orders', 'alias/orders-by-arn']) expect((await h.cloud('DescribeKey', { KeyId: alias })).KeyMetadata.KeyId).toBe(keyId);

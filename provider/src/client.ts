@@ -138,6 +138,8 @@ export interface KeyMetadata {
 }
 
 export type Tags = Record<string, string>;
+/** What the batch tag actions (TagResources, UntagResources, ListTagResources) act on. */
+export type TagResourceType = 'key' | 'instance';
 
 /** The KMS actions the resources use, typed; BSS through `bss`. */
 export class KmsClient {
@@ -180,13 +182,14 @@ export class KmsClient {
     }
   }
 
-  async listKeyTags(keyId: string): Promise<Tags> {
+  /** ListTagResources for one resource: a key (`key`) or a KMS instance (`instance`, the `kst-…` ID). */
+  async listTags(type: TagResourceType, id: string): Promise<Tags> {
     const tags: Tags = {};
     let token: string | undefined;
     do {
       const page = await this.call<{ TagResources?: { TagResource?: { TagKey: string; TagValue: string }[] }; NextToken?: string }>(
         'ListTagResources',
-        { RegionId: this.settings.region, ResourceType: 'key', ResourceId: [keyId], NextToken: token },
+        { RegionId: this.settings.region, ResourceType: type, ResourceId: [id], NextToken: token },
       );
       for (const t of page.TagResources?.TagResource ?? []) tags[t.TagKey] = t.TagValue;
       token = page.NextToken || undefined;
@@ -194,12 +197,12 @@ export class KmsClient {
     return tags;
   }
 
-  async tagKey(keyId: string, tags: Tags): Promise<void> {
+  async tag(type: TagResourceType, id: string, tags: Tags): Promise<void> {
     const Tag = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-    if (Tag.length) await this.call('TagResources', { RegionId: this.settings.region, ResourceType: 'key', ResourceId: [keyId], Tag });
+    if (Tag.length) await this.call('TagResources', { RegionId: this.settings.region, ResourceType: type, ResourceId: [id], Tag });
   }
 
-  async untagKey(keyId: string, keys: string[]): Promise<void> {
-    if (keys.length) await this.call('UntagResources', { RegionId: this.settings.region, ResourceType: 'key', ResourceId: [keyId], TagKey: keys });
+  async untag(type: TagResourceType, id: string, keys: string[]): Promise<void> {
+    if (keys.length) await this.call('UntagResources', { RegionId: this.settings.region, ResourceType: type, ResourceId: [id], TagKey: keys });
   }
 }

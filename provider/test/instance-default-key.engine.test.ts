@@ -105,6 +105,52 @@ describe('Instance', () => {
   });
 });
 
+describe('Instance tags', () => {
+  const tagged = { ...network, paymentType: 'PayAsYouGo', tags: { team: 'payments', env: 'dev' } };
+  const liveTags = async (id: string) => {
+    const rows = (await h.cloud('ListTagResources', { RegionId: 'cn-hangzhou', ResourceType: 'instance', 'ResourceId.1': id })).TagResources.TagResource;
+    return Object.fromEntries(rows.map((t: any) => [t.TagKey, t.TagValue]));
+  };
+  let id: string;
+
+  it('Check refuses reserved tag keys like Key does', async () => {
+    const err: CheckFailed = await h.sim.check(INSTANCE, 'bad', {}, { ...tagged, tags: { 'acs:owner': 'x' } }).catch((e) => e);
+    expect(err.failures).toEqual([{ property: 'tags', reason: "tags key 'acs:owner' is reserved (acs:/aliyun prefixes belong to the cloud)" }]);
+  });
+
+  it('up tags the connected instance (ResourceType=instance); a second up is a no-op', async () => {
+    const made = await h.sim.register(INSTANCE, 'tagged', tagged);
+    id = made.id;
+    expect(made.outputs).toMatchObject({ status: 'Connected', tags: { team: 'payments', env: 'dev' } });
+    expect(await liveTags(id)).toEqual({ team: 'payments', env: 'dev' });
+    expect((await h.sim.register(INSTANCE, 'tagged', tagged)).step).toBe('same');
+  });
+
+  it('update sets and removes tags in place', async () => {
+    const changed = { ...tagged, tags: { team: 'core', owner: 'platform' } };
+    const up = await h.sim.register(INSTANCE, 'tagged', changed);
+    expect(up).toMatchObject({ step: 'update', diff: { replaces: [], detailedDiff: { tags: 'UPDATE' } }, outputs: { tags: changed.tags } });
+    expect(Object.keys(up.diff!.detailedDiff)).toEqual(['tags']);
+    expect(await liveTags(id)).toEqual(changed.tags);
+    await h.sim.register(INSTANCE, 'tagged', tagged);
+    expect(await liveTags(id)).toEqual(tagged.tags);
+  });
+
+  it('tags changed out of band with an official SDK are reported as a tags diff alone, and the next up repairs them', async () => {
+    await h.cloud('TagResources', { RegionId: 'cn-hangzhou', ResourceType: 'instance', 'ResourceId.1': id, 'Tag.1.Key': 'team', 'Tag.1.Value': 'rogue', 'Tag.2.Key': 'extra', 'Tag.2.Value': 'x' });
+    await h.cloud('UntagResources', { RegionId: 'cn-hangzhou', ResourceType: 'instance', 'ResourceId.1': id, 'TagKey.1': 'env' });
+    const refreshed = await h.sim.refresh(INSTANCE, 'tagged');
+    expect(refreshed).toMatchObject({ changes: 'DIFF_SOME', replaces: [] });
+    expect(refreshed !== 'deleted' && refreshed.detailedDiff).toEqual({ tags: 'UPDATE' });
+    const up = await h.sim.register(INSTANCE, 'tagged', tagged);
+    expect(up.step).toBe('update');
+    expect(up.diff!.detailedDiff).toEqual({ tags: 'UPDATE' });
+    expect(await liveTags(id)).toEqual(tagged.tags);
+    expect(await h.sim.refresh(INSTANCE, 'tagged')).toMatchObject({ changes: 'DIFF_NONE' });
+    await h.sim.destroy(INSTANCE, 'tagged');
+  });
+});
+
 describe('DefaultKey', () => {
   it('adopts or enables the region default key, reports drift, and releases it on delete without deleting it', async () => {
     const made = await h.sim.register(DEFAULT_KEY, 'default', { description: 'region default', tags: { owner: 'platform' } });

@@ -6,7 +6,7 @@ import * as outputs from './types/output';
 import * as utilities from './utilities';
 
 /**
- * A KMS instance (KMS 3.0): bought through BssOpenApi CreateInstance, connected to a VPC (ConnectKmsInstance) and waited for until Connected. VPC, zones, vSwitches, product version and payment type force replacement; capacity can only grow. Deleting refunds a subscription or releases a pay-as-you-go instance; it is refused under deletion protection. Renewal (renewStatus, renewPeriod) is managed through BSS SetRenewal and compared for subscriptions. Instance names and tags are not managed yet.
+ * A KMS instance (KMS 3.0): bought through BssOpenApi CreateInstance, connected to a VPC (ConnectKmsInstance) and waited for until Connected. VPC, zones, vSwitches, product version and payment type force replacement; capacity can only grow. Deleting refunds a subscription or releases a pay-as-you-go instance; it is refused under deletion protection. Renewal (renewStatus, renewPeriod) is managed through BSS SetRenewal and compared for subscriptions. Tags are managed with TagResources/UntagResources (ResourceType=instance). Instance names are not managed yet (no UpdateKmsInstance); `instanceName` is output only.
  */
 export class Instance extends pulumi.CustomResource {
     /**
@@ -100,6 +100,10 @@ export class Instance extends pulumi.CustomResource {
      */
     public declare readonly forceDeleteWithoutBackup: pulumi.Output<boolean | undefined>;
     /**
+     * Tags of the instance. Keys starting with `acs:` or `aliyun` are reserved by the cloud and are neither set nor compared.
+     */
+    public declare readonly tags: pulumi.Output<{[key: string]: string} | undefined>;
+    /**
      * The instance ID (`kst-…`).
      */
     public declare readonly instanceId: pulumi.Output<string>;
@@ -158,6 +162,7 @@ export class Instance extends pulumi.CustomResource {
             resourceInputs['bindVpcs'] = state ? state.bindVpcs : undefined;
             resourceInputs['deletionProtection'] = state ? state.deletionProtection : undefined;
             resourceInputs['forceDeleteWithoutBackup'] = state ? state.forceDeleteWithoutBackup : undefined;
+            resourceInputs['tags'] = state ? state.tags : undefined;
             resourceInputs['instanceId'] = state ? state.instanceId : undefined;
             resourceInputs['status'] = state ? state.status : undefined;
             resourceInputs['instanceName'] = state ? state.instanceName : undefined;
@@ -193,6 +198,7 @@ export class Instance extends pulumi.CustomResource {
             resourceInputs['bindVpcs'] = args ? args.bindVpcs : undefined;
             resourceInputs['deletionProtection'] = (args ? args.deletionProtection : undefined) ?? false;
             resourceInputs['forceDeleteWithoutBackup'] = (args ? args.forceDeleteWithoutBackup : undefined) ?? false;
+            resourceInputs['tags'] = args ? args.tags : undefined;
             resourceInputs['instanceId'] = undefined /*out*/;
             resourceInputs['status'] = undefined /*out*/;
             resourceInputs['instanceName'] = undefined /*out*/;
@@ -280,6 +286,10 @@ export interface InstanceState {
      * Release a pay-as-you-go instance without a backup; delete-time only.
      */
     forceDeleteWithoutBackup?: pulumi.Input<boolean>;
+    /**
+     * Tags of the instance. Keys starting with `acs:` or `aliyun` are reserved by the cloud and are neither set nor compared.
+     */
+    tags?: pulumi.Input<{[key: string]: pulumi.Input<string>}>;
     /**
      * The instance ID (`kst-…`).
      */
@@ -382,4 +392,8 @@ export interface InstanceArgs {
      * Release a pay-as-you-go instance without a backup; delete-time only.
      */
     forceDeleteWithoutBackup?: pulumi.Input<boolean>;
+    /**
+     * Tags of the instance. Keys starting with `acs:` or `aliyun` are reserved by the cloud and are neither set nor compared.
+     */
+    tags?: pulumi.Input<{[key: string]: pulumi.Input<string>}>;
 }

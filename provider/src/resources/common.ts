@@ -1,4 +1,5 @@
-/** Property specs and normalisers shared by the key-shaped resources (Key, DefaultKey). */
+/** Property specs and normalisers shared by the resources (Key, DefaultKey; tags also Instance). */
+import type { KmsClient, TagResourceType } from '../client';
 import { isSystemTag, userTags, type CheckFailure, type PropertySpec } from '../resource';
 
 export const KEY_SPECS = ['Aliyun_AES_256', 'Aliyun_AES_128', 'Aliyun_AES_192', 'Aliyun_SM4', 'RSA_2048', 'RSA_3072', 'EC_P256', 'EC_P256K', 'EC_SM2'] as const;
@@ -35,6 +36,13 @@ export function tagChanges(live: Record<string, string>, desired: Record<string,
   const set = Object.fromEntries(Object.entries(desired).filter(([k, v]) => live[k] !== v));
   const remove = Object.keys(live).filter((k) => !(k in desired));
   return { set, remove };
+}
+
+/** Takes the live user tags of resource `id` to `desired` (unset: none); acs:/aliyun tags are left alone. */
+export async function syncTags(client: KmsClient, type: TagResourceType, id: string, desired: unknown) {
+  const { set, remove } = tagChanges(userTags(await client.listTags(type, id)), (desired ?? {}) as Record<string, string>);
+  await client.untag(type, id, remove);
+  await client.tag(type, id, set);
 }
 
 export const descriptionSpec = (resource: string): PropertySpec => ({

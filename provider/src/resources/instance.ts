@@ -1,13 +1,15 @@
 /**
  * alikms:index:Instance — a KMS 3.0 instance (iac-anchors.md §5.1), bought through BssOpenApi and connected to a VPC.
  * Capacity only grows (refused at Check, so at preview). Renewal is BSS state (SetRenewal / QueryAvailableInstances),
- * managed and compared for subscriptions only. Deviation from §5.1, pending the emulator: no `instanceName` or `tags`
- * (instance tags and UpdateKmsInstance are not emulated).
+ * managed and compared for subscriptions only. Tags go through the batch tag actions with ResourceType=instance (as
+ * terraform-provider-alicloud does) and compare per §5.6. Deviation from §5.1, pending the emulator: no `instanceName`
+ * (UpdateKmsInstance is not emulated), so the name is output only.
  */
 import { randomUUID } from 'node:crypto';
 import { ApiError, isNotFound, type KmsClient } from '../client';
-import { clientOf, finishCreate, ResourceError, type CheckFailure, type PropertySpec, type ResourceContext, type ResourceDefinition } from '../resource';
+import { clientOf, finishCreate, ResourceError, userTags, type CheckFailure, type PropertySpec, type ResourceContext, type ResourceDefinition } from '../resource';
 import type { Props } from '../values';
+import { checkTags, syncTags, tagsSpec } from './common';
 
 const sortedList = (v: unknown) => (Array.isArray(v) ? [...v].sort() : v);
 const vpcKey = (b: Props) => [b.vpcId, b.vswitchId, b.regionId, b.vpcOwnerId].join('|');
@@ -23,7 +25,8 @@ export const Instance: ResourceDefinition = {
     'waited for until Connected. VPC, zones, vSwitches, product version and payment type force replacement; capacity ' +
     'can only grow. Deleting refunds a subscription or releases a pay-as-you-go instance; it is refused under deletion ' +
     'protection. Renewal (renewStatus, renewPeriod) is managed through BSS SetRenewal and compared for subscriptions. ' +
-    'Instance names and tags are not managed yet.',
+    'Tags are managed with TagResources/UntagResources (ResourceType=instance). Instance names are not managed yet ' +
+    '(no UpdateKmsInstance); `instanceName` is output only.',
   properties: {
     vpcId: { type: 'string', input: 'required', replaceOnChanges: true, alwaysOutput: true, description: 'The VPC (`vpc-…`) the instance connects to.' },
     zoneIds: { type: 'array', items: { type: 'string' }, input: 'required', replaceOnChanges: true, alwaysOutput: true, normalize: sortedList, description: 'Exactly two zones; order is not compared.' },
@@ -44,6 +47,7 @@ export const Instance: ResourceDefinition = {
     bindVpcs: { type: 'array', items: { $ref: '#/types/alikms:index:InstanceBindVpc' }, input: 'optional', normalize: bindSet, description: 'Extra VPCs allowed to reach the instance, compared as a set.' },
     deletionProtection: { type: 'boolean', input: 'optional', default: false, alwaysOutput: true, description: 'Deletion protection.' },
     forceDeleteWithoutBackup: { type: 'boolean', input: 'optional', default: false, diff: 'never', description: 'Release a pay-as-you-go instance without a backup; delete-time only.' },
+    tags: tagsSpec('instance'),
     instanceId: { type: 'string', alwaysOutput: true, description: 'The instance ID (`kst-…`).' },
     status: { type: 'string', alwaysOutput: true, description: 'Uninitialized, Connecting, Connected, Disconnected or Error.' },
     instanceName: out('The instance name.'),
@@ -54,7 +58,7 @@ export const Instance: ResourceDefinition = {
   },
 
   async check(_ctx, news, unknown) {
-    const f: CheckFailure[] = [];
+    const f: CheckFailure[] = [...checkTags(news.tags)];
     if (typeof news.vpcId === 'string' && !news.vpcId.startsWith('vpc-')) f.push({ property: 'vpcId', reason: `vpcId must be a VPC ID (vpc-…); got '${news.vpcId}'` });
     const zones = news.zoneIds as string[] | undefined, vsw = news.vswitchIds as string[] | undefined;
     if (Array.isArray(zones) && !unknown.has('zoneIds') && (zones.length !== 2 || zones[0] === zones[1])) f.push({ property: 'zoneIds', reason: 'zoneIds must list exactly two different zones' });
@@ -121,6 +125,8 @@ export const Instance: ResourceDefinition = {
     if (live.status !== 'Connected') ctx.log.log('warning', `instance ${id} is ${live.status}`, ctx.urn);
     const settable = Object.entries(Instance.properties).filter(([, s]) => s.input).map(([k]) => k);
     const derived = Object.fromEntries(settable.filter((k) => (inputs ? inputs[k] !== undefined : live[k] !== undefined)).map((k) => [k, inputs && Instance.properties[k].diff === 'never' ? inputs[k] : live[k]]));
+    // An import takes tags only when the instance has some (unset and {} mean the same: no user tags).
+    if (!inputs && Object.keys(live.tags as object).length === 0) delete derived.tags;
     return { id, outputs: live, inputs: derived };
   },
 
@@ -178,6 +184,8 @@ async function applySettings(client: KmsClient, id: string, olds: Props, news: P
   }
   if ((news.deletionProtection ?? false) !== (olds.deletionProtection ?? false))
     await client.call('SetDeletionProtection', { KmsInstanceId: id, EnableDeletionProtection: news.deletionProtection ?? false });
+  // Against the live tags, not the old state: an out-of-band change is repaired by the next up.
+  await syncTags(client, 'instance', id, news.tags);
 }
 
 async function connect(ctx: ResourceContext, id: string, inputs: Props) {
@@ -209,7 +217,7 @@ async function readInstance(client: KmsClient, id: string, known: Props): Promis
     throw e;
   }
   const subscription = i.ChargeType !== 'POSTPAY';
-  const renewal = subscription ? await readRenewal(client, id) : undefined;
+  const [renewal, tags] = await Promise.all([subscription ? readRenewal(client, id) : undefined, client.listTags('instance', id)]);
   return {
     vpcId: i.VpcId || known.vpcId,
     zoneIds: i.ZoneIds?.length ? i.ZoneIds : known.zoneIds,
@@ -227,6 +235,7 @@ async function readInstance(client: KmsClient, id: string, known: Props): Promis
     bindVpcs: (i.BindVpcs?.BindVpc ?? []).map((b: any) => ({ vpcId: b.VpcId, vswitchId: b.VSwitchId, regionId: b.RegionId, vpcOwnerId: String(b.VpcOwnerId) })),
     deletionProtection: i.DeletionProtection === true || i.DeletionProtection === 'true',
     forceDeleteWithoutBackup: known.forceDeleteWithoutBackup ?? false,
+    tags: userTags(tags),
     instanceId: i.InstanceId,
     status: i.Status,
     instanceName: i.InstanceName || undefined,

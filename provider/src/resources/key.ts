@@ -6,7 +6,7 @@ import { isNotFound, type KeyMetadata, type KmsClient } from '../client';
 import { jsonEqual } from '../diff';
 import { clientOf, finishCreate, ResourceError, userTags, type CheckFailure, type ResourceContext, type ResourceDefinition } from '../resource';
 import type { Props } from '../values';
-import { checkDescription, checkTags, descriptionSpec, isSymmetric, KEY_SPECS, KEY_USAGES, ORIGINS, tagChanges, tagsSpec } from './common';
+import { checkDescription, checkTags, descriptionSpec, isSymmetric, KEY_SPECS, KEY_USAGES, ORIGINS, syncTags, tagsSpec } from './common';
 
 /** Policies compare as parsed JSON, so whitespace and key order never diff (a string that does not parse compares as text). */
 export function normalizePolicy(v: unknown): unknown {
@@ -152,9 +152,7 @@ export const Key: ResourceDefinition = {
         EnableDeletionProtection: news.deletionProtection ?? false,
         DeletionProtectionDescription: news.deletionProtection ? news.deletionProtectionDescription : undefined,
       });
-    const { set, remove } = tagChanges(userTags(await client.listKeyTags(id)), (news.tags ?? {}) as Record<string, string>);
-    await client.untagKey(id, remove);
-    await client.tagKey(id, set);
+    await syncTags(client, 'key', id, news.tags);
     if (!enabled && meta.KeyState === 'Enabled') await client.call('DisableKey', { KeyId: id });
     const live = await readKey(client, id, news);
     if (!live) throw new ResourceError(`key ${id} disappeared during update`);
@@ -197,7 +195,7 @@ export async function readKey(client: KmsClient, id: string, known: Props, ctx?:
     return undefined;
   }
   if (m.KeyState === 'PendingImport') ctx?.log.log('warning', `key ${id} is PendingImport: it has no key material yet`, ctx.urn);
-  const [policy, tags] = await Promise.all([client.getKeyPolicy(id), client.listKeyTags(id)]);
+  const [policy, tags] = await Promise.all([client.getKeyPolicy(id), client.listTags('key', id)]);
   return {
     instanceId: m.DKMSInstanceId || undefined,
     keySpec: m.KeySpec,
