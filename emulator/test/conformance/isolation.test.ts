@@ -5,7 +5,7 @@
 import * as $Kms from '@alicloud/kms20160120';
 import { Accounts } from '../../src/wire/accounts';
 import { acs3Client, kmsClient, popClient } from '../support/clients';
-import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
+import { type TestEmulator, useEmulator } from '../support/emulator';
 import { expectError } from '../support/errors';
 import { acs3Post, rpcV1Get, send } from '../support/raw';
 
@@ -13,10 +13,9 @@ const A = { accountId: '5000000000000001', id: 'alice', secret: 'alice-secret' }
 const B = { accountId: '5000000000000002', id: 'bob', secret: 'bob-secret' };
 
 let emu: TestEmulator;
-beforeAll(async () => {
-  emu = await startTestEmulator({ accounts: new Accounts([A, B]) });
-});
-afterAll(() => stopTestEmulator(emu));
+useEmulator((e) => {
+  emu = e;
+}, { accounts: new Accounts([A, B]) });
 
 const as = (k: typeof A) => ({ ...emu, accessKeyId: k.id, accessKeySecret: k.secret });
 

@@ -6,7 +6,7 @@
 import * as $Kms from '@alicloud/kms20160120';
 import { Accounts, DEFAULT_ACCOUNT_ID } from '../../src/wire/accounts';
 import { acs3Client, kmsClient, popClient } from '../support/clients';
-import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
+import { type TestEmulator, useEmulator } from '../support/emulator';
 import { expectError } from '../support/errors';
 
 const DAY_MS = 86_400_000;
@@ -19,12 +19,11 @@ const ACCOUNTS = new Accounts([
 let emu: TestEmulator;
 let kms: ReturnType<typeof kmsClient>;
 let acs3: ReturnType<typeof acs3Client>;
-beforeAll(async () => {
-  emu = await startTestEmulator({ accounts: ACCOUNTS });
+useEmulator((e) => {
+  emu = e;
   kms = kmsClient(emu);
   acs3 = acs3Client(emu);
-});
-afterAll(() => stopTestEmulator(emu));
+}, { accounts: ACCOUNTS });
 
 const newKey = async (req: Partial<$Kms.CreateKeyRequest> = {}) => (await kms.createKey(new $Kms.CreateKeyRequest(req))).keyMetadata;
 const describe_ = async (keyId: string) => (await kms.describeKey(new $Kms.DescribeKeyRequest({ keyId }))).keyMetadata;

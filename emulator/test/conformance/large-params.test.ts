@@ -1,13 +1,12 @@
 /** The SDKs send every parameter in the URL: the largest documented ones must fit in a request line. */
 import { acs3Client, kmsClient } from '../support/clients';
-import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
+import { type TestEmulator, useEmulator } from '../support/emulator';
 import * as $Kms from '@alicloud/kms20160120';
 
 let emu: TestEmulator;
-beforeAll(async () => {
-  emu = await startTestEmulator();
+useEmulator((e) => {
+  emu = e;
 });
-afterAll(() => stopTestEmulator(emu));
 
 test('a key policy near its 32 KiB limit round-trips through the query string', async () => {
   const acs3 = acs3Client(emu);

@@ -8,16 +8,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Accounts, DEFAULT_ACCOUNT_ID } from '../../src/wire/accounts';
 import { acs3Client, kmsClient, popClient } from '../support/clients';
-import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
+import { startTestEmulator, type TestEmulator, useEmulator } from '../support/emulator';
 import { expectError } from '../support/errors';
 import { rpcV1Signature, sha256Hex } from '../../src/wire/signature';
 import { acs3Post, encodeParams, minutesFromNow, rpcV1Get, rpcV1Params, send, type RawRequest } from '../support/raw';
 
 let emu: TestEmulator;
-beforeAll(async () => {
-  emu = await startTestEmulator({ accounts: Accounts.default() });
-});
-afterAll(() => stopTestEmulator(emu));
+useEmulator((e) => {
+  emu = e;
+}, { accounts: Accounts.default() });
 
 /** Sends `r` and checks the error envelope. */
 async function expectRaw(r: RawRequest, code: string, status: number, target = emu.endpoint) {

@@ -1,12 +1,11 @@
 import { acs3Client, kmsClient, popClient } from '../support/clients';
-import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
+import { type TestEmulator, useEmulator } from '../support/emulator';
 import * as $Kms from '@alicloud/kms20160120';
 
 let emu: TestEmulator;
-beforeAll(async () => {
-  emu = await startTestEmulator();
+useEmulator((e) => {
+  emu = e;
 });
-afterAll(() => stopTestEmulator(emu));
 
 test('the three SDK families create and describe a key', async () => {
   const kms = kmsClient(emu);

@@ -6,7 +6,7 @@
 import * as $Kms from '@alicloud/kms20160120';
 import { LIMITS } from '../../src/domain/limits';
 import { acs3Client, kmsClient } from '../support/clients';
-import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
+import { type TestEmulator, useEmulator } from '../support/emulator';
 import { expectError } from '../support/errors';
 
 type State = 'Enabled' | 'Disabled' | 'PendingDeletion' | 'PendingImport';
@@ -20,13 +20,12 @@ let acs3: ReturnType<typeof acs3Client>;
 let aliasCount = 0;
 const freshAlias = () => `alias/matrix-${++aliasCount}`;
 
-beforeAll(async () => {
-  emu = await startTestEmulator();
+useEmulator(async (e) => {
+  emu = e;
   kms = kmsClient(emu);
   acs3 = acs3Client(emu);
   await kms.createKey(new $Kms.CreateKeyRequest({})); // the account's default key; the matrix keys come after it
 });
-afterAll(() => stopTestEmulator(emu));
 
 /** A new key in `state`. EXTERNAL keys are symmetric only, so a PendingImport key is always AES. */
 async function keyIn(state: State, keySpec = 'Aliyun_AES_256', prepare?: (keyId: string) => Promise<string>) {

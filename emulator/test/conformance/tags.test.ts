@@ -5,18 +5,17 @@
 import * as $Kms from '@alicloud/kms20160120';
 import { LIMITS } from '../../src/domain/limits';
 import { acs3Client, kmsClient, popClient } from '../support/clients';
-import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
+import { type TestEmulator, useEmulator } from '../support/emulator';
 import { expectError } from '../support/errors';
 
 let emu: TestEmulator;
 let kms: ReturnType<typeof kmsClient>;
 let acs3: ReturnType<typeof acs3Client>;
-beforeAll(async () => {
-  emu = await startTestEmulator();
+useEmulator((e) => {
+  emu = e;
   kms = kmsClient(emu);
   acs3 = acs3Client(emu);
 });
-afterAll(() => stopTestEmulator(emu));
 
 const newKey = async () => (await kms.createKey(new $Kms.CreateKeyRequest({}))).keyMetadata.keyId;
 const tagsJson = (tags: Record<string, string>) => JSON.stringify(Object.entries(tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })));

@@ -5,18 +5,17 @@
 import * as $Kms from '@alicloud/kms20160120';
 import { LIMITS } from '../../src/domain/limits';
 import { acs3Client, kmsClient, popClient } from '../support/clients';
-import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
+import { type TestEmulator, useEmulator } from '../support/emulator';
 import { expectError } from '../support/errors';
 
 const WEEK_MS = LIMITS.keyVersionMinIntervalSeconds * 1000;
 
 let emu: TestEmulator;
 let kms: ReturnType<typeof kmsClient>;
-beforeAll(async () => {
-  emu = await startTestEmulator();
+useEmulator((e) => {
+  emu = e;
   kms = kmsClient(emu);
 });
-afterAll(() => stopTestEmulator(emu));
 
 const newKey = async (keySpec = 'EC_P256') => (await kms.createKey(new $Kms.CreateKeyRequest({ keySpec }))).keyMetadata;
 const createVersion = (keyId: string) => kms.createKeyVersion(new $Kms.CreateKeyVersionRequest({ keyId }));

@@ -5,17 +5,16 @@
 import { connect } from 'node:net';
 import { DEFAULT_ACCOUNT_ID } from '../../src/wire/accounts';
 import { popClient } from '../support/clients';
-import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
+import { type TestEmulator, useEmulator } from '../support/emulator';
 import { expectError } from '../support/errors';
 import { acs3Post, encodeParams, rpcV1Get, rpcV1Params, send, type RawResponse } from '../support/raw';
 
 let emu: TestEmulator;
-beforeAll(async () => {
-  emu = await startTestEmulator();
+useEmulator(async (e) => {
+  emu = e;
   // The account's first AES key becomes its default key, which cannot be deleted; the keys under test come after it.
   await popClient(emu).request('CreateKey', {});
 });
-afterAll(() => stopTestEmulator(emu));
 
 function expectEnvelope(res: RawResponse, code: string, status: number) {
   expect({ status: res.status, code: res.json?.Code }).toEqual({ status, code });

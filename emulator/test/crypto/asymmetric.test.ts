@@ -10,16 +10,15 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sm2 } from 'sm-crypto-v2';
 import { kmsClient } from '../support/clients';
 import { b64, createKey, unb64 } from '../support/crypto';
-import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
+import { type TestEmulator, useEmulator } from '../support/emulator';
 import { expectError } from '../support/errors';
 
 let emu: TestEmulator;
 let kms: ReturnType<typeof kmsClient>;
-beforeAll(async () => {
-  emu = await startTestEmulator();
+useEmulator((e) => {
+  emu = e;
   kms = kmsClient(emu);
 });
-afterAll(() => stopTestEmulator(emu));
 
 const message = Buffer.from('the message the caller hashed');
 const sha256 = (m: Buffer) => createHash('sha256').update(m).digest();

@@ -10,16 +10,15 @@ import { sm2 } from 'sm-crypto-v2';
 import { LIMITS } from '../../src/domain/limits';
 import { kmsClient } from '../support/clients';
 import { b64, createKey, unb64 } from '../support/crypto';
-import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
+import { type TestEmulator, useEmulator } from '../support/emulator';
 import { expectError } from '../support/errors';
 
 let emu: TestEmulator;
 let kms: ReturnType<typeof kmsClient>;
-beforeAll(async () => {
-  emu = await startTestEmulator();
+useEmulator((e) => {
+  emu = e;
   kms = kmsClient(emu);
 });
-afterAll(() => stopTestEmulator(emu));
 
 const PADDING = {
   RSAES_OAEP_SHA_256: { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },

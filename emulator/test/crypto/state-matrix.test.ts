@@ -6,7 +6,7 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { acs3Client } from '../support/clients';
 import { b64 } from '../support/crypto';
-import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
+import { type TestEmulator, useEmulator } from '../support/emulator';
 import { expectError } from '../support/errors';
 
 let emu: TestEmulator;
@@ -24,8 +24,8 @@ interface Fixture {
 }
 let f: Fixture;
 
-beforeAll(async () => {
-  emu = await startTestEmulator();
+useEmulator(async (e) => {
+  emu = e;
   acs3 = acs3Client(emu);
   const key = async (KeySpec: string, KeyUsage?: string) => {
     const { KeyMetadata: m } = await acs3('CreateKey', { KeySpec, ...(KeyUsage && { KeyUsage }) });
@@ -40,7 +40,6 @@ beforeAll(async () => {
   const ciphertext = (await acs3('AsymmetricEncrypt', { ...crypter, Algorithm: 'RSAES_OAEP_SHA_256', Plaintext: b64('x') })).CiphertextBlob;
   f = { sym, blob, signer, crypter, signature, ciphertext };
 });
-afterAll(() => stopTestEmulator(emu));
 
 /** Every data-plane call, each touching one of the fixture keys (named by `key`). */
 const OPERATIONS: [string, 'sym' | 'signer' | 'crypter', () => [string, Record<string, unknown>]][] = [

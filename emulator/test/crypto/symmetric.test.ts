@@ -8,7 +8,7 @@ import { generateKeyPairSync, privateDecrypt, constants } from 'node:crypto';
 import { sm2 } from 'sm-crypto-v2';
 import { acs3Client, kmsClient, popClient } from '../support/clients';
 import { b64, createKey, unb64 } from '../support/crypto';
-import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
+import { type TestEmulator, useEmulator } from '../support/emulator';
 import { expectError } from '../support/errors';
 
 const SYMMETRIC = ['Aliyun_AES_256', 'Aliyun_AES_192', 'Aliyun_AES_128', 'Aliyun_SM4'];
@@ -18,12 +18,11 @@ let kms: ReturnType<typeof kmsClient>;
 let acs3: ReturnType<typeof acs3Client>;
 const scope = { accountId: '1234567890123456', regionId: 'cn-hangzhou' };
 
-beforeAll(async () => {
-  emu = await startTestEmulator();
+useEmulator((e) => {
+  emu = e;
   kms = kmsClient(emu);
   acs3 = acs3Client(emu);
 });
-afterAll(() => stopTestEmulator(emu));
 
 describe.each(SYMMETRIC)('%s', (spec) => {
   let keyId: string;

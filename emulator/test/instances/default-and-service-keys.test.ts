@@ -1,7 +1,7 @@
 /** Default keys (the region's default CMK and KMS 1.0 keys) and service keys under alias/acs/<product>. */
 import * as $Kms from '@alicloud/kms20160120';
 import { acs3Client, kmsClient } from '../support/clients';
-import { removeDir, startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
+import { removeDir, startTestEmulator, type TestEmulator, useEmulator } from '../support/emulator';
 
 let emu: TestEmulator;
 let acs3: ReturnType<typeof acs3Client>;
@@ -13,12 +13,11 @@ const admin = (path: string, body: unknown) =>
     body: JSON.stringify(body),
   });
 
-beforeAll(async () => {
-  emu = await startTestEmulator({ schedulerIntervalMs: 0 });
+useEmulator((e) => {
+  emu = e;
   acs3 = acs3Client(emu);
   kms = kmsClient(emu);
-});
-afterAll(() => stopTestEmulator(emu));
+}, { schedulerIntervalMs: 0 });
 
 describe('default keys', () => {
   let defaultKeyId: string;

@@ -1,7 +1,7 @@
 /** The instance lifecycle through BSS and the KMS API: purchase, connect, keys, quota, upgrade, release/refund. */
 import * as $Kms from '@alicloud/kms20160120';
 import { acs3Client, kmsClient } from '../support/clients';
-import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
+import { type TestEmulator, useEmulator } from '../support/emulator';
 import { bssClient, buyInstance, connectInstance, readyInstance } from '../support/instances';
 import { rpcV1Get, send } from '../support/raw';
 
@@ -9,12 +9,11 @@ let emu: TestEmulator;
 let acs3: ReturnType<typeof acs3Client>;
 let kms: ReturnType<typeof kmsClient>;
 
-beforeAll(async () => {
-  emu = await startTestEmulator({ schedulerIntervalMs: 0, kms: { connectDelayMs: 60_000 } });
+useEmulator((e) => {
+  emu = e;
   acs3 = acs3Client(emu);
   kms = kmsClient(emu);
-});
-afterAll(() => stopTestEmulator(emu));
+}, { schedulerIntervalMs: 0, kms: { connectDelayMs: 60_000 } });
 
 const getInstance = async (id: string) => (await acs3('GetKmsInstance', { KmsInstanceId: id })).KmsInstance;
 const createKey = (query: Record<string, unknown>) => acs3('CreateKey', query);

@@ -14,6 +14,7 @@ beforeAll(async () => {
   // The first instance-less AES-256 key is the region's default CMK, which neither rotates nor deletes; take it first.
   await kms.createKey(new $Kms.CreateKeyRequest({ description: 'default CMK' }));
 });
+// Not useEmulator: a test below restarts the emulator, and the one running at the end is the one to stop.
 afterAll(() => stopTestEmulator(emu));
 
 const admin = async (path: string, body?: unknown) => {

@@ -5,15 +5,14 @@
 import * as $Kms from '@alicloud/kms20160120';
 import { constants, publicEncrypt, randomBytes } from 'node:crypto';
 import { kmsClient } from '../support/clients';
-import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
+import { type TestEmulator, useEmulator } from '../support/emulator';
 
 let emu: TestEmulator;
 let kms: ReturnType<typeof kmsClient>;
-beforeAll(async () => {
-  emu = await startTestEmulator({ schedulerIntervalMs: 0 });
+useEmulator((e) => {
+  emu = e;
   kms = kmsClient(emu);
-});
-afterAll(() => stopTestEmulator(emu));
+}, { schedulerIntervalMs: 0 });
 
 async function importMaterial(keyId: string, material: Buffer, expireUnix: number) {
   const p = await kms.getParametersForImport(

@@ -4,7 +4,7 @@
  * primary version, ciphertext made before still decrypts, and NextRotationDate has moved.
  */
 import { acs3Client } from '../support/clients';
-import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
+import { type TestEmulator, useEmulator } from '../support/emulator';
 import { readyInstance } from '../support/instances';
 
 const DAY = 86_400_000;
@@ -13,13 +13,12 @@ let acs3: ReturnType<typeof acs3Client>;
 let software: string;
 let hardware: string;
 
-beforeAll(async () => {
-  emu = await startTestEmulator({ schedulerIntervalMs: 0, kms: { connectDelayMs: 0, rotation: { defaultKeyRotation: true } } });
+useEmulator(async (e) => {
+  emu = e;
   acs3 = acs3Client(emu);
   software = await readyInstance(emu, { productVersion: '3' });
   hardware = await readyInstance(emu, { productVersion: '5' });
-});
-afterAll(() => stopTestEmulator(emu));
+}, { schedulerIntervalMs: 0, kms: { connectDelayMs: 0, rotation: { defaultKeyRotation: true } } });
 
 const kinds: [string, () => Record<string, unknown>, string][] = [
   ['the default CMK (add-on on)', () => ({}), '365d'],

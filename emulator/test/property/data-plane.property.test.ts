@@ -8,19 +8,18 @@ import { decodeBlob } from '../../src/domain/blob';
 import { KmsError } from '../../src/domain/errors';
 import { acs3Client } from '../support/clients';
 import { b64, unb64 } from '../support/crypto';
-import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
+import { type TestEmulator, useEmulator } from '../support/emulator';
 import { wireError } from '../support/errors';
 
 let emu: TestEmulator;
 let acs3: ReturnType<typeof acs3Client>;
 const keys: Record<string, string> = {};
 
-beforeAll(async () => {
-  emu = await startTestEmulator();
+useEmulator(async (e) => {
+  emu = e;
   acs3 = acs3Client(emu);
   for (const spec of ['Aliyun_AES_256', 'Aliyun_SM4']) keys[spec] = (await acs3('CreateKey', { KeySpec: spec })).KeyMetadata.KeyId;
 });
-afterAll(() => stopTestEmulator(emu));
 
 const plaintext = fc.uint8Array({ minLength: 1, maxLength: 6144 }).map((a) => Buffer.from(a));
 const context = fc.option(fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), fc.string({ maxLength: 20 }), { maxKeys: 4 }), { nil: undefined });

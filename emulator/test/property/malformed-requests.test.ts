@@ -8,15 +8,14 @@
 import fc from 'fast-check';
 import { connect } from 'node:net';
 import { REGISTRY, KMS_VERSION } from '../../src/api/registry';
-import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
+import { type TestEmulator, useEmulator } from '../support/emulator';
 import { acs3Post, encodeParams, rpcV1Get, rpcV1Params, send, type RawRequest, type RawResponse } from '../support/raw';
 
 let emu: TestEmulator;
 const serverLog: string[] = [];
-beforeAll(async () => {
-  emu = await startTestEmulator({ log: (m) => serverLog.push(m) });
-});
-afterAll(() => stopTestEmulator(emu));
+useEmulator((e) => {
+  emu = e;
+}, { log: (m) => serverLog.push(m) });
 
 const ACTIONS = [...(REGISTRY.get(KMS_VERSION)?.keys() ?? [])];
 

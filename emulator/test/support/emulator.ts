@@ -28,3 +28,19 @@ export async function stopTestEmulator(emulator: TestEmulator): Promise<void> {
   await emulator.stop();
   removeDir(emulator.dir);
 }
+
+/**
+ * One emulator for a test file: started before its tests (then `setup` runs, e.g. to make clients) and stopped after.
+ *   let emu: TestEmulator; let kms: KmsClient;
+ *   useEmulator((e) => { emu = e; kms = kmsClient(e); });
+ */
+export function useEmulator(setup: (emulator: TestEmulator) => void | Promise<void>, opts?: Parameters<typeof startTestEmulator>[0]): void {
+  let emulator: TestEmulator | undefined;
+  beforeAll(async () => {
+    emulator = await startTestEmulator(opts);
+    await setup(emulator);
+  });
+  afterAll(async () => {
+    if (emulator) await stopTestEmulator(emulator);
+  });
+}
