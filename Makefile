@@ -21,7 +21,9 @@ serve: build
 system-deps:
 	@bash scripts/system-deps.sh
 
+# ts-jest compiles each file alone (isolatedModules), so the tests are type-checked here first.
 test: build system-deps
+	npm run typecheck
 	npx jest --ci
 
 # Throughput/latency/cold start through the HTTP API, then the per-algorithm crypto comparison (bench/results/).

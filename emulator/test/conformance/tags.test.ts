@@ -54,7 +54,7 @@ describe('TagResource / UntagResource / ListResourceTags', () => {
   test('lengths, characters and reserved prefixes', async () => {
     const keyId = await newKey();
     await tag(keyId, { ['k'.repeat(128)]: 'v'.repeat(128) });
-    for (const bad of [
+    const bads: Record<string, string>[] = [
       { ['k'.repeat(129)]: 'v' },
       { k: 'v'.repeat(129) },
       { aliyun: 'v' },
@@ -64,8 +64,8 @@ describe('TagResource / UntagResource / ListResourceTags', () => {
       { 'emoji😀': 'v' },
       { '': 'v' },
       { k: 'semi;colon' },
-    ])
-      await expectError(tag(keyId, bad), 'InvalidParameter', 400);
+    ];
+    for (const bad of bads) await expectError(tag(keyId, bad), 'InvalidParameter', 400);
     await tag(keyId, { 'acsx': 'ok', 'xaliyun': 'ok' });
     expect(await tagsOf(keyId)).toEqual({ ['k'.repeat(128)]: 'v'.repeat(128), acsx: 'ok', xaliyun: 'ok' });
   });

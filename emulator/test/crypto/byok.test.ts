@@ -4,7 +4,7 @@
  * used; token, length, expiry and re-import rules; DeleteKeyMaterial; material never at rest in the clear.
  */
 import * as $Kms from '@alicloud/kms20160120';
-import { constants, createDecipheriv, publicEncrypt, randomBytes } from 'node:crypto';
+import { constants, createDecipheriv, createPublicKey, publicEncrypt, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { sm2 } from 'sm-crypto-v2';
 import { LIMITS } from '../../src/domain/limits';
@@ -34,7 +34,7 @@ async function parameters(keyId: string, wrappingAlgorithm: string, wrappingKeyS
 function wrap(p: { publicKey: string }, algorithm: string, material: Buffer): string {
   const der = unb64(p.publicKey);
   if (algorithm === 'SM2PKE') return b64(Buffer.from(sm2.doEncrypt(new Uint8Array(material), der.subarray(der.length - 65).toString('hex'), 1, { asn1: true }), 'hex'));
-  return b64(publicEncrypt({ key: der, format: 'der', type: 'spki', ...PADDING[algorithm as keyof typeof PADDING] }, material));
+  return b64(publicEncrypt({ key: createPublicKey({ key: der, format: 'der', type: 'spki' }), ...PADDING[algorithm as keyof typeof PADDING] }, material));
 }
 
 const importMaterial = (keyId: string, importToken: string, encryptedKeyMaterial: string, keyMaterialExpireUnix = 0) =>

@@ -3,7 +3,7 @@
  * it without any cryptographic call), and importing the same material again brings the key back.
  */
 import * as $Kms from '@alicloud/kms20160120';
-import { constants, publicEncrypt, randomBytes } from 'node:crypto';
+import { constants, createPublicKey, publicEncrypt, randomBytes } from 'node:crypto';
 import { kmsClient } from '../support/clients';
 import { type TestEmulator, useEmulator } from '../support/emulator';
 
@@ -19,7 +19,7 @@ async function importMaterial(keyId: string, material: Buffer, expireUnix: numbe
     new $Kms.GetParametersForImportRequest({ keyId, wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048' }),
   );
   const wrapped = publicEncrypt(
-    { key: Buffer.from(p.publicKey, 'base64'), format: 'der', type: 'spki', padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+    { key: createPublicKey({ key: Buffer.from(p.publicKey, 'base64'), format: 'der', type: 'spki' }), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
     material,
   );
   await kms.importKeyMaterial(

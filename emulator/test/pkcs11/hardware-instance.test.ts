@@ -100,7 +100,7 @@ test('BYOK: material imported into a hardware key is unwrapped inside the token'
   const { KeyId } = await createKey({ Origin: 'EXTERNAL' });
   const p = await acs3('GetParametersForImport', { KeyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_1', WrappingKeySpec: 'RSA_2048' });
   const material = randomBytes(32);
-  const wrapped = publicEncrypt({ key: Buffer.from(p.PublicKey, 'base64'), format: 'der', type: 'spki', padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, material);
+  const wrapped = publicEncrypt({ key: createPublicKey({ key: Buffer.from(p.PublicKey, 'base64'), format: 'der', type: 'spki' }), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, material);
   await acs3('ImportKeyMaterial', { KeyId, ImportToken: p.ImportToken, EncryptedKeyMaterial: b64(wrapped), KeyMaterialExpireUnix: 0 });
   expect(stateOf(KeyId).versions[0].material.backend).toBe('pkcs11');
   const sealed = await acs3('Encrypt', { KeyId, Plaintext: b64('imported') });
