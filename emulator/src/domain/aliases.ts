@@ -6,7 +6,7 @@ import { aliasKey, type Store } from '../store/store';
 import { KmsError, invalid } from './errors';
 import { SERVICE_ALIAS_PREFIX, type KeyService } from './keys';
 import { LIMITS } from './limits';
-import { KeyedLock } from './lock';
+import { aliasLock, type Locks } from './lock';
 import type { Alias, Key, Scope } from './model';
 
 const ALIAS_NAME = /^alias\/[A-Za-z0-9_\-/]+$/;
@@ -17,10 +17,9 @@ export function assertUserAliasName(name: string): void {
 }
 
 export class AliasService {
-  private readonly lock = new KeyedLock();
-
   constructor(
     private readonly store: Store,
+    private readonly locks: Locks,
     private readonly keys: KeyService,
   ) {}
 
@@ -57,7 +56,7 @@ export class AliasService {
 
   /** Check-then-write on one alias name, one at a time: two CreateAlias calls for a name cannot both succeed. */
   private locked<T>(scope: Scope, aliasName: string, task: () => Promise<T>): Promise<T> {
-    return this.lock.run(aliasKey(scope, aliasName), task);
+    return this.locks.run(aliasLock(scope, aliasName), task);
   }
 
   async list(scope: Scope): Promise<Alias[]> {

@@ -9,8 +9,8 @@ import { randomBytes } from 'node:crypto';
 import type { CryptoBackend, ImportWrappingAlgorithm } from '../crypto/backend';
 import type { Clock } from './clock';
 import { KmsError, invalid } from './errors';
-import { backendCall, destroyQuietly, withoutMaterial } from './key-material';
-import { materialHome, type KeyService } from './keys';
+import { backendCall, destroyQuietly, materialHome, withoutMaterial } from './key-material';
+import type { KeyService } from './keys';
 import { LIMITS } from './limits';
 import type { ImportToken, Key, Scope } from './model';
 

@@ -11,7 +11,7 @@ import type { Store } from '../store/store';
 import type { Clock } from './clock';
 import { KmsError, invalid } from './errors';
 import { randomToken, regionCode } from './ids';
-import { KeyedLock } from './lock';
+import { instanceLock, purchaseLock, type Locks } from './lock';
 import type { ChargeType, Instance, InstanceKind, Key, Scope } from './model';
 import type { KeySpec } from './specs';
 
@@ -73,11 +73,10 @@ export function assertCapacity(c: Capacity): void {
 export class InstanceService {
   /** Requests counted per instance in the current one-second window (real time: QPS is a wall-clock limit). */
   private readonly windows = new Map<string, { second: number; count: number }>();
-  private readonly lock = new KeyedLock();
-
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    private readonly locks: Locks,
     readonly options: { connectDelayMs: number; throttling: boolean; realNow?: () => number },
   ) {}
 
@@ -86,11 +85,17 @@ export class InstanceService {
     return this.clock.now() < instance.connection.connectedAt ? 'Connecting' : 'Connected';
   }
 
-  async purchase(scope: Scope, p: Purchase): Promise<Instance> {
-    if (p.clientToken) {
-      const earlier = (await this.store.listInstances(scope)).find((i) => i.clientToken === p.clientToken);
-      if (earlier) return earlier;
-    }
+  /** BSS CreateInstance. A retry with the same ClientToken (under its lock) returns the instance the first one bought. */
+  purchase(scope: Scope, p: Purchase): Promise<Instance> {
+    if (!p.clientToken) return this.buy(scope, p);
+    const token = p.clientToken;
+    return this.locks.run(purchaseLock(scope, token), async () => {
+      const earlier = (await this.store.listInstances(scope)).find((i) => i.clientToken === token);
+      return earlier ?? this.buy(scope, p);
+    });
+  }
+
+  private async buy(scope: Scope, p: Purchase): Promise<Instance> {
     const kind = INSTANCE_KINDS[p.productVersion];
     if (!kind) throw invalid('ProductVersion');
     assertCapacity(p);
@@ -134,7 +139,7 @@ export class InstanceService {
 
   /** Read-modify-write of one instance, one at a time per instance, so concurrent changes cannot undo each other. */
   update(scope: Scope, instanceId: string, change: (i: Instance) => Instance): Promise<Instance> {
-    return this.lock.run(instanceId, async () => {
+    return this.locks.run(instanceLock(instanceId), async () => {
       const next = change(await this.get(scope, instanceId));
       await this.store.putInstance(next);
       return next;
@@ -164,9 +169,14 @@ export class InstanceService {
     const instance = await this.get(scope, instanceId);
     if (this.status(instance) !== 'Connected') throw new KmsError('Forbidden.DKMSInstanceStateInvalid', `${instanceId} is ${this.status(instance)}`);
     if (!INSTANCE_SPECS[instance.kind].includes(keySpec)) throw new KmsError('Unsupported.KeySpec', `${keySpec} (${instance.kind} instance)`);
-    if ((await this.keysOf(instance)).length >= instance.keyNum)
-      throw new KmsError('Rejected.LimitExceeded', `Instance ${instanceId} holds its KeyNum of ${instance.keyNum} keys.`);
+    await this.assertRoom(instance);
     return instance;
+  }
+
+  /** Refuses a key beyond the instance's KeyNum (KeyService checks again under the instance's lock before storing). */
+  async assertRoom(instance: Instance): Promise<void> {
+    if ((await this.keysOf(instance)).length >= instance.keyNum)
+      throw new KmsError('Rejected.LimitExceeded', `Instance ${instance.instanceId} holds its KeyNum of ${instance.keyNum} keys.`);
   }
 
   async keysOf(instance: Instance): Promise<Key[]> {
@@ -174,7 +184,12 @@ export class InstanceService {
   }
 
   /** Release (pay-as-you-go) or refund (subscription): refused under deletion protection or while keys are alive. */
-  async remove(scope: Scope, instanceId: string, how: 'release' | 'refund', purgeKey: (k: Key) => Promise<void>): Promise<void> {
+  remove(scope: Scope, instanceId: string, how: 'release' | 'refund', purgeKey: (k: Key) => Promise<void>): Promise<void> {
+    // Under the instance's lock, which CreateKey takes too: no key can arrive while the instance goes.
+    return this.locks.run(instanceLock(instanceId), () => this.removeLocked(scope, instanceId, how, purgeKey));
+  }
+
+  private async removeLocked(scope: Scope, instanceId: string, how: 'release' | 'refund', purgeKey: (k: Key) => Promise<void>) {
     const instance = await this.get(scope, instanceId);
     if (how === 'release' && instance.chargeType !== 'POSTPAY')
       throw new KmsError('Rejected.UnsupportedOperation', 'only pay-as-you-go instances are released; refund a subscription');

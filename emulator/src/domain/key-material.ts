@@ -4,12 +4,21 @@
  * refusals to error codes. The operations in symmetric.ts, asymmetric.ts and import.ts all go through here.
  * Also the end of material's life: what a key change drops is destroyed in the backend (an HSM keeps token objects).
  */
-import { CryptoFailure, type CryptoBackend, type KeyHandle } from '../crypto/backend';
+import { CryptoFailure, type CryptoBackend, type KeyHandle, type MaterialHome } from '../crypto/backend';
 import type { Clock } from './clock';
 import { KmsError, invalid, type ErrorCode } from './errors';
 import type { KeyService } from './keys';
 import type { Key, KeyVersion, MaterialRef, Scope } from './model';
-import { isSymmetric, SPECS, type KeyUsage } from './specs';
+import { isSymmetric, SPECS, type KeyStorageMechanism, type KeyUsage } from './specs';
+
+/**
+ * Where a key's material lives: in the HSM for the keys of a hardware instance stored inside it (HsmInternal), else
+ * wrapped in software (software and default keys, and HsmEncryptedDatabase keys, which live in an encrypted database).
+ */
+export function materialHome(key: { hardware: boolean; keyStorageMechanism?: KeyStorageMechanism } | Key): MaterialHome {
+  const hardware = 'hardware' in key ? key.hardware : key.protectionLevel === 'HSM' && key.dkmsInstanceId !== undefined;
+  return hardware && key.keyStorageMechanism !== 'HsmEncryptedDatabase' ? 'hsm' : 'software';
+}
 
 /** `k` without usable material: DeleteKeyMaterial and material expiry (a PendingDeletion key keeps its state). */
 export function withoutMaterial(k: Key): Key {

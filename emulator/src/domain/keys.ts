@@ -4,14 +4,14 @@
  * two concurrent requests cannot both act on the same old record.
  */
 import { CryptoFailure, type CryptoBackend, type MaterialHome } from '../crypto/backend';
+import { destroyQuietly, droppedMaterial, materialHome } from './key-material';
 import type { Store } from '../store/store';
 import type { Clock } from './clock';
 import { KmsError, invalid } from './errors';
 import { newKeyId, newKeyVersionId, parseKeyArn } from './ids';
 import { assertKeyState, type KeyOperation } from './key-state';
 import { LIMITS } from './limits';
-import { KeyedLock } from './lock';
-import { destroyQuietly, droppedMaterial } from './key-material';
+import { aliasLock, defaultKeyLock, instanceLock, keyLock, type Locks } from './lock';
 import { primaryVersion, sameScope, type Key, type KeyVersion, type Scope } from './model';
 import type { InstanceService } from './instances';
 import { nextRotation, rotationPolicyFor, type RotationRules } from './rotation';
@@ -54,12 +54,11 @@ export interface KeyFilter {
 }
 
 export class KeyService {
-  private readonly lock = new KeyedLock();
-
   constructor(
     private readonly store: Store,
     private readonly crypto: CryptoBackend,
     private readonly clock: Clock,
+    private readonly locks: Locks,
     private readonly instances: InstanceService,
     readonly policy: RotationRules,
   ) {}
@@ -83,35 +82,47 @@ export class KeyService {
     };
     const creatorType = input.creator?.type ?? 'User';
     // The first instance-less AES-256 user key of an account and region is its default CMK (kms-openapi.md §3.9).
-    const defaultKey =
-      !instance && creatorType === 'User' && keySpec === 'Aliyun_AES_256' && !(await this.store.listKeys(scope)).some((k) => k.defaultKey);
-    const draft: Key = {
-      ...scope,
-      keyId,
-      description: input.description ?? '',
-      keySpec,
-      keyUsage,
-      origin,
-      // An instance decides the protection level and the request's value is ignored; a default key is always SOFTWARE.
-      protectionLevel: instance ? (hardware ? 'HSM' : 'SOFTWARE') : defaultKey ? 'SOFTWARE' : (input.protectionLevel ?? 'SOFTWARE'),
-      keyState: origin === 'EXTERNAL' ? 'PendingImport' : 'Enabled',
-      creator: input.creator?.name ?? scope.accountId,
-      creatorType,
-      createdAt: now,
-      dkmsInstanceId: instance?.instanceId,
-      keyStorageMechanism,
-      ...(defaultKey && { defaultKey: true as const }),
-      policy: input.policy,
-      rotation: { enabled: false, lastRotatedAt: now },
-      primaryKeyVersionId: version.keyVersionId,
-      versions: [version],
-      tags: validateTags({}, input.tags ?? {}),
+    const mayBeDefault = !instance && creatorType === 'User' && keySpec === 'Aliyun_AES_256';
+    // KeyNum and "the first default key" are check-then-write: decided and stored under one lock.
+    const lock = instance ? instanceLock(instance.instanceId) : mayBeDefault ? defaultKeyLock(scope) : undefined;
+    const store = async () => {
+      if (instance) await this.instances.assertRoom(instance);
+      const defaultKey = mayBeDefault && !(await this.store.listKeys(scope)).some((k) => k.defaultKey);
+      const draft: Key = {
+        ...scope,
+        keyId,
+        description: input.description ?? '',
+        keySpec,
+        keyUsage,
+        origin,
+        // An instance decides the protection level and the request's value is ignored; a default key is always SOFTWARE.
+        protectionLevel: instance ? (hardware ? 'HSM' : 'SOFTWARE') : defaultKey ? 'SOFTWARE' : (input.protectionLevel ?? 'SOFTWARE'),
+        keyState: origin === 'EXTERNAL' ? 'PendingImport' : 'Enabled',
+        creator: input.creator?.name ?? scope.accountId,
+        creatorType,
+        createdAt: now,
+        dkmsInstanceId: instance?.instanceId,
+        keyStorageMechanism,
+        ...(defaultKey && { defaultKey: true as const }),
+        policy: input.policy,
+        rotation: { enabled: false, lastRotatedAt: now },
+        primaryKeyVersionId: version.keyVersionId,
+        versions: [version],
+        tags: validateTags({}, input.tags ?? {}),
+      };
+      const key = input.enableAutomaticRotation
+        ? { ...draft, rotation: rotationPolicyFor(draft, true, input.rotationIntervalSeconds, this.policy) }
+        : draft;
+      await this.store.putKey(key);
+      return key;
     };
-    const key = input.enableAutomaticRotation
-      ? { ...draft, rotation: rotationPolicyFor(draft, true, input.rotationIntervalSeconds, this.policy) }
-      : draft;
-    await this.store.putKey(key);
-    return key;
+    try {
+      return await (lock ? this.locks.run(lock, store) : store());
+    } catch (err) {
+      // Refused after the material was made (quota, rotation rules): an HSM must not keep an orphan object.
+      if (version.material) await destroyQuietly(this.crypto, [version.material]);
+      throw err;
+    }
   }
 
   /** The key `ref` names (key ID, `alias/…`, or key ARN) in `scope`, whatever its state. */
@@ -155,7 +166,7 @@ export class KeyService {
   serviceKey(scope: Scope, product: string): Promise<Key> {
     if (!SERVICE_PRODUCT.test(product)) throw new KmsError('Forbidden.AliasNotFound');
     const aliasName = SERVICE_ALIAS_PREFIX + product;
-    return this.lock.run(`${scope.accountId}/${scope.regionId}/${aliasName}`, async () => {
+    return this.locks.run(aliasLock(scope, aliasName), async () => {
       const existing = await this.store.getAlias(scope, aliasName);
       if (existing) return this.resolve(scope, existing.keyId);
       const key = await this.create(scope, {
@@ -182,8 +193,7 @@ export class KeyService {
 
   /** Runs `task` holding the key's lock: every read-modify-write of a key, and its final deletion, goes through here. */
   withLock<T>(keyId: string, task: () => Promise<T>): Promise<T> {
-    // A store shared by several processes (PostgreSQL) also locks the key for the processes beside this one.
-    return this.lock.run(keyId, () => (this.store.withKeyLock ? this.store.withKeyLock(keyId, task) : task()));
+    return this.locks.run(keyLock(keyId), task);
   }
 
   enable = (scope: Scope, ref: string) => this.update(scope, ref, 'enable', (k) => ({ ...k, keyState: 'Enabled' }));
@@ -268,14 +278,6 @@ export class KeyService {
   primary = primaryVersion;
 }
 
-/**
- * Where a key's material lives: in the HSM for the keys of a hardware instance stored inside it (HsmInternal), else
- * wrapped in software (software and default keys, and HsmEncryptedDatabase keys, which live in an encrypted database).
- */
-export function materialHome(key: { hardware: boolean; keyStorageMechanism?: KeyStorageMechanism } | Key): MaterialHome {
-  const hardware = 'hardware' in key ? key.hardware : key.protectionLevel === 'HSM' && key.dkmsInstanceId !== undefined;
-  return hardware && key.keyStorageMechanism !== 'HsmEncryptedDatabase' ? 'hsm' : 'software';
-}
 
 function filterValue(k: Key, field: KeyFilter['field']): string {
   switch (field) {

@@ -9,6 +9,7 @@ import { InstanceService } from './instances';
 import { KeyMaterial } from './key-material';
 import { KeyService } from './keys';
 import { Lifecycle } from './lifecycle';
+import { Locks } from './lock';
 import { tagTargets, type TagResourceType, type TagTarget } from './tagging';
 import { DEFAULT_ROTATION_RULES, type RotationRules } from './rotation';
 import { SymmetricCrypto } from './symmetric';
@@ -45,9 +46,11 @@ export class Kms {
   ) {
     this.regions = options.regions;
     this.hsm = options.hsm ?? 'simulated';
-    this.instances = new InstanceService(store, clock, { connectDelayMs: options.connectDelayMs ?? 1000, throttling: options.throttling ?? true });
-    this.keys = new KeyService(store, crypto, clock, this.instances, { ...DEFAULT_ROTATION_RULES, ...options.rotation });
-    this.aliases = new AliasService(store, this.keys);
+    // One set of named locks for every service, so they serialise against each other (and, on a shared store, across processes).
+    const locks = new Locks(store);
+    this.instances = new InstanceService(store, clock, locks, { connectDelayMs: options.connectDelayMs ?? 1000, throttling: options.throttling ?? true });
+    this.keys = new KeyService(store, crypto, clock, locks, this.instances, { ...DEFAULT_ROTATION_RULES, ...options.rotation });
+    this.aliases = new AliasService(store, locks, this.keys);
     this.tagTargets = tagTargets(this.keys, this.instances);
     this.lifecycle = new Lifecycle(store, this.keys, crypto, clock);
     const material = new KeyMaterial(this.keys, crypto, clock);

@@ -6,7 +6,7 @@ import { createPrivateKey } from 'node:crypto';
 import type { SoftwareBackend } from '../crypto/software/backend';
 import type { Clock } from '../domain/clock';
 import type { Kms } from '../domain/kms';
-import { materialHome } from '../domain/keys';
+import { materialHome } from '../domain/key-material';
 import type { Instance, Key, KeyVersion, Scope } from '../domain/model';
 import { parseInterval } from '../domain/rotation';
 import { SPECS, type KeySpec } from '../domain/specs';

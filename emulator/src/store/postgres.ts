@@ -1,21 +1,19 @@
 /**
  * The shared store: PostgreSQL through a `pg` Pool, for teams that run several emulator processes on one database.
- * Each record is one row: the id columns the queries filter on, plus the record as it is in a JSONB `doc`.
+ * Each record is one row: the id columns the queries filter on, plus the record as it is in a JSON `doc`.
  *
  * What it guarantees across processes (every process pointed at the same database):
  * - No caching: every read is a query, so a write acknowledged by one process is seen by the next read of any other.
  * - Every write is a single autocommitted statement (upsert or delete) and resolves only after COMMIT, which with
  *   PostgreSQL's default `synchronous_commit = on` means the WAL is flushed: an acknowledged request survives a crash.
- * - Read-modify-write of one key (KeyService.update: tags, state changes, rotation, imports, …) is serialised across
- *   processes by `withKeyLock`, a session advisory lock per key ID. It is needed for correctness: KeyService's own
- *   lock is per process, and without a database lock two processes updating one key would both read the old record
- *   and the later upsert would silently drop the earlier change (e.g. concurrent TagResource calls losing tags).
- *   A process that dies while holding the lock loses its connection, and PostgreSQL releases the lock.
+ * - Every check-then-write of the domain (a key's read-modify-write, a new alias name, a service key's first use, the
+ *   region's default key, a key against its instance's KeyNum, instance changes, a purchase's ClientToken) is
+ *   serialised across processes by `withLock`, a session advisory lock per name (domain/lock.ts). It is needed for
+ *   correctness: without it two processes updating one key would both read the old record and the later upsert would
+ *   silently drop the earlier change (e.g. concurrent TagResource calls losing tags). A process that dies while
+ *   holding a lock loses its connection, and PostgreSQL releases the lock.
  *
  * What it does not guarantee:
- * - Other check-then-write sequences (alias names, instance changes) are serialised within one process only: two
- *   processes creating the same alias name at the same instant may both succeed (the later one wins), two may both
- *   provision the same service key or default key, an instance purchase retried against two processes may buy two instances.
  * - Every process runs its own scheduler and its own clock (the clock offset is read from settings at start only):
  *   moving the clock through one emulator does not move the others. A due event is applied once, because the
  *   scheduler re-checks it under the key's advisory lock (domain/lifecycle.ts).
@@ -26,6 +24,9 @@
 import { Pool, type PoolClient } from 'pg';
 import type { Alias, Instance, Key, Scope } from '../domain/model';
 import type { Store } from './store';
+
+/** A lock name as PostgreSQL text: names carry caller input (alias names), which may hold U+0000 that text cannot. */
+const lockText = (name: string) => Buffer.from(name).toString('base64');
 
 /** First half of every advisory lock key this store takes, so ours cannot collide with another application's. */
 const LOCK_SPACE = 0x616b6d73; // "akms"
@@ -85,7 +86,8 @@ export class PostgresStore implements Store {
   /** Connects, and creates or upgrades the schema; fails (and closes) if the database is unreachable or newer. */
   static async open(url: string): Promise<PostgresStore> {
     const pool = new Pool({ connectionString: url, max: 10 });
-    const lockPool = new Pool({ connectionString: url, max: 10 });
+    // Locks nest at most two deep (an instance, then its keys, when an instance is released): room for both.
+    const lockPool = new Pool({ connectionString: url, max: 20 });
     // The server may drop an idle connection (restart, admin kill); the pool discards it and the next query opens a
     // new one. Without a listener the 'error' event would end the process.
     pool.on('error', () => undefined);
@@ -202,11 +204,11 @@ export class PostgresStore implements Store {
   }
 
   /** Runs `task` while holding this key's advisory lock, which every process on the database respects. */
-  async withKeyLock<T>(keyId: string, task: () => Promise<T>): Promise<T> {
+  async withLock<T>(name: string, task: () => Promise<T>): Promise<T> {
     const client = await this.lockPool.connect();
     try {
-      // hashtext maps the key ID to the lock's int4; a collision only serialises two unrelated keys.
-      await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_SPACE, keyId]);
+      // hashtext maps the name to the lock's int4; a collision only serialises two unrelated names.
+      await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_SPACE, lockText(name)]);
     } catch (err) {
       client.release(true);
       throw err;
@@ -216,7 +218,7 @@ export class PostgresStore implements Store {
     } finally {
       // A connection whose unlock failed might still hold the lock: destroy it (which frees the lock) rather than
       // hand it out again.
-      await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_SPACE, keyId]).then(
+      await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_SPACE, lockText(name)]).then(
         () => client.release(),
         (err: Error) => client.release(err),
       );

@@ -28,10 +28,10 @@ export interface Store {
   putSetting(name: string, value: unknown): Promise<void>;
 
   /**
-   * Runs `task` while holding a lock on one key that every process sharing this store respects (KeyService takes it
-   * around each read-modify-write of a key). Stores used by one process only leave it out.
+   * Runs `task` while holding a named lock that every process sharing this store respects (the domain takes one
+   * around each check-then-write: domain/lock.ts lists the names). Stores used by one process only leave it out.
    */
-  withKeyLock?<T>(keyId: string, task: () => Promise<T>): Promise<T>;
+  withLock?<T>(name: string, task: () => Promise<T>): Promise<T>;
 
   close(): Promise<void>;
 }

@@ -56,7 +56,7 @@ describe('PostgresStore', () => {
     expect(message).not.toContain('secret');
   });
 
-  test('withKeyLock holds one key against every other handle, and not other keys', async () => {
+  test('withLock holds one key against every other handle, and not other keys', async () => {
     const url = await pg.createDatabase();
     const [one, two] = await Promise.all([PostgresStore.open(url), PostgresStore.open(url)]);
     const order: string[] = [];
@@ -64,15 +64,15 @@ describe('PostgresStore', () => {
     const held = new Promise<void>((r) => (release = r));
     let entered!: () => void;
     const inside = new Promise<void>((r) => (entered = r));
-    const first = one.withKeyLock('key-a', async () => {
+    const first = one.withLock('key-a', async () => {
       entered();
       await held;
       order.push('first done');
     });
     await inside;
-    const second = two.withKeyLock('key-a', async () => void order.push('second ran'));
+    const second = two.withLock('key-a', async () => void order.push('second ran'));
     // Another key is not held up by key-a's lock.
-    await two.withKeyLock('key-b', async () => void order.push('other key ran'));
+    await two.withLock('key-b', async () => void order.push('other key ran'));
     const admin = new Client({ connectionString: url });
     await admin.connect();
     try {
@@ -87,8 +87,8 @@ describe('PostgresStore', () => {
     await Promise.all([first, second]);
     expect(order).toEqual(['other key ran', 'first done', 'second ran']);
     // A task that fails lets go of the lock too.
-    await expect(one.withKeyLock('key-a', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    await expect(two.withKeyLock('key-a', async () => 'free')).resolves.toBe('free');
+    await expect(one.withLock('key-a', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(two.withLock('key-a', async () => 'free')).resolves.toBe('free');
     await Promise.all([one.close(), two.close()]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The emulator on PostgreSQL, through the official SDKs: state survives a restart against the same database, two
  * emulators on one database see each other's writes at once, concurrent updates of one key through both lose nothing
- * (the advisory key lock), and a start with another root key, or with none, fails clearly.
+ * and check-then-create steps are decided once (the advisory locks), and a start with another root key, or with
+ * none, fails clearly.
  */
 import * as $Kms from '@alicloud/kms20160120';
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -131,6 +132,35 @@ test('concurrent updates of one key through two emulators lose nothing', async (
   const expected = Object.fromEntries(['one-', 'two-'].flatMap((p) => Array.from({ length: 10 }, (_, i) => [`${p}${i}`, `v${i}`])));
   expect(await tagsOf(one, keyId)).toEqual(expected);
   expect(await tagsOf(two, keyId)).toEqual(expected);
+});
+
+test('check-then-create steps are decided once across two emulators: alias names, service keys, the default key', async () => {
+  const url = await pg.createDatabase();
+  const dir = newDir();
+  const [a, b] = [await start(url, dir), await start(url, dir)];
+  const [ca, cb] = [acs3Client(a), acs3Client(b)];
+
+  // Ten instance-less AES-256 keys created at once through both: exactly one becomes the region's default key.
+  const created = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? ca : cb)('CreateKey', {})));
+  const ids = created.map((r) => r.KeyMetadata.KeyId);
+  const undeletable = await Promise.allSettled(ids.map((KeyId, i) => (i % 2 ? ca : cb)('ScheduleKeyDeletion', { KeyId, PendingWindowInDays: 7 })));
+  expect(undeletable.filter((r) => r.status === 'rejected')).toHaveLength(1); // the default key cannot be deleted
+
+  // The same new alias name through both at once: one wins, the other is told it exists.
+  const [target] = ids;
+  const aliases = await Promise.allSettled([ca, cb, ca, cb].map((c) => c('CreateAlias', { AliasName: 'alias/raced', KeyId: target })));
+  expect(aliases.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+  expect(aliases.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual([
+    'AliasAlreadyExists',
+    'AliasAlreadyExists',
+    'AliasAlreadyExists',
+  ]);
+
+  // The first use of a service key through both at once provisions one key.
+  const used = await Promise.all([ca, cb, ca, cb].map((c) => c('Encrypt', { KeyId: 'alias/acs/oss', Plaintext: 'aGk=' })));
+  expect(new Set(used.map((r) => r.KeyId)).size).toBe(1);
+  const services = await ca('ListKeys', { Filters: JSON.stringify([{ Key: 'CreatorType', Values: ['Service'] }]) });
+  expect(services.Keys.Key).toHaveLength(1);
 });
 
 test('a KeyId, AliasName or instance ID with a NUL character is not found, not a failed query (500)', async () => {
