@@ -146,8 +146,9 @@ test('check-then-create steps are decided once across two emulators: alias names
   const undeletable = await Promise.allSettled(ids.map((KeyId, i) => (i % 2 ? ca : cb)('ScheduleKeyDeletion', { KeyId, PendingWindowInDays: 7 })));
   expect(undeletable.filter((r) => r.status === 'rejected')).toHaveLength(1); // the default key cannot be deleted
 
-  // The same new alias name through both at once: one wins, the other is told it exists.
-  const [target] = ids;
+  // The same new alias name through both at once: one wins, the other is told it exists. (On the default key: the
+  // other keys are pending deletion now, and refuse new aliases.)
+  const target = ids[undeletable.findIndex((r) => r.status === 'rejected')];
   const aliases = await Promise.allSettled([ca, cb, ca, cb].map((c) => c('CreateAlias', { AliasName: 'alias/raced', KeyId: target })));
   expect(aliases.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
   expect(aliases.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual([
