@@ -21,9 +21,11 @@ serve: build
 system-deps:
 	@bash scripts/system-deps.sh
 
-# ts-jest compiles each file alone (isolatedModules), so the tests are type-checked here first.
+# ts-jest compiles each file alone (isolatedModules), so the tests are type-checked here first; formatting is
+# prettier's (`npm run format` fixes it).
 test: build system-deps
 	npm run typecheck
+	npm run format:check
 	npx jest --ci
 
 # Throughput/latency/cold start through the HTTP API, then the per-algorithm crypto comparison (bench/results/).

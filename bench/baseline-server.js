@@ -35,7 +35,11 @@ function verify(p) {
     .sort(byCodePoint)
     .map((k) => `${pe(k)}=${pe(p[k])}`)
     .join('&');
-  const expected = Buffer.from(createHmac('sha1', SECRET).update(`POST&%2F&${pe(canonical)}`).digest('base64'));
+  const expected = Buffer.from(
+    createHmac('sha1', SECRET)
+      .update(`POST&%2F&${pe(canonical)}`)
+      .digest('base64'),
+  );
   const got = Buffer.from(p.Signature);
   if (expected.length !== got.length || !timingSafeEqual(expected, got)) return 'SignatureDoesNotMatch';
   if (!(Math.abs(Date.now() - Date.parse(p.Timestamp)) <= SKEW_MS)) return 'InvalidTimeStamp.Expired';
@@ -54,7 +58,8 @@ function handle(req, res, body) {
   const p = querystring.parse(body.toString('latin1'));
   const error = verify(p);
   if (error) return reply(res, 400, { RequestId: requestId, Code: error, Message: error });
-  if (p.Action !== 'Encrypt' || typeof p.Plaintext !== 'string') return reply(res, 404, { RequestId: requestId, Code: 'InvalidApi.NotFound' });
+  if (p.Action !== 'Encrypt' || typeof p.Plaintext !== 'string')
+    return reply(res, 404, { RequestId: requestId, Code: 'InvalidApi.NotFound' });
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', KEY, iv);
   cipher.setAAD(Buffer.from(p.KeyId));

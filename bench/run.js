@@ -74,7 +74,8 @@ async function probe(scenario, server, ctx) {
     return;
   }
   const r = await call(server.port, scenario.action, scenario.params);
-  if (r.status === 404 && r.body && r.body.Code === 'InvalidApi.NotFound') scenario.skipped = `${scenario.action} not implemented yet (InvalidApi.NotFound)`;
+  if (r.status === 404 && r.body && r.body.Code === 'InvalidApi.NotFound')
+    scenario.skipped = `${scenario.action} not implemented yet (InvalidApi.NotFound)`;
   else if (r.status !== 200) scenario.skipped = `${scenario.action} answered HTTP ${r.status} ${describeError(r.body)}`;
   else scenario.note = await scenario.check(r.body, ctx);
 }
@@ -121,7 +122,14 @@ async function main() {
   run.coldStart = cfg.coldRuns > 0 ? await coldStart(cfg.coldRuns) : undefined;
   run.calibrationEnd = calibrate();
   run.loadavgAfter = loadavg();
-  run.scenarios = scenarios.map(({ id, label, action, target, skipped, note }) => ({ id, label, action, target: target || 'emulator', skipped, note }));
+  run.scenarios = scenarios.map(({ id, label, action, target, skipped, note }) => ({
+    id,
+    label,
+    action,
+    target: target || 'emulator',
+    skipped,
+    note,
+  }));
   run.elapsedS = (Date.now() - started) / 1000;
   const files = report.write(run, cfg.outDir);
   process.stdout.write(report.text(run));

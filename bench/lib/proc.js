@@ -43,7 +43,7 @@ async function foreignCores(pids, ms = 300) {
   const p0 = pids.map(processTicks);
   await new Promise((r) => setTimeout(r, ms));
   const b1 = boxBusyTicks();
-  const own = pids.reduce((s, pid, i) => s + ((processTicks(pid) - p0[i]) || 0), 0) + 0;
+  const own = pids.reduce((s, pid, i) => s + (processTicks(pid) - p0[i] || 0), 0) + 0;
   return Math.max(0, (b1 - b0 - own) / t / (ms / 1000));
 }
 

@@ -41,7 +41,12 @@ function status(run) {
     run.config.dryRun && 'BENCH_DRY_RUN=1',
     noisy > 0 && `${noisy} of ${run.cells.length} cells had > ${run.config.noisyCores} core of foreign CPU`,
   ].filter(Boolean);
-  return { isDry, text: isDry ? `DRY RUN / NOISY — ${why.join('; ')} (loadavg max ${load})` : `clean run (no cell above ${run.config.noisyCores} core of foreign CPU; loadavg max ${load})` };
+  return {
+    isDry,
+    text: isDry
+      ? `DRY RUN / NOISY — ${why.join('; ')} (loadavg max ${load})`
+      : `clean run (no cell above ${run.config.noisyCores} core of foreign CPU; loadavg max ${load})`,
+  };
 }
 
 function ratios(run) {
@@ -75,17 +80,29 @@ function coldStats(cs) {
 function text(run) {
   const st = status(run);
   const L = [];
-  L.push(`# alikms benchmark ${run.startedAt.slice(0, 10)} (${run.versions.commit}${run.versions.emulatorSourceDirty ? ', uncommitted emulator changes' : ''})`, '');
+  L.push(
+    `# alikms benchmark ${run.startedAt.slice(0, 10)} (${run.versions.commit}${run.versions.emulatorSourceDirty ? ', uncommitted emulator changes' : ''})`,
+    '',
+  );
   L.push(`**Status: ${st.text}.**`, '');
   const m = run.machine;
   const v = run.versions;
   L.push('## Machine and versions', '');
   L.push(`- CPU: ${m.cpu}, ${m.cores} cores (flags: ${m.cpuFlags.join(', ') || '–'}); RAM ${m.ramGiB} GiB; ${m.os}, kernel ${m.kernel}`);
   L.push(`- node ${v.node}, OpenSSL ${v.openssl}, V8 ${v.v8}, llhttp ${v.llhttp}; alikms ${v.alikms} @ ${v.commit}`);
-  L.push(`- packages: ${Object.entries(v.dependencies).map(([k, x]) => `${k} ${x}`).join(', ')}`);
+  L.push(
+    `- packages: ${Object.entries(v.dependencies)
+      .map(([k, x]) => `${k} ${x}`)
+      .join(', ')}`,
+  );
   const cal = (c) => `sha256-1KiB ${f0(c.sha256_1KiB_opsPerCpuS)} ops/cpu-s, JS loop ${f0(c.jsLoop10k_opsPerCpuS)} ops/cpu-s`;
-  L.push(`- calibration: start ${cal(run.calibrationStart)} · end ${cal(run.calibrationEnd)} (perf-baselines.md measured sha256-1KiB at 425–550 k on this kind of box; the JS loop is this harness's own and only comparable between runs of it)`);
-  L.push(`- loadavg before ${run.loadavgBefore.join(' ')}, after ${run.loadavgAfter.join(' ')}; whole run ${run.elapsedS.toFixed(0)} s`, '');
+  L.push(
+    `- calibration: start ${cal(run.calibrationStart)} · end ${cal(run.calibrationEnd)} (perf-baselines.md measured sha256-1KiB at 425–550 k on this kind of box; the JS loop is this harness's own and only comparable between runs of it)`,
+  );
+  L.push(
+    `- loadavg before ${run.loadavgBefore.join(' ')}, after ${run.loadavgAfter.join(' ')}; whole run ${run.elapsedS.toFixed(0)} s`,
+    '',
+  );
   L.push('## Method', '');
   L.push(
     `Server and load generator are separate processes (the emulator is \`node bin/alikms.js serve\`, the baseline \`node bench/baseline-server.js\`; ` +
@@ -98,7 +115,9 @@ function text(run) {
     '',
   );
   L.push('## Throughput and latency', '');
-  L.push('| scenario | conns | req/s | p50 ms | p99 ms | server cores | client cores | other cores | req per server-cpu-s | bound | non-2xx / errors |');
+  L.push(
+    '| scenario | conns | req/s | p50 ms | p99 ms | server cores | client cores | other cores | req per server-cpu-s | bound | non-2xx / errors |',
+  );
   L.push('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const s of run.scenarios) {
     if (s.skipped) {
@@ -122,13 +141,24 @@ function text(run) {
   if (samples.length) L.push('', 'First non-2xx answers:', ...samples);
   L.push('', `## Emulator Encrypt ÷ baseline (target ≥ ${TARGET_RATIO})`, '');
   L.push('| conns | baseline req/s | emulator Encrypt req/s | ratio | ratio per server-CPU-second |', '|---|---|---|---|---|');
-  for (const x of ratios(run)) L.push(`| ${x.connections} | ${f0(x.baselineRps)} | ${f0(x.encryptRps)} | ${x.ratio === undefined ? 'n/a (skipped)' : f2(x.ratio)} | ${f2(x.ratioPerServerCpu)} |`);
+  for (const x of ratios(run))
+    L.push(
+      `| ${x.connections} | ${f0(x.baselineRps)} | ${f0(x.encryptRps)} | ${x.ratio === undefined ? 'n/a (skipped)' : f2(x.ratio)} | ${f2(x.ratioPerServerCpu)} |`,
+    );
   const cs = coldStats(run.coldStart);
   if (cs) {
     L.push('', `## Cold start (target ≤ ${TARGET_COLD_MS} ms)`, '');
-    L.push(`Spawn of \`node bin/alikms.js serve --port 0 --data <fresh dir>\` → first successful signed request (DescribeRegions), ${run.coldStart.runs} runs.`, '');
-    L.push('| median ms | min | p90 | max | median to "listening" line | bare `node -e 0` spawn→exit (median) |', '|---|---|---|---|---|---|');
-    L.push(`| **${f0(cs.medianMs)}** | ${f0(cs.minMs)} | ${f0(cs.p90Ms)} | ${f0(cs.maxMs)} | ${f0(cs.medianListeningMs)} | ${f0(cs.nodeFloorMedianMs)} |`);
+    L.push(
+      `Spawn of \`node bin/alikms.js serve --port 0 --data <fresh dir>\` → first successful signed request (DescribeRegions), ${run.coldStart.runs} runs.`,
+      '',
+    );
+    L.push(
+      '| median ms | min | p90 | max | median to "listening" line | bare `node -e 0` spawn→exit (median) |',
+      '|---|---|---|---|---|---|',
+    );
+    L.push(
+      `| **${f0(cs.medianMs)}** | ${f0(cs.minMs)} | ${f0(cs.p90Ms)} | ${f0(cs.maxMs)} | ${f0(cs.medianListeningMs)} | ${f0(cs.nodeFloorMedianMs)} |`,
+    );
   }
   return L.join('\n') + '\n';
 }

@@ -22,12 +22,19 @@ function context(port) {
     call: (action, params) => callOk(port, action, params),
     async key(spec, usage) {
       const id = `${spec}/${usage}`;
-      if (!keys.has(id)) keys.set(id, ctx.call('CreateKey', { KeySpec: spec, KeyUsage: usage, Description: 'alikms bench' }).then((r) => r.KeyMetadata));
+      if (!keys.has(id))
+        keys.set(
+          id,
+          ctx.call('CreateKey', { KeySpec: spec, KeyUsage: usage, Description: 'alikms bench' }).then((r) => r.KeyMetadata),
+        );
       return keys.get(id);
     },
     async publicKey(meta) {
       if (!publicKeys.has(meta.KeyId))
-        publicKeys.set(meta.KeyId, ctx.call('GetPublicKey', { KeyId: meta.KeyId, KeyVersionId: meta.PrimaryKeyVersion }).then((r) => r.PublicKey));
+        publicKeys.set(
+          meta.KeyId,
+          ctx.call('GetPublicKey', { KeyId: meta.KeyId, KeyVersionId: meta.PrimaryKeyVersion }).then((r) => r.PublicKey),
+        );
       return publicKeys.get(meta.KeyId);
     },
   };
@@ -73,14 +80,18 @@ const SCENARIOS = [
     label: 'Decrypt 1 KiB (Aliyun_AES_256)',
     action: 'Decrypt',
     setup: async (ctx) => ({ CiphertextBlob: (await ctx.call('Encrypt', await encryptParams(ctx))).CiphertextBlob }),
-    check: (body) => (b64eq(body.Plaintext, PLAINTEXT) || body.Plaintext === PLAINTEXT_B64 ? undefined : 'Plaintext differs from what was encrypted'),
+    check: (body) =>
+      b64eq(body.Plaintext, PLAINTEXT) || body.Plaintext === PLAINTEXT_B64 ? undefined : 'Plaintext differs from what was encrypted',
   },
   {
     id: 'generate-data-key',
     label: 'GenerateDataKey (AES_256)',
     action: 'GenerateDataKey',
     setup: async (ctx) => ({ KeyId: (await ctx.key('Aliyun_AES_256', 'ENCRYPT/DECRYPT')).KeyId }),
-    check: (body) => (typeof body.Plaintext === 'string' && Buffer.from(body.Plaintext, 'base64').length === 32 && body.CiphertextBlob ? undefined : 'no 32-byte data key'),
+    check: (body) =>
+      typeof body.Plaintext === 'string' && Buffer.from(body.Plaintext, 'base64').length === 32 && body.CiphertextBlob
+        ? undefined
+        : 'no 32-byte data key',
   },
   {
     id: 'sign-ec-p256',
@@ -103,7 +114,10 @@ const SCENARIOS = [
       return { KeyId: this.meta.KeyId, KeyVersionId: this.meta.PrimaryKeyVersion, Algorithm: 'RSA_PSS_SHA_256', Digest: DIGEST_B64 };
     },
     check(body, ctx) {
-      return verifySignature(ctx, this.meta, body, { padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: crypto.constants.RSA_PSS_SALTLEN_AUTO });
+      return verifySignature(ctx, this.meta, body, {
+        padding: crypto.constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: crypto.constants.RSA_PSS_SALTLEN_AUTO,
+      });
     },
   },
   {
@@ -114,7 +128,12 @@ const SCENARIOS = [
       const meta = await ctx.key('RSA_2048', 'ENCRYPT/DECRYPT');
       const pem = await ctx.publicKey(meta); // a public-key encryption is what a client would send
       const ct = crypto.publicEncrypt({ key: pem, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, SECRET32);
-      return { KeyId: meta.KeyId, KeyVersionId: meta.PrimaryKeyVersion, Algorithm: 'RSAES_OAEP_SHA_256', CiphertextBlob: ct.toString('base64') };
+      return {
+        KeyId: meta.KeyId,
+        KeyVersionId: meta.PrimaryKeyVersion,
+        Algorithm: 'RSAES_OAEP_SHA_256',
+        CiphertextBlob: ct.toString('base64'),
+      };
     },
     check: (body) => (b64eq(body.Plaintext, SECRET32) ? undefined : 'Plaintext differs from what was encrypted'),
   },

@@ -36,7 +36,9 @@ function rpcV1Signature(method, params, secret = ACCESS_KEY_SECRET) {
     .sort(byCodePoint)
     .map((k) => `${pe(k)}=${pe(params[k])}`)
     .join('&');
-  return createHmac('sha1', secret + '&').update(`${method}&${pe('/')}&${pe(canonical)}`).digest('base64');
+  return createHmac('sha1', secret + '&')
+    .update(`${method}&${pe('/')}&${pe(canonical)}`)
+    .digest('base64');
 }
 
 /** One signed form body for a one-off call (probes, setup, cold start). */
@@ -91,7 +93,9 @@ function fastSigner(action, params, secret = ACCESS_KEY_SECRET) {
         tsForm = formEncode(tsPlain);
       }
       const nonce = noncePrefix + (counter++).toString(36);
-      const sig = createHmac('sha1', hmacKey).update(pre + nonce + mid + tsSigned + post).digest('base64');
+      const sig = createHmac('sha1', hmacKey)
+        .update(pre + nonce + mid + tsSigned + post)
+        .digest('base64');
       return `${bodyFixed}&SignatureNonce=${nonce}&Timestamp=${tsForm}&Signature=${formEncode(sig)}`;
     },
   };

@@ -40,16 +40,29 @@ export function cli(): Command {
     .addOption(new Option('--port <port>', 'TCP port to listen on').env('ALIKMS_PORT').default(String(DEFAULT_PORT)))
     .addOption(new Option('--host <host>', 'address to bind').env('ALIKMS_HOST').default(DEFAULT_HOST))
     .addOption(new Option('--data <file>', 'lowdb state file (created if missing)').env('ALIKMS_DATA').default('.alikms/state.json'))
-    .addOption(new Option('--store <url>', 'keep state in PostgreSQL (postgres://…) instead of --data; emulators may share it').env('ALIKMS_STORE'))
-    .addOption(new Option('--root-key-file <file>', 'root key file (created if missing; default root.key beside --data)').env('ALIKMS_ROOT_KEY_FILE'))
+    .addOption(
+      new Option('--store <url>', 'keep state in PostgreSQL (postgres://…) instead of --data; emulators may share it').env('ALIKMS_STORE'),
+    )
+    .addOption(
+      new Option('--root-key-file <file>', 'root key file (created if missing; default root.key beside --data)').env(
+        'ALIKMS_ROOT_KEY_FILE',
+      ),
+    )
     .addOption(new Option('--region <region>', 'region for requests that name none').env('ALIKMS_REGION').default(DEFAULT_REGION))
     .addOption(
       new Option('--accounts <file>', 'JSON file of accounts and access keys (default: account 1234567890123456, key test/test)').env(
         'ALIKMS_ACCOUNTS',
       ),
     )
-    .addOption(new Option('--seed <file>', 'seed file (JSON or YAML) applied at start without overwriting existing state').env('ALIKMS_SEED'))
-    .addOption(new Option('--admin-token <token>', 'bearer token for the /_alikms/ admin endpoints (Basic auth with an access key always works)').env('ALIKMS_ADMIN_TOKEN'))
+    .addOption(
+      new Option('--seed <file>', 'seed file (JSON or YAML) applied at start without overwriting existing state').env('ALIKMS_SEED'),
+    )
+    .addOption(
+      new Option(
+        '--admin-token <token>',
+        'bearer token for the /_alikms/ admin endpoints (Basic auth with an access key always works)',
+      ).env('ALIKMS_ADMIN_TOKEN'),
+    )
     .addOption(new Option('--connect-delay <ms>', 'emulator time a ConnectKmsInstance takes').env('ALIKMS_CONNECT_DELAY').default('1000'))
     .addOption(new Option('--no-throttling', "don't enforce instance Spec (QPS) limits, e.g. for load tests").env('ALIKMS_NO_THROTTLING'))
     .addOption(
@@ -57,8 +70,12 @@ export function cli(): Command {
         .env('ALIKMS_MAX_ROTATION_INTERVAL')
         .default('365d'),
     )
-    .addOption(new Option('--default-key-rotation', 'enable the default-key rotation add-on (365d only)').env('ALIKMS_DEFAULT_KEY_ROTATION'))
-    .addOption(new Option('--pkcs11-module <path>', 'PKCS#11 module (.so) holding the keys of hardware instances').env('ALIKMS_PKCS11_MODULE'))
+    .addOption(
+      new Option('--default-key-rotation', 'enable the default-key rotation add-on (365d only)').env('ALIKMS_DEFAULT_KEY_ROTATION'),
+    )
+    .addOption(
+      new Option('--pkcs11-module <path>', 'PKCS#11 module (.so) holding the keys of hardware instances').env('ALIKMS_PKCS11_MODULE'),
+    )
     .addOption(new Option('--pkcs11-token <label>', 'label of the PKCS#11 token').env('ALIKMS_PKCS11_TOKEN'))
     .addOption(new Option('--pkcs11-pin <pin>', 'user PIN of the PKCS#11 token').env('ALIKMS_PKCS11_PIN'))
     .addHelpText(
@@ -91,7 +108,9 @@ export function cli(): Command {
         pkcs11: pkcs11Options(o, (m) => program.error(m)),
         log: (m) => console.error(m),
       });
-      console.log(`alikms listening on ${emulator.endpoint} (region ${emulator.region}, state ${o.store ? redactUrl(o.store) : resolve(o.data)})`);
+      console.log(
+        `alikms listening on ${emulator.endpoint} (region ${emulator.region}, state ${o.store ? redactUrl(o.store) : resolve(o.data)})`,
+      );
       console.log(`  hardware instances: ${emulator.kms.hsm === 'pkcs11' ? 'PKCS#11 token' : 'simulated in software (no HSM configured)'}`);
       for (const k of emulator.accounts.all()) console.log(`  account ${k.accountId}: AccessKeyId=${k.id} AccessKeySecret=${k.secret}`);
       const stop = () => void emulator.stop().then(() => process.exit(0));
@@ -100,7 +119,9 @@ export function cli(): Command {
     });
   const adminOptions = (c: Command) =>
     c
-      .addOption(new Option('--endpoint <url>', 'emulator endpoint').env('ALIKMS_ENDPOINT').default(`http://${DEFAULT_HOST}:${DEFAULT_PORT}`))
+      .addOption(
+        new Option('--endpoint <url>', 'emulator endpoint').env('ALIKMS_ENDPOINT').default(`http://${DEFAULT_HOST}:${DEFAULT_PORT}`),
+      )
       .addOption(new Option('--access-key-id <id>', 'access key id').env('ALIBABA_CLOUD_ACCESS_KEY_ID').default('test'))
       .addOption(new Option('--access-key-secret <secret>', 'access key secret').env('ALIBABA_CLOUD_ACCESS_KEY_SECRET').default('test'));
 
@@ -121,12 +142,16 @@ export function cli(): Command {
   adminOptions(
     program
       .command('export')
-      .description("print an account and region of a running emulator in the seed format (YAML), e.g. to save as a seed")
-      .option('--account <id>', 'account id (default: the access key\'s; another account needs its own access key)')
-      .option('--region <region>', 'region (default: the emulator\'s)')
+      .description('print an account and region of a running emulator in the seed format (YAML), e.g. to save as a seed')
+      .option('--account <id>', "account id (default: the access key's; another account needs its own access key)")
+      .option('--region <region>', "region (default: the emulator's)")
       .option('--material', 'include software-held key material'),
   ).action(async (o: AdminCallOptions & { account?: string; region?: string; material?: boolean }) => {
-    const q = new URLSearchParams({ ...(o.account && { accountId: o.account }), ...(o.region && { regionId: o.region }), material: String(o.material === true) });
+    const q = new URLSearchParams({
+      ...(o.account && { accountId: o.account }),
+      ...(o.region && { regionId: o.region }),
+      material: String(o.material === true),
+    });
     process.stdout.write((require('yaml') as typeof import('yaml')).stringify(await admin(o, `state?${q.toString()}`)));
   });
 
@@ -136,20 +161,26 @@ export function cli(): Command {
     .argument('[action]', '"get", "advance <duration>" (30d, 12h, 90m, 3600s) or "set <ISO time>"', 'get')
     .argument('[value]', 'the duration or time');
   adminOptions(clock).action(async (action: string, value: string | undefined, o: AdminCallOptions) => {
-      if (action !== 'get' && action !== 'advance' && action !== 'set') program.error(`clock: unknown action ${action}`);
-      if (action !== 'get' && !value) program.error(`clock ${action}: a value is needed`);
-      const body = (await admin(o, 'clock', action === 'get' ? undefined : { [action]: value })) as {
-        now?: string;
-        events?: { at: string; kind: string; keyId: string }[];
-      };
-      console.log(body.now);
-      for (const e of body.events ?? []) console.log(`  ${e.at} ${e.kind} ${e.keyId}`);
-    });
+    if (action !== 'get' && action !== 'advance' && action !== 'set') program.error(`clock: unknown action ${action}`);
+    if (action !== 'get' && !value) program.error(`clock ${action}: a value is needed`);
+    const body = (await admin(o, 'clock', action === 'get' ? undefined : { [action]: value })) as {
+      now?: string;
+      events?: { at: string; kind: string; keyId: string }[];
+    };
+    console.log(body.now);
+    for (const e of body.events ?? []) console.log(`  ${e.at} ${e.kind} ${e.keyId}`);
+  });
   program
     .command('drift')
     .description('compare the alikms resources of a `pulumi stack export` with the live API; exit 0 clean, 1 drift, 2 errors')
-    .requiredOption('--stack-export <file>', 'output of `pulumi stack export --show-secrets` (a file, <(pulumi stack export), or - for stdin)')
-    .option('--endpoint <url>', "KMS endpoint to use instead of the stack's provider config (credentials still come from it or ALIBABA_CLOUD_*)")
+    .requiredOption(
+      '--stack-export <file>',
+      'output of `pulumi stack export --show-secrets` (a file, <(pulumi stack export), or - for stdin)',
+    )
+    .option(
+      '--endpoint <url>',
+      "KMS endpoint to use instead of the stack's provider config (credentials still come from it or ALIBABA_CLOUD_*)",
+    )
     .option('--json', 'print the report as JSON')
     .option('--verbose', 'log retries and other provider debug messages to stderr')
     // Usage errors are errors (2), not drift (1); --help stays 0.
@@ -164,7 +195,8 @@ export function cli(): Command {
 function pkcs11Options(o: ServeOptions, fail: (message: string) => never) {
   const { pkcs11Module: module, pkcs11Token: token, pkcs11Pin: pin } = o;
   if (module === undefined && token === undefined && pin === undefined) return undefined;
-  if (!module || !token || pin === undefined) fail('--pkcs11-module, --pkcs11-token and --pkcs11-pin go together (or ALIKMS_PKCS11_MODULE/_TOKEN/_PIN)');
+  if (!module || !token || pin === undefined)
+    fail('--pkcs11-module, --pkcs11-token and --pkcs11-pin go together (or ALIKMS_PKCS11_MODULE/_TOKEN/_PIN)');
   return { module, token, pin };
 }
 

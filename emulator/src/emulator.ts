@@ -85,7 +85,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     const opened = (store = opts.storeUrl ? await openSharedStore(opts.storeUrl, rootKey) : await LowdbStore.open(opts.dataFile));
     const clock = opts.clock ?? new Clock();
     const software = new SoftwareBackend(rootKey);
-    const kms = new Kms(opened, hsm ? new HsmRouter(software, hsm) : software, clock, { ...opts.kms, regions, hsm: hsm ? 'pkcs11' : 'simulated' });
+    const kms = new Kms(opened, hsm ? new HsmRouter(software, hsm) : software, clock, {
+      ...opts.kms,
+      regions,
+      hsm: hsm ? 'pkcs11' : 'simulated',
+    });
     if (opts.seed) {
       const seed = typeof opts.seed === 'string' ? readSeed(opts.seed) : opts.seed;
       accounts.add(seed.accounts.flatMap((a) => a.accessKeys.map((k) => ({ ...k, accountId: a.id }))));

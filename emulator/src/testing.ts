@@ -73,4 +73,3 @@ export async function startEmulator(opts: TestEmulatorOptions = {}): Promise<Emu
     stop: () => emulator.stop(),
   };
 }
-

@@ -3,17 +3,17 @@
 import * as alikms from '@alikms/pulumi';
 
 const instance = new alikms.Instance('walkthrough', {
-    vpcId: 'vpc-walkthrough',
-    zoneIds: ['cn-hangzhou-k', 'cn-hangzhou-j'],
-    vswitchIds: ['vsw-walkthrough'],
-    paymentType: 'PayAsYouGo',
+  vpcId: 'vpc-walkthrough',
+  zoneIds: ['cn-hangzhou-k', 'cn-hangzhou-j'],
+  vswitchIds: ['vsw-walkthrough'],
+  paymentType: 'PayAsYouGo',
 });
 
 const key = new alikms.Key('app', {
-    instanceId: instance.instanceId,
-    description: 'app secrets key',
-    tags: { env: 'dev', owner: 'platform' },
-    pendingWindowInDays: 7,
+  instanceId: instance.instanceId,
+  description: 'app secrets key',
+  tags: { env: 'dev', owner: 'platform' },
+  pendingWindowInDays: 7,
 });
 
 new alikms.Alias('app', { name: 'alias/app', keyId: key.keyId });

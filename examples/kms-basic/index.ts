@@ -3,18 +3,18 @@
 import * as alikms from '@alikms/pulumi';
 
 const instance = new alikms.Instance('kms', {
-    vpcId: 'vpc-demo',
-    zoneIds: ['cn-hangzhou-k', 'cn-hangzhou-j'],
-    vswitchIds: ['vsw-demo'],
-    paymentType: 'PayAsYouGo',
-    tags: { team: 'payments' },
+  vpcId: 'vpc-demo',
+  zoneIds: ['cn-hangzhou-k', 'cn-hangzhou-j'],
+  vswitchIds: ['vsw-demo'],
+  paymentType: 'PayAsYouGo',
+  tags: { team: 'payments' },
 });
 
 const key = new alikms.Key('orders', {
-    instanceId: instance.instanceId,
-    description: 'orders data key',
-    tags: { team: 'payments' },
-    pendingWindowInDays: 7,
+  instanceId: instance.instanceId,
+  description: 'orders data key',
+  tags: { team: 'payments' },
+  pendingWindowInDays: 7,
 });
 
 new alikms.Alias('orders', { name: 'alias/orders', keyId: key.keyId });

@@ -9,7 +9,10 @@ import { startHarness, secret, type Harness } from '../../provider/test/support/
 import { assertCliBuilt, runAlikms, stackExport, writeExport } from '../../provider/test/support/stack-export';
 import { ref, replay, runUnderMocks, type Registration } from './support/program';
 
-const INSTANCE = 'alikms:index:Instance', KEY = 'alikms:index:Key', ALIAS = 'alikms:index:Alias', ROT = 'alikms:index:RotationPolicy';
+const INSTANCE = 'alikms:index:Instance',
+  KEY = 'alikms:index:Key',
+  ALIAS = 'alikms:index:Alias',
+  ROT = 'alikms:index:RotationPolicy';
 let registrations: Registration[];
 
 beforeAll(async () => {
@@ -19,7 +22,11 @@ beforeAll(async () => {
 it('under setMocks: an instance, a key in it with description and tags, an alias and 90-day rotation', () => {
   const inputs = Object.fromEntries(registrations.map((r) => [`${r.type}::${r.name}`, r.inputs]));
   expect(Object.keys(inputs).sort()).toEqual([`${ALIAS}::app`, `${INSTANCE}::walkthrough`, `${KEY}::app`, `${ROT}::app`]);
-  expect(inputs[`${KEY}::app`]).toMatchObject({ instanceId: ref(INSTANCE, 'walkthrough', 'instanceId'), description: 'app secrets key', tags: { env: 'dev', owner: 'platform' } });
+  expect(inputs[`${KEY}::app`]).toMatchObject({
+    instanceId: ref(INSTANCE, 'walkthrough', 'instanceId'),
+    description: 'app secrets key',
+    tags: { env: 'dev', owner: 'platform' },
+  });
   expect(inputs[`${ALIAS}::app`]).toEqual({ name: 'alias/app', keyId: ref(KEY, 'app', 'keyId') });
   expect(inputs[`${ROT}::app`]).toMatchObject({ keyId: ref(KEY, 'app', 'keyId'), interval: '90d' });
 });
@@ -42,7 +49,10 @@ describe('the walkthrough against the emulator', () => {
     const { steps, made } = await replay(h.sim, registrations);
     expect(steps.map((s) => s.step)).toEqual(['create', 'create', 'create', 'create']);
     keyId = made.get(`${KEY}::app`)!.id;
-    expect((await h.cloud('DescribeKey', { KeyId: 'alias/app' })).KeyMetadata).toMatchObject({ KeyId: keyId, RotationInterval: '7776000s' });
+    expect((await h.cloud('DescribeKey', { KeyId: 'alias/app' })).KeyMetadata).toMatchObject({
+      KeyId: keyId,
+      RotationInterval: '7776000s',
+    });
     expect(await runAlikms(['drift', '--stack-export', exportFile()])).toMatchObject({ code: 0 });
   });
 
@@ -57,8 +67,16 @@ describe('the walkthrough against the emulator', () => {
       { property: 'tags', desired: { env: 'dev', owner: 'platform' }, actual: { env: 'dev' }, replace: false },
     ]);
     // `pulumi refresh` (what preview --refresh runs first): the same two properties, nothing on the other resources.
-    expect(await h.sim.refresh(KEY, 'app')).toMatchObject({ changes: 'DIFF_SOME', detailedDiff: { description: 'UPDATE', tags: 'UPDATE' } });
-    for (const [type, name] of [[INSTANCE, 'walkthrough'], [ALIAS, 'app'], [ROT, 'app']]) expect(await h.sim.refresh(type, name)).toMatchObject({ changes: 'DIFF_NONE' });
+    expect(await h.sim.refresh(KEY, 'app')).toMatchObject({
+      changes: 'DIFF_SOME',
+      detailedDiff: { description: 'UPDATE', tags: 'UPDATE' },
+    });
+    for (const [type, name] of [
+      [INSTANCE, 'walkthrough'],
+      [ALIAS, 'app'],
+      [ROT, 'app'],
+    ])
+      expect(await h.sim.refresh(type, name)).toMatchObject({ changes: 'DIFF_NONE' });
   });
 
   it('3. pulumi up repairs it; the stack is clean again', async () => {

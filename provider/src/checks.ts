@@ -29,7 +29,8 @@ export function checkInputs(def: ResourceDefinition, news: Props, unknown: Set<s
     if (!spec.input || unknown.has(name)) continue;
     const v = news[name];
     if (v === undefined) {
-      if (spec.input === 'required') failures.push({ property: name, reason: `missing required property '${name}'${spec.requiredHint ?? ''}` });
+      if (spec.input === 'required')
+        failures.push({ property: name, reason: `missing required property '${name}'${spec.requiredHint ?? ''}` });
       continue;
     }
     const err = typeError(name, spec, v);
@@ -39,6 +40,7 @@ export function checkInputs(def: ResourceDefinition, news: Props, unknown: Set<s
   }
   // `__`-prefixed keys are engine bookkeeping (e.g. __defaults from older SDKs), not user inputs.
   for (const name of Object.keys(news))
-    if (!name.startsWith('__') && !def.properties[name]?.input) failures.push({ property: name, reason: `'${name}' is not an input of ${def.token}` });
+    if (!name.startsWith('__') && !def.properties[name]?.input)
+      failures.push({ property: name, reason: `'${name}' is not an input of ${def.token}` });
   return failures;
 }

@@ -31,8 +31,7 @@ export class ApiError extends Error {
   }
 }
 
-export const isNotFound = (e: unknown) =>
-  e instanceof ApiError && /NotFound$|^EntityNotExist|^ResourceNotExists/.test(e.code);
+export const isNotFound = (e: unknown) => e instanceof ApiError && /NotFound$|^EntityNotExist|^ResourceNotExists/.test(e.code);
 
 type Query = Record<string, unknown>;
 
@@ -96,14 +95,19 @@ class ProductClient {
     const request = new OpenApiRequest({ query: flattenQuery(query) });
     // The SDK's own retry is off: ours knows which codes are transient and honours Cancel.
     const runtime = new RuntimeOptions({ autoretry: false, connectTimeout: 5000, readTimeout: 30000 });
-    return retrying(this.retry, action, async () => {
-      try {
-        const res = await this.client.callApi(params, request, runtime);
-        return res.body as T;
-      } catch (e) {
-        throw toApiError(action, e);
-      }
-    }, !ONCE_ONLY.has(action));
+    return retrying(
+      this.retry,
+      action,
+      async () => {
+        try {
+          const res = await this.client.callApi(params, request, runtime);
+          return res.body as T;
+        } catch (e) {
+          throw toApiError(action, e);
+        }
+      },
+      !ONCE_ONLY.has(action),
+    );
   }
 }
 
@@ -146,7 +150,10 @@ export class KmsClient {
   readonly kms: ProductClient;
   readonly bss: ProductClient;
 
-  constructor(readonly settings: ClientSettings, retry: RetryPolicy) {
+  constructor(
+    readonly settings: ClientSettings,
+    retry: RetryPolicy,
+  ) {
     this.kms = new ProductClient(KMS_VERSION, settings.endpoint, settings, retry);
     this.bss = new ProductClient(BSS_VERSION, settings.bssEndpoint, settings, retry);
   }
@@ -203,6 +210,7 @@ export class KmsClient {
   }
 
   async untag(type: TagResourceType, id: string, keys: string[]): Promise<void> {
-    if (keys.length) await this.call('UntagResources', { RegionId: this.settings.region, ResourceType: type, ResourceId: [id], TagKey: keys });
+    if (keys.length)
+      await this.call('UntagResources', { RegionId: this.settings.region, ResourceType: type, ResourceId: [id], TagKey: keys });
   }
 }

@@ -31,11 +31,15 @@ export function resolveConfig(given: RawConfig, env: NodeJS.ProcessEnv = process
   const accessKeySecret = pick('accessKeySecret');
   const errors: string[] = [];
   if (!accessKeyId) errors.push(`accessKeyId is not set (config alikms:accessKeyId or ${CONFIG_ENV.accessKeyId.join('/')})`);
-  if (!accessKeySecret) errors.push(`accessKeySecret is not set (config alikms:accessKeySecret or ${CONFIG_ENV.accessKeySecret.join('/')})`);
+  if (!accessKeySecret)
+    errors.push(`accessKeySecret is not set (config alikms:accessKeySecret or ${CONFIG_ENV.accessKeySecret.join('/')})`);
   if (!/^[a-z]{2,}-[a-z0-9-]+$/.test(region)) errors.push(`region '${region}' is not an Alibaba Cloud region ID`);
   const endpoint = pick('endpoint') ?? `https://kms.${region}.aliyuncs.com`;
   const bssEndpoint = pick('bssEndpoint') ?? endpoint.replace(/\/\/kms\.[^.]+\.aliyuncs\.com/, '//business.aliyuncs.com');
-  for (const [k, v] of [['endpoint', endpoint], ['bssEndpoint', bssEndpoint]] as const)
+  for (const [k, v] of [
+    ['endpoint', endpoint],
+    ['bssEndpoint', bssEndpoint],
+  ] as const)
     if (!/^https?:\/\/[^\s/]+\/?$/.test(v)) errors.push(`${k} '${v}' must be an http(s) URL with no path`);
   if (errors.length || !accessKeyId || !accessKeySecret) return { errors };
   return {

@@ -22,7 +22,8 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
     return a.every((x, i) => jsonEqual(x, b[i]));
   }
   if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) {
-    const ka = Object.keys(a as Props), kb = Object.keys(b as Props);
+    const ka = Object.keys(a as Props),
+      kb = Object.keys(b as Props);
     return ka.length === kb.length && ka.every((k) => jsonEqual((a as Props)[k], (b as Props)[k]));
   }
   return false;

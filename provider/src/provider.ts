@@ -7,13 +7,19 @@ import { checkInputs } from './checks';
 import { CONFIG_ENV, CONFIG_KEYS, DEFAULT_REGION, resolveConfig, SECRET_CONFIG, type RawConfig, type ResolvedConfig } from './config';
 import { diffResource, type DiffResult } from './diff';
 import type { Logger } from './log';
-import { PartialCreateError, ResourceError, withDefaults, type CheckFailure, type ResourceContext, type ResourceDefinition } from './resource';
+import {
+  PartialCreateError,
+  ResourceError,
+  withDefaults,
+  type CheckFailure,
+  type ResourceContext,
+  type ResourceDefinition,
+} from './resource';
 import { RESOURCES } from './resources';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry';
 import { decode, encode, UNKNOWN, type Props } from './values';
 
 export const PROVIDER_VERSION: string = require('../package.json').version;
-
 
 /** `urn:pulumi:stack::project::parent$alikms:index:Key::name` → type and name. */
 export function parseUrn(urn: string): { type: string; name: string } {
@@ -28,7 +34,11 @@ export class Provider {
   /** True once Configure saw unknown config values (preview); CRUD then answers with unknowns. */
   private configUnknown = false;
 
-  constructor(readonly log: Logger, private readonly retry: Partial<RetryPolicy> = {}, private readonly env = process.env) {}
+  constructor(
+    readonly log: Logger,
+    private readonly retry: Partial<RetryPolicy> = {},
+    private readonly env = process.env,
+  ) {}
 
   resource(type: string): ResourceDefinition {
     const def = RESOURCES.find((r) => r.token === type);
@@ -41,7 +51,8 @@ export class Provider {
     const failures: CheckFailure[] = [];
     for (const k of Object.keys(values)) {
       if (k === 'version' || k.startsWith('__') || unknown.has(k)) continue;
-      if (!(CONFIG_KEYS as readonly string[]).includes(k)) failures.push({ property: k, reason: `unknown alikms configuration key '${k}'` });
+      if (!(CONFIG_KEYS as readonly string[]).includes(k))
+        failures.push({ property: k, reason: `unknown alikms configuration key '${k}'` });
       else if (typeof values[k] !== 'string') failures.push({ property: k, reason: `${k} must be a string` });
     }
     if (!failures.length && !unknown.size) {
@@ -53,12 +64,14 @@ export class Provider {
   }
 
   diffConfig(olds: Props, news: Props): DiffResult {
-    const o = decode(olds).values, n = decode(news);
+    const o = decode(olds).values,
+      n = decode(news);
     const detailedDiff: DiffResult['detailedDiff'] = {};
     const replaces: string[] = [];
     // Effective settings are compared (environment fallbacks, default region), so spelling out the region the
     // provider already used changes nothing.
-    const was = effectiveConfig(o, this.env), now = effectiveConfig(n.values, this.env);
+    const was = effectiveConfig(o, this.env),
+      now = effectiveConfig(n.values, this.env);
     for (const k of CONFIG_KEYS) {
       if (!n.unknown.has(k) && was[k] === now[k]) continue;
       // Another region holds other keys: its resources must be replaced. Another endpoint (a VPC endpoint, a proxy, an
@@ -127,15 +140,18 @@ export class Provider {
 
   async check(urn: string, type: string, olds: Props, news: Props): Promise<{ inputs: Props; failures: CheckFailure[] }> {
     const { def, ctx } = this.context(urn, type);
-    const n = decode(news), o = decode(olds).values;
+    const n = decode(news),
+      o = decode(olds).values;
     const failures = checkInputs(def, n.values, n.unknown);
     // Resource checks see only known values: an unknown (preview) is the sentinel string, which no format check passes.
     const known = Object.fromEntries(Object.entries(n.values).filter(([k]) => !n.unknown.has(k)));
-    if (!failures.length && def.check) failures.push(...(await this.labelled(ctx, 'check', undefined, () => def.check!(ctx, known, n.unknown, o))));
+    if (!failures.length && def.check)
+      failures.push(...(await this.labelled(ctx, 'check', undefined, () => def.check!(ctx, known, n.unknown, o))));
     if (!failures.length && def.validateChange) failures.push(...def.validateChange(o, known));
     // Defaults are filled in here so state records what was applied; wrappers and unknowns pass through untouched.
     const inputs: Props = { ...news };
-    for (const [k, spec] of Object.entries(def.properties)) if (spec.input && inputs[k] === undefined && spec.default !== undefined) inputs[k] = spec.default;
+    for (const [k, spec] of Object.entries(def.properties))
+      if (spec.input && inputs[k] === undefined && spec.default !== undefined) inputs[k] = spec.default;
     return { inputs, failures };
   }
 
@@ -149,7 +165,8 @@ export class Provider {
     const { def, ctx } = this.context(urn, type);
     const n = decode(inputs);
     if (preview || this.configUnknown || n.unknown.size) {
-      if (!preview) throw new ResourceError(`${ctx.label}: create: inputs ${[...n.unknown].join(', ') || '(provider config)'} are still unknown`);
+      if (!preview)
+        throw new ResourceError(`${ctx.label}: create: inputs ${[...n.unknown].join(', ') || '(provider config)'} are still unknown`);
       return { id: '', outputs: previewOutputs(def, inputs) };
     }
     const secrets = secretOutputs(def, n.secret);
@@ -160,9 +177,16 @@ export class Provider {
     return { id: created.id, outputs: encode(created.outputs, secrets) };
   }
 
-  async read(urn: string, type: string, id: string, state: Props, inputs: Props | undefined): Promise<{ id: string; outputs?: Props; inputs?: Props }> {
+  async read(
+    urn: string,
+    type: string,
+    id: string,
+    state: Props,
+    inputs: Props | undefined,
+  ): Promise<{ id: string; outputs?: Props; inputs?: Props }> {
     const { def, ctx } = this.context(urn, type);
-    const s = decode(state), i = inputs && Object.keys(inputs).length ? decode(inputs) : undefined;
+    const s = decode(state),
+      i = inputs && Object.keys(inputs).length ? decode(inputs) : undefined;
     const found = await this.labelled(ctx, 'read', id, () => def.read(ctx, id, s.values, i?.values));
     if (!found) return { id: '' };
     const secrets = new Set([...s.secret, ...(i?.secret ?? [])]);
@@ -171,9 +195,13 @@ export class Provider {
 
   async update(urn: string, type: string, id: string, olds: Props, news: Props, preview: boolean): Promise<Props> {
     const { def, ctx } = this.context(urn, type);
-    const o = decode(olds), n = decode(news);
+    const o = decode(olds),
+      n = decode(news);
     if (preview || this.configUnknown || n.unknown.size) {
-      if (!preview) throw new ResourceError(`${ctx.label} (${id}): update: inputs ${[...n.unknown].join(', ') || '(provider config)'} are still unknown`);
+      if (!preview)
+        throw new ResourceError(
+          `${ctx.label} (${id}): update: inputs ${[...n.unknown].join(', ') || '(provider config)'} are still unknown`,
+        );
       // Computed outputs (IDs, ARNs, dates) survive an in-place update, so the old ones are the best preview.
       return { ...olds, ...news };
     }

@@ -83,7 +83,11 @@ export class ResourceError extends Error {}
 
 /** A create that made the resource but failed afterwards: the engine records the id (ErrorResourceInitFailed). */
 export class PartialCreateError extends Error {
-  constructor(message: string, readonly id: string, readonly properties: Props) {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Props,
+  ) {
     super(message);
   }
 }
@@ -118,5 +122,4 @@ export function withDefaults(def: ResourceDefinition, inputs: Props): Props {
 /** Tag keys the cloud reserves; they are never managed or compared. */
 export const isSystemTag = (key: string) => /^(aliyun|acs:|http:\/\/|https:\/\/|sae\.do\.not\.delete)/i.test(key);
 
-export const userTags = (tags: Record<string, string>) =>
-  Object.fromEntries(Object.entries(tags).filter(([k]) => !isSystemTag(k)));
+export const userTags = (tags: Record<string, string>) => Object.fromEntries(Object.entries(tags).filter(([k]) => !isSystemTag(k)));

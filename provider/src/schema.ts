@@ -15,7 +15,8 @@ const CONFIG_DOCS: Record<ConfigKey, string> = {
   accessKeyId: 'AccessKey ID.',
   accessKeySecret: 'AccessKey secret.',
   securityToken: 'STS security token, for temporary credentials.',
-  bssEndpoint: 'BssOpenApi endpoint (instance purchase). Defaults to `https://business.aliyuncs.com`, or to `endpoint` when that is not a cloud endpoint.',
+  bssEndpoint:
+    'BssOpenApi endpoint (instance purchase). Defaults to `https://business.aliyuncs.com`, or to `endpoint` when that is not a cloud endpoint.',
 };
 
 type Json = Record<string, unknown>;
@@ -50,7 +51,12 @@ function resourceSchema(def: ResourceDefinition): Json {
 function configSchema(): Json {
   const vars: Json = {};
   for (const [k, envs] of Object.entries(CONFIG_ENV) as [ConfigKey, string[]][]) {
-    vars[k] = { type: 'string', description: CONFIG_DOCS[k], ...(SECRET_CONFIG.has(k) && { secret: true }), ...(envs.length && { defaultInfo: { environment: envs } }) };
+    vars[k] = {
+      type: 'string',
+      description: CONFIG_DOCS[k],
+      ...(SECRET_CONFIG.has(k) && { secret: true }),
+      ...(envs.length && { defaultInfo: { environment: envs } }),
+    };
   }
   return vars;
 }
@@ -61,7 +67,8 @@ export function buildSchema(version = '0.1.0'): Json {
     name: 'alikms',
     displayName: 'Alibaba Cloud KMS (alikms)',
     version,
-    description: 'Manage Alibaba Cloud KMS instances, keys, aliases, rotation policies and the default key, in the cloud or against the alikms emulator.',
+    description:
+      'Manage Alibaba Cloud KMS instances, keys, aliases, rotation policies and the default key, in the cloud or against the alikms emulator.',
     keywords: ['pulumi', 'alibaba', 'alicloud', 'kms', 'category/cloud'],
     license: 'Apache-2.0',
     config: { variables },

@@ -43,14 +43,18 @@ function unary<Req, Res>(f: (req: Req) => Promise<Res> | Res): Handler<Req, Res>
   return (call, cb) => {
     Promise.resolve()
       .then(() => f(call.request))
-      .then((res) => cb(null, res), (e) => cb(grpcError(e) as grpc.ServiceError, null))
+      .then(
+        (res) => cb(null, res),
+        (e) => cb(grpcError(e) as grpc.ServiceError, null),
+      )
       // A reply that cannot be built (an unserialisable value) must fail this call, not crash the plugin
       // through an unhandled rejection.
       .catch((e) => cb({ code: grpc.status.INTERNAL, details: `alikms: ${(e as Error)?.message ?? e}` } as grpc.ServiceError, null));
   };
 }
 
-const unimplemented: Handler<unknown, unknown> = (_call, cb) => cb({ code: grpc.status.UNIMPLEMENTED, details: 'not implemented by alikms' } as grpc.ServiceError, null);
+const unimplemented: Handler<unknown, unknown> = (_call, cb) =>
+  cb({ code: grpc.status.UNIMPLEMENTED, details: 'not implemented by alikms' } as grpc.ServiceError, null);
 
 function checkResponse(inputs: Props, failures: CheckFailure[]): proto.CheckResponse {
   return new proto.CheckResponse()
@@ -66,7 +70,8 @@ function diffResponse(d: DiffResult): proto.DiffResponse {
     .setDiffsList(Object.keys(d.detailedDiff))
     .setHasdetaileddiff(true);
   const map = res.getDetaileddiffMap();
-  for (const [k, kind] of Object.entries(d.detailedDiff)) map.set(k, new proto.PropertyDiff().setKind(proto.PropertyDiff.Kind[kind]).setInputdiff(true));
+  for (const [k, kind] of Object.entries(d.detailedDiff))
+    map.set(k, new proto.PropertyDiff().setKind(proto.PropertyDiff.Kind[kind]).setInputdiff(true));
   return res;
 }
 
@@ -97,7 +102,9 @@ export function providerService(provider: Provider, logger: EngineLogger): grpc.
       const r = provider.checkConfig(struct(req.getNews()));
       return checkResponse(r.inputs, r.failures);
     }),
-    diffConfig: unary((req: proto.DiffRequest) => diffResponse(provider.diffConfig(struct(req.getOldInputs() ?? req.getOlds()), struct(req.getNews())))),
+    diffConfig: unary((req: proto.DiffRequest) =>
+      diffResponse(provider.diffConfig(struct(req.getOldInputs() ?? req.getOlds()), struct(req.getNews()))),
+    ),
     configure: unary((req: proto.ConfigureRequest) => {
       const variables: Record<string, string> = {};
       req.getVariablesMap().forEach((v, k) => (variables[k] = v));
@@ -109,21 +116,43 @@ export function providerService(provider: Provider, logger: EngineLogger): grpc.
       return checkResponse(r.inputs, r.failures);
     }),
     diff: unary(async (req: proto.DiffRequest) =>
-      diffResponse(await provider.diff(req.getUrn(), req.getType(), req.getId(), struct(req.getOlds()), struct(req.getNews()), req.getIgnorechangesList())),
+      diffResponse(
+        await provider.diff(
+          req.getUrn(),
+          req.getType(),
+          req.getId(),
+          struct(req.getOlds()),
+          struct(req.getNews()),
+          req.getIgnorechangesList(),
+        ),
+      ),
     ),
     create: unary(async (req: proto.CreateRequest) => {
       const r = await provider.create(req.getUrn(), req.getType(), struct(req.getProperties()), req.getPreview());
       return new proto.CreateResponse().setId(r.id).setProperties(toStruct(r.outputs));
     }),
     read: unary(async (req: proto.ReadRequest) => {
-      const r = await provider.read(req.getUrn(), req.getType(), req.getId(), struct(req.getProperties()), req.hasInputs() ? struct(req.getInputs()) : undefined);
+      const r = await provider.read(
+        req.getUrn(),
+        req.getType(),
+        req.getId(),
+        struct(req.getProperties()),
+        req.hasInputs() ? struct(req.getInputs()) : undefined,
+      );
       const res = new proto.ReadResponse().setId(r.id);
       if (r.outputs) res.setProperties(toStruct(r.outputs));
       if (r.inputs) res.setInputs(toStruct(r.inputs));
       return res;
     }),
     update: unary(async (req: proto.UpdateRequest) => {
-      const outputs = await provider.update(req.getUrn(), req.getType(), req.getId(), struct(req.getOlds()), struct(req.getNews()), req.getPreview());
+      const outputs = await provider.update(
+        req.getUrn(),
+        req.getType(),
+        req.getId(),
+        struct(req.getOlds()),
+        struct(req.getNews()),
+        req.getPreview(),
+      );
       return new proto.UpdateResponse().setProperties(toStruct(outputs));
     }),
     delete: unary(async (req: proto.DeleteRequest) => {
@@ -152,6 +181,8 @@ export function serve(provider: Provider, logger: EngineLogger): Promise<{ serve
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 400 * 1024 * 1024 });
   server.addService(ResourceProviderService, providerService(provider, logger));
   return new Promise((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve({ server, port }))),
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) =>
+      err ? reject(err) : resolve({ server, port }),
+    ),
   );
 }

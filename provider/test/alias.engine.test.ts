@@ -31,7 +31,10 @@ it('Check refuses alias/acs/ names and malformed key references, naming the prop
 
 it('created with a key ARN, it shows no diff against the ID the service reports', async () => {
   const made = await h.sim.register(ALIAS, 'orders', { name: 'alias/orders', keyId: first.arn });
-  expect(made).toMatchObject({ id: 'alias/orders', outputs: { keyId: first.arn, targetKeyId: first.id, aliasArn: 'acs:kms:cn-hangzhou:1234567890123456:alias/orders' } });
+  expect(made).toMatchObject({
+    id: 'alias/orders',
+    outputs: { keyId: first.arn, targetKeyId: first.id, aliasArn: 'acs:kms:cn-hangzhou:1234567890123456:alias/orders' },
+  });
   expect(await target('alias/orders')).toBe(first.id);
   expect(await h.sim.refresh(ALIAS, 'orders')).toMatchObject({ changes: 'DIFF_NONE' });
   // Switching the program between the ARN and the ID of the same key changes nothing either.
@@ -51,7 +54,11 @@ it('changing keyId updates in place; changing name replaces', async () => {
   expect(upd).toMatchObject({ step: 'update', diff: { detailedDiff: { keyId: 'UPDATE' }, replaces: [] } });
   expect(await target('alias/orders')).toBe(second.id);
   const rep = await h.sim.register(ALIAS, 'orders', { name: 'alias/orders-v2', keyId: second.id });
-  expect(rep).toMatchObject({ step: 'replace', id: 'alias/orders-v2', diff: { replaces: ['name'], detailedDiff: { name: 'UPDATE_REPLACE' } } });
+  expect(rep).toMatchObject({
+    step: 'replace',
+    id: 'alias/orders-v2',
+    diff: { replaces: ['name'], detailedDiff: { name: 'UPDATE_REPLACE' } },
+  });
   await expect(h.cloud('DescribeKey', { KeyId: 'alias/orders' })).rejects.toMatchObject({ code: 'Forbidden.AliasNotFound' });
   expect(await target('alias/orders-v2')).toBe(second.id);
 });
@@ -59,7 +66,9 @@ it('changing keyId updates in place; changing name replaces', async () => {
 it('never adopts an alias that points at another key, but adopts one already pointing at the desired key', async () => {
   await h.cloud('CreateAlias', { AliasName: 'alias/taken', KeyId: second.id });
   const err: Error = await h.sim.register(ALIAS, 'taken', { name: 'alias/taken', keyId: first.id }).catch((e) => e);
-  expect(err.message).toMatch(new RegExp(`alikms:index:Alias 'taken': create: alias alias/taken already exists and points at key ${second.id}`));
+  expect(err.message).toMatch(
+    new RegExp(`alikms:index:Alias 'taken': create: alias alias/taken already exists and points at key ${second.id}`),
+  );
   expect(await target('alias/taken')).toBe(second.id);
   const adopted = await h.sim.register(ALIAS, 'taken', { name: 'alias/taken', keyId: second.id });
   expect(adopted.id).toBe('alias/taken');

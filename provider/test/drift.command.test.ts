@@ -21,7 +21,8 @@ beforeAll(async () => {
   assertCliBuilt();
   h = await startHarness();
   providerConfig = { endpoint: h.emulator.endpoint, region: 'cn-hangzhou', accessKeyId: 'test', accessKeySecret: secret('test') };
-  keyId = (await h.sim.register(KEY, 'orders', { instanceId: h.instanceId, description: 'orders data key', tags: { team: 'payments' } })).id;
+  keyId = (await h.sim.register(KEY, 'orders', { instanceId: h.instanceId, description: 'orders data key', tags: { team: 'payments' } }))
+    .id;
   await h.sim.register(ALIAS, 'orders', { name: 'alias/orders', keyId });
   await h.sim.register(ROT, 'orders', { keyId, interval: '30d' });
   await h.sim.register(DEFAULT_KEY, 'default', { description: 'region default' });
@@ -78,20 +79,29 @@ it('rotation drift and an alias deleted out of band are both reported', async ()
 it('--endpoint overrides the stack; encrypted credentials fall back to the environment', async () => {
   const stale = { ...providerConfig, endpoint: 'http://127.0.0.1:9' };
   const file = exportNow({ provider: stale, showSecrets: false });
-  const run = await runAlikms(['drift', '--stack-export', file, '--endpoint', h.emulator.endpoint], { ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'test' });
+  const run = await runAlikms(['drift', '--stack-export', file, '--endpoint', h.emulator.endpoint], {
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'test',
+  });
   expect(run).toMatchObject({ code: 0, stdout: '4 alikms resources checked, no drift\n' });
 });
 
 it('errors exit 2: encrypted credentials without a fallback, an unreadable export, a usage error', async () => {
   const run = await runAlikms(['drift', '--stack-export', exportNow({ showSecrets: false })]);
   expect(run.code).toBe(2);
-  expect(run.stdout).toMatch(/error: alikms:index:Key::orders \(key-[^)]+\): provider urn:pulumi:dev::alikms-test::pulumi:providers:alikms::default_0_1_0: .*accessKeySecret is not set/);
-  expect(run.stdout).toMatch(/accessKeySecret is encrypted in the export: use `pulumi stack export --show-secrets` or set ALIBABA_CLOUD_ACCESS_KEY_SECRET/);
+  expect(run.stdout).toMatch(
+    /error: alikms:index:Key::orders \(key-[^)]+\): provider urn:pulumi:dev::alikms-test::pulumi:providers:alikms::default_0_1_0: .*accessKeySecret is not set/,
+  );
+  expect(run.stdout).toMatch(
+    /accessKeySecret is encrypted in the export: use `pulumi stack export --show-secrets` or set ALIBABA_CLOUD_ACCESS_KEY_SECRET/,
+  );
   expect(run.stdout).toMatch(/4 alikms resources checked, 4 could not be checked\n$/);
   const notJson = writeExport({});
   writeFileSync(notJson, 'pulumi: no stack selected');
   expect(await runAlikms(['drift', '--stack-export', notJson])).toMatchObject({ code: 2, stderr: expect.stringMatching(/is not JSON/) });
-  expect(await runAlikms(['drift', '--stack-export', writeExport({ version: 1, deployment: {} })])).toMatchObject({ code: 2, stderr: expect.stringMatching(/version 1/) });
+  expect(await runAlikms(['drift', '--stack-export', writeExport({ version: 1, deployment: {} })])).toMatchObject({
+    code: 2,
+    stderr: expect.stringMatching(/version 1/),
+  });
   expect((await runAlikms(['drift'])).code).toBe(2);
 });
 

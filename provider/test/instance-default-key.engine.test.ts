@@ -28,7 +28,9 @@ describe('Instance', () => {
   const program = { ...network, paymentType: 'PayAsYouGo' };
 
   it('Check names bad zones, VPC IDs and subscription-only settings', async () => {
-    const err: CheckFailed = await h.sim.check(INSTANCE, 'bad', {}, { vpcId: 'x', zoneIds: ['a'], vswitchIds: ['v'], paymentType: 'PayAsYouGo', keyNum: 500 }).catch((e) => e);
+    const err: CheckFailed = await h.sim
+      .check(INSTANCE, 'bad', {}, { vpcId: 'x', zoneIds: ['a'], vswitchIds: ['v'], paymentType: 'PayAsYouGo', keyNum: 500 })
+      .catch((e) => e);
     expect(err.failures.map((f) => f.property).sort()).toEqual(['keyNum', 'vpcId', 'zoneIds']);
   });
 
@@ -41,7 +43,10 @@ describe('Instance', () => {
   });
 
   it('bindVpcs drift is reported and repaired; a new VPC forces replacement', async () => {
-    const bound = { ...program, bindVpcs: [{ vpcId: 'vpc-peer', vswitchId: 'vsw-p', regionId: 'cn-hangzhou', vpcOwnerId: '1234567890123456' }] };
+    const bound = {
+      ...program,
+      bindVpcs: [{ vpcId: 'vpc-peer', vswitchId: 'vsw-p', regionId: 'cn-hangzhou', vpcOwnerId: '1234567890123456' }],
+    };
     expect((await h.sim.register(INSTANCE, 'main', bound)).step).toBe('update');
     await h.cloud('UpdateKmsInstanceBindVpc', { KmsInstanceId: id, BindVpcs: '[]' });
     expect(await h.sim.refresh(INSTANCE, 'main')).toMatchObject({ changes: 'DIFF_SOME', detailedDiff: { bindVpcs: 'UPDATE' } });
@@ -87,20 +92,31 @@ describe('Instance', () => {
   it('a capacity decrease fails at preview (Check), naming the property', async () => {
     const sub = { ...network, spec: 1000, keyNum: 2000, vpcNum: 1 };
     const err: CheckFailed = await h.sim.register(INSTANCE, 'sub', { ...sub, keyNum: 1000, spec: 2000 }, true).catch((e) => e);
-    expect(err.failures).toEqual([{ property: 'keyNum', reason: 'keyNum cannot decrease (2000 → 1000): KMS instances only upgrade; keep 2000 or replace the instance' }]);
+    expect(err.failures).toEqual([
+      { property: 'keyNum', reason: 'keyNum cannot decrease (2000 → 1000): KMS instances only upgrade; keep 2000 or replace the instance' },
+    ]);
   });
 
   it('renewal is set through BSS SetRenewal, and a change made out of band is drift for subscriptions', async () => {
     const sub = { ...network, spec: 1000, keyNum: 2000, vpcNum: 1, renewStatus: 'AutoRenewal', renewPeriod: 3 };
     const up = await h.sim.register(INSTANCE, 'sub', sub);
-    expect(up).toMatchObject({ step: 'update', diff: { detailedDiff: { renewStatus: 'UPDATE', renewPeriod: 'ADD' } }, outputs: { renewStatus: 'AutoRenewal', renewPeriod: 3 } });
+    expect(up).toMatchObject({
+      step: 'update',
+      diff: { detailedDiff: { renewStatus: 'UPDATE', renewPeriod: 'ADD' } },
+      outputs: { renewStatus: 'AutoRenewal', renewPeriod: 3 },
+    });
     const billing = async () => (await bss('QueryAvailableInstances', { ProductCode: 'kms', InstanceIDs: up.id })).Data.InstanceList[0];
     expect(await billing()).toMatchObject({ RenewStatus: 'AutoRenewal', RenewalDuration: 3 });
     await bss('SetRenewal', { InstanceIDs: up.id, ProductCode: 'kms', RenewalStatus: 'ManualRenewal' });
-    expect(await h.sim.refresh(INSTANCE, 'sub')).toMatchObject({ changes: 'DIFF_SOME', detailedDiff: { renewStatus: 'UPDATE', renewPeriod: 'ADD' } });
+    expect(await h.sim.refresh(INSTANCE, 'sub')).toMatchObject({
+      changes: 'DIFF_SOME',
+      detailedDiff: { renewStatus: 'UPDATE', renewPeriod: 'ADD' },
+    });
     await h.sim.register(INSTANCE, 'sub', sub);
     expect(await billing()).toMatchObject({ RenewStatus: 'AutoRenewal', RenewalDuration: 3 });
-    const payg: CheckFailed = await h.sim.check(INSTANCE, 'p', {}, { ...network, paymentType: 'PayAsYouGo', renewStatus: 'NotRenewal' }).catch((e) => e);
+    const payg: CheckFailed = await h.sim
+      .check(INSTANCE, 'p', {}, { ...network, paymentType: 'PayAsYouGo', renewStatus: 'NotRenewal' })
+      .catch((e) => e);
     expect(payg.failures).toEqual([{ property: 'renewStatus', reason: 'renewStatus applies to Subscription instances only' }]);
   });
 });
@@ -108,14 +124,17 @@ describe('Instance', () => {
 describe('Instance tags', () => {
   const tagged = { ...network, paymentType: 'PayAsYouGo', tags: { team: 'payments', env: 'dev' } };
   const liveTags = async (id: string) => {
-    const rows = (await h.cloud('ListTagResources', { RegionId: 'cn-hangzhou', ResourceType: 'instance', 'ResourceId.1': id })).TagResources.TagResource;
+    const rows = (await h.cloud('ListTagResources', { RegionId: 'cn-hangzhou', ResourceType: 'instance', 'ResourceId.1': id })).TagResources
+      .TagResource;
     return Object.fromEntries(rows.map((t: any) => [t.TagKey, t.TagValue]));
   };
   let id: string;
 
   it('Check refuses reserved tag keys like Key does', async () => {
     const err: CheckFailed = await h.sim.check(INSTANCE, 'bad', {}, { ...tagged, tags: { 'acs:owner': 'x' } }).catch((e) => e);
-    expect(err.failures).toEqual([{ property: 'tags', reason: "tags key 'acs:owner' is reserved (acs:/aliyun prefixes belong to the cloud)" }]);
+    expect(err.failures).toEqual([
+      { property: 'tags', reason: "tags key 'acs:owner' is reserved (acs:/aliyun prefixes belong to the cloud)" },
+    ]);
   });
 
   it('up tags the connected instance (ResourceType=instance); a second up is a no-op', async () => {
@@ -137,7 +156,15 @@ describe('Instance tags', () => {
   });
 
   it('tags changed out of band with an official SDK are reported as a tags diff alone, and the next up repairs them', async () => {
-    await h.cloud('TagResources', { RegionId: 'cn-hangzhou', ResourceType: 'instance', 'ResourceId.1': id, 'Tag.1.Key': 'team', 'Tag.1.Value': 'rogue', 'Tag.2.Key': 'extra', 'Tag.2.Value': 'x' });
+    await h.cloud('TagResources', {
+      RegionId: 'cn-hangzhou',
+      ResourceType: 'instance',
+      'ResourceId.1': id,
+      'Tag.1.Key': 'team',
+      'Tag.1.Value': 'rogue',
+      'Tag.2.Key': 'extra',
+      'Tag.2.Value': 'x',
+    });
     await h.cloud('UntagResources', { RegionId: 'cn-hangzhou', ResourceType: 'instance', 'ResourceId.1': id, 'TagKey.1': 'env' });
     const refreshed = await h.sim.refresh(INSTANCE, 'tagged');
     expect(refreshed).toMatchObject({ changes: 'DIFF_SOME', replaces: [] });

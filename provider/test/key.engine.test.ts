@@ -21,7 +21,10 @@ afterAll(async () => {
   await h?.close();
 });
 
-const policy = { Version: '1', Statement: [{ Effect: 'Allow', Principal: { RAM: ['acs:ram::1234567890123456:root'] }, Action: ['kms:*'], Resource: ['*'] }] };
+const policy = {
+  Version: '1',
+  Statement: [{ Effect: 'Allow', Principal: { RAM: ['acs:ram::1234567890123456:root'] }, Action: ['kms:*'], Resource: ['*'] }],
+};
 let program: Record<string, unknown>;
 const base = { description: 'orders key', tags: { team: 'payments' }, policy: JSON.stringify(policy), pendingWindowInDays: 7 };
 
@@ -47,18 +50,31 @@ describe('startup', () => {
 
 describe('DiffConfig', () => {
   const diffConfig = async (olds: Record<string, unknown>, news: Record<string, unknown>) => {
-    const res = await h.plugin.call<proto.DiffResponse>('diffConfig', new proto.DiffRequest().setOlds(toStruct(olds)).setOldInputs(toStruct(olds)).setNews(toStruct(news)));
+    const res = await h.plugin.call<proto.DiffResponse>(
+      'diffConfig',
+      new proto.DiffRequest().setOlds(toStruct(olds)).setOldInputs(toStruct(olds)).setNews(toStruct(news)),
+    );
     return { changes: res.getChanges(), replaces: res.getReplacesList(), diffs: res.getDiffsList() };
   };
   const cfg = () => ({ endpoint: h.emulator.endpoint, accessKeyId: 'test', accessKeySecret: secret('test') });
 
   it('spelling out the region already in effect changes nothing; only another region replaces resources', async () => {
-    expect(await diffConfig(cfg(), { ...cfg(), region: 'cn-hangzhou' })).toEqual({ changes: proto.DiffResponse.DiffChanges.DIFF_NONE, replaces: [], diffs: [] });
-    expect(await diffConfig({ ...cfg(), region: 'cn-hangzhou' }, { ...cfg(), region: 'cn-shanghai' })).toMatchObject({ replaces: ['region'] });
+    expect(await diffConfig(cfg(), { ...cfg(), region: 'cn-hangzhou' })).toEqual({
+      changes: proto.DiffResponse.DiffChanges.DIFF_NONE,
+      replaces: [],
+      diffs: [],
+    });
+    expect(await diffConfig({ ...cfg(), region: 'cn-hangzhou' }, { ...cfg(), region: 'cn-shanghai' })).toMatchObject({
+      replaces: ['region'],
+    });
   });
 
   it('a new endpoint (VPC endpoint, proxy, emulator port) reaches the same keys: an update, never a replacement', async () => {
-    expect(await diffConfig(cfg(), { ...cfg(), endpoint: 'http://127.0.0.1:1' })).toEqual({ changes: proto.DiffResponse.DiffChanges.DIFF_SOME, replaces: [], diffs: ['endpoint'] });
+    expect(await diffConfig(cfg(), { ...cfg(), endpoint: 'http://127.0.0.1:1' })).toEqual({
+      changes: proto.DiffResponse.DiffChanges.DIFF_SOME,
+      replaces: [],
+      diffs: ['endpoint'],
+    });
   });
 });
 
@@ -70,7 +86,21 @@ describe('check', () => {
     const props = err.failures.map((f) => f.property).sort();
     expect(props).toEqual(['colour', 'enabled', 'instanceId', 'keySpec']);
     expect(err.failures.find((f) => f.property === 'instanceId')!.reason).toMatch(/DefaultKey/);
-    const second: CheckFailed = await h.sim.check(KEY, 'bad', {}, { instanceId: 'i-123', policy: '{not json', pendingWindowInDays: 3, tags: { 'acs:x': '1' }, keySpec: 'EC_P256', keyUsage: 'ENCRYPT/DECRYPT' }).catch((e) => e);
+    const second: CheckFailed = await h.sim
+      .check(
+        KEY,
+        'bad',
+        {},
+        {
+          instanceId: 'i-123',
+          policy: '{not json',
+          pendingWindowInDays: 3,
+          tags: { 'acs:x': '1' },
+          keySpec: 'EC_P256',
+          keyUsage: 'ENCRYPT/DECRYPT',
+        },
+      )
+      .catch((e) => e);
     expect(second.failures.map((f) => f.property).sort()).toEqual(['instanceId', 'keyUsage', 'pendingWindowInDays', 'policy', 'tags']);
     for (const f of [...err.failures, ...second.failures]) expect(f.reason).toContain(f.property);
   });
@@ -82,7 +112,13 @@ describe('check', () => {
 
   it('fills defaults and passes unknowns through', async () => {
     const inputs = await h.sim.check(KEY, 'k', {}, { instanceId: h.instanceId, description: UNKNOWN });
-    expect(inputs).toMatchObject({ description: UNKNOWN, keySpec: 'Aliyun_AES_256', origin: 'Aliyun_KMS', enabled: true, pendingWindowInDays: 30 });
+    expect(inputs).toMatchObject({
+      description: UNKNOWN,
+      keySpec: 'Aliyun_AES_256',
+      origin: 'Aliyun_KMS',
+      enabled: true,
+      pendingWindowInDays: 30,
+    });
   });
 });
 
@@ -100,7 +136,14 @@ describe('lifecycle', () => {
   it('up: creates the key with its description, tags and policy; the engine receives a log line', async () => {
     const res = await h.sim.register(KEY, 'orders', program);
     keyId = res.id;
-    expect(res.outputs).toMatchObject({ keyId, description: 'orders key', enabled: true, tags: { team: 'payments' }, keyState: 'Enabled', protectionLevel: 'SOFTWARE' });
+    expect(res.outputs).toMatchObject({
+      keyId,
+      description: 'orders key',
+      enabled: true,
+      tags: { team: 'payments' },
+      keyState: 'Enabled',
+      protectionLevel: 'SOFTWARE',
+    });
     const meta = await describe_(keyId);
     expect(meta).toMatchObject({ Description: 'orders key', KeyState: 'Enabled', KeySpec: 'Aliyun_AES_256' });
     const tags = await h.cloud('ListTagResources', { RegionId: 'cn-hangzhou', ResourceType: 'key', 'ResourceId.1': keyId });
@@ -123,11 +166,42 @@ describe('lifecycle', () => {
   });
 
   const drifts: [string, () => Promise<unknown>, Record<string, string>, (m: any) => void][] = [
-    ['description', () => h.cloud('UpdateKeyDescription', { KeyId: keyId, Description: 'changed by hand' }), { description: 'UPDATE' }, (m) => expect(m.Description).toBe('orders key')],
+    [
+      'description',
+      () => h.cloud('UpdateKeyDescription', { KeyId: keyId, Description: 'changed by hand' }),
+      { description: 'UPDATE' },
+      (m) => expect(m.Description).toBe('orders key'),
+    ],
     ['enabled', () => h.cloud('DisableKey', { KeyId: keyId }), { enabled: 'UPDATE' }, (m) => expect(m.KeyState).toBe('Enabled')],
-    ['tags', () => h.cloud('TagResources', { RegionId: 'cn-hangzhou', ResourceType: 'key', 'ResourceId.1': keyId, 'Tag.1.Key': 'rogue', 'Tag.1.Value': 'x' }), { tags: 'UPDATE' }, () => undefined],
-    ['deletionProtection', () => h.cloud('SetDeletionProtection', { ProtectedResourceArn: `acs:kms:cn-hangzhou:1234567890123456:key/${keyId}`, EnableDeletionProtection: true }), { deletionProtection: 'UPDATE' }, (m) => expect(m.DeletionProtection).toBe('Disabled')],
-    ['policy', () => h.cloud('SetKeyPolicy', { KeyId: keyId, PolicyName: 'default', Policy: JSON.stringify({ Version: '1', Statement: [] }) }), { policy: 'UPDATE' }, () => undefined],
+    [
+      'tags',
+      () =>
+        h.cloud('TagResources', {
+          RegionId: 'cn-hangzhou',
+          ResourceType: 'key',
+          'ResourceId.1': keyId,
+          'Tag.1.Key': 'rogue',
+          'Tag.1.Value': 'x',
+        }),
+      { tags: 'UPDATE' },
+      () => undefined,
+    ],
+    [
+      'deletionProtection',
+      () =>
+        h.cloud('SetDeletionProtection', {
+          ProtectedResourceArn: `acs:kms:cn-hangzhou:1234567890123456:key/${keyId}`,
+          EnableDeletionProtection: true,
+        }),
+      { deletionProtection: 'UPDATE' },
+      (m) => expect(m.DeletionProtection).toBe('Disabled'),
+    ],
+    [
+      'policy',
+      () => h.cloud('SetKeyPolicy', { KeyId: keyId, PolicyName: 'default', Policy: JSON.stringify({ Version: '1', Statement: [] }) }),
+      { policy: 'UPDATE' },
+      () => undefined,
+    ],
   ];
 
   it.each(drifts)('refresh reports out-of-band %s alone, and the next up repairs it', async (_name, change, expected, repaired) => {
@@ -149,22 +223,53 @@ describe('lifecycle', () => {
   });
 
   it('update: description, tags, enabled and deletion protection in one step', async () => {
-    const changed = { ...program, description: 'v2', tags: { team: 'core', env: 'dev' }, enabled: false, deletionProtection: true, deletionProtectionDescription: 'prod' };
+    const changed = {
+      ...program,
+      description: 'v2',
+      tags: { team: 'core', env: 'dev' },
+      enabled: false,
+      deletionProtection: true,
+      deletionProtectionDescription: 'prod',
+    };
     const up = await h.sim.register(KEY, 'orders', changed);
     expect(up.step).toBe('update');
-    expect(Object.keys(up.diff!.detailedDiff).sort()).toEqual(['deletionProtection', 'deletionProtectionDescription', 'description', 'enabled', 'tags']);
-    expect(await describe_(keyId)).toMatchObject({ Description: 'v2', KeyState: 'Disabled', DeletionProtection: 'Enabled', DeletionProtectionDescription: 'prod' });
+    expect(Object.keys(up.diff!.detailedDiff).sort()).toEqual([
+      'deletionProtection',
+      'deletionProtectionDescription',
+      'description',
+      'enabled',
+      'tags',
+    ]);
+    expect(await describe_(keyId)).toMatchObject({
+      Description: 'v2',
+      KeyState: 'Disabled',
+      DeletionProtection: 'Enabled',
+      DeletionProtectionDescription: 'prod',
+    });
     expect((await h.sim.register(KEY, 'orders', changed)).step).toBe('same');
   });
 
   it('delete is refused while deletion protection is on, naming the resource', async () => {
-    await expect(h.sim.destroy(KEY, 'orders')).rejects.toThrow(new RegExp(`alikms:index:Key 'orders' \\(${keyId}\\): delete: .*deletion protection`));
+    await expect(h.sim.destroy(KEY, 'orders')).rejects.toThrow(
+      new RegExp(`alikms:index:Key 'orders' \\(${keyId}\\): delete: .*deletion protection`),
+    );
     await h.sim.register(KEY, 'orders', program);
   });
 
   it('import: Read with only the id returns inputs that Check and Diff accept without changes', async () => {
-    const imported = await h.sim.import(KEY, 'imported', keyId, { instanceId: h.instanceId, description: 'orders key', tags: { team: 'payments' } });
-    expect(imported.read).toMatchObject({ instanceId: h.instanceId, description: 'orders key', enabled: true, keySpec: 'Aliyun_AES_256', tags: { team: 'payments' }, pendingWindowInDays: 30 });
+    const imported = await h.sim.import(KEY, 'imported', keyId, {
+      instanceId: h.instanceId,
+      description: 'orders key',
+      tags: { team: 'payments' },
+    });
+    expect(imported.read).toMatchObject({
+      instanceId: h.instanceId,
+      description: 'orders key',
+      enabled: true,
+      keySpec: 'Aliyun_AES_256',
+      tags: { team: 'payments' },
+      pendingWindowInDays: 30,
+    });
     expect(imported.diff.changes).toBe('DIFF_NONE');
     h.sim.state.delete('urn:pulumi:dev::alikms-test::alikms:index:Key::imported');
   });
@@ -233,8 +338,16 @@ describe('EXTERNAL keys and partial creates', () => {
   it('a failure after CreateKey hands the engine the key ID (ErrorResourceInitFailed), so the key is not leaked', async () => {
     const before = (await listKeys()).length;
     // The emulator refuses a request line this long: SetDeletionProtection fails after CreateKey succeeded.
-    const inputs = await h.sim.check(KEY, 'half', {}, { instanceId: h.instanceId, deletionProtection: true, deletionProtectionDescription: 'x'.repeat(20000) });
-    const req = new proto.CreateRequest().setUrn('urn:pulumi:dev::alikms-test::alikms:index:Key::half').setType(KEY).setProperties(toStruct(inputs));
+    const inputs = await h.sim.check(
+      KEY,
+      'half',
+      {},
+      { instanceId: h.instanceId, deletionProtection: true, deletionProtectionDescription: 'x'.repeat(20000) },
+    );
+    const req = new proto.CreateRequest()
+      .setUrn('urn:pulumi:dev::alikms-test::alikms:index:Key::half')
+      .setType(KEY)
+      .setProperties(toStruct(inputs));
     const err = (await h.plugin.call('create', req).catch((e) => e)) as ServiceError;
     expect(err.details).toMatch(/alikms:index:Key 'half': create: SetDeletionProtection failed/);
     const status = Status.deserializeBinary(err.metadata.get('grpc-status-details-bin')[0] as Buffer);

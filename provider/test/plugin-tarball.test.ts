@@ -17,7 +17,10 @@ const home = mkdtempSync(join(tmpdir(), 'alikms-plugins-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 it('builds, installs into the plugin cache layout and serves from there', async () => {
-  const tarball = execFileSync('bash', [join(REPO, 'provider', 'scripts', 'pack-plugin.sh')], { encoding: 'utf8' }).trim().split('\n').pop()!;
+  const tarball = execFileSync('bash', [join(REPO, 'provider', 'scripts', 'pack-plugin.sh')], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .pop()!;
   expect(tarball).toMatch(/pulumi-resource-alikms-v0\.1\.0-linux-(amd64|arm64)\.tar\.gz$/);
   const dir = join(home, 'plugins', 'resource-alikms-v0.1.0');
   execFileSync('mkdir', ['-p', dir]);
@@ -29,7 +32,11 @@ it('builds, installs into the plugin cache layout and serves from there', async 
   expect(() => statSync(join(dir, 'node_modules', '@pulumi', 'pulumi'))).not.toThrow();
 
   // Launched from the extracted directory with a PATH that has node but no repo node_modules in reach.
-  const child = spawn(join(dir, 'pulumi-resource-alikms'), ['127.0.0.1:1'], { cwd: home, env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(join(dir, 'pulumi-resource-alikms'), ['127.0.0.1:1'], {
+    cwd: home,
+    env: { PATH: process.env.PATH },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {

@@ -35,16 +35,30 @@ it('gives up after the last attempt with the API code in the error', async () =>
 
 it('does not retry client errors, nor after Cancel', async () => {
   let calls = 0;
-  await expect(retrying(policy([]), 'X', async () => { calls++; throw new ApiError('X', 'Forbidden.KeyNotFound', 'no'); })).rejects.toThrow(/KeyNotFound/);
+  await expect(
+    retrying(policy([]), 'X', async () => {
+      calls++;
+      throw new ApiError('X', 'Forbidden.KeyNotFound', 'no');
+    }),
+  ).rejects.toThrow(/KeyNotFound/);
   expect(calls).toBe(1);
-  await expect(retrying(policy([], { cancelled: () => true }), 'X', async () => { calls++; throw new ApiError('X', 'Rejected.Throttling', 'no'); })).rejects.toThrow(/Throttling/);
+  await expect(
+    retrying(policy([], { cancelled: () => true }), 'X', async () => {
+      calls++;
+      throw new ApiError('X', 'Rejected.Throttling', 'no');
+    }),
+  ).rejects.toThrow(/Throttling/);
   expect(calls).toBe(2);
   expect(isTransient('NetworkError', 'read ECONNRESET')).toBe(true);
   expect(isTransient('NetworkError', 'getaddrinfo ENOTFOUND')).toBe(false);
 });
 
 it('calls that must not run twice (CreateKey) retry throttling only, never an ambiguous failure', async () => {
-  for (const [code, message, retried] of [['Rejected.Throttling', 'slow down', true], ['InternalError', 'boom', false], ['NetworkError', 'ReadTimeout', false]] as const) {
+  for (const [code, message, retried] of [
+    ['Rejected.Throttling', 'slow down', true],
+    ['InternalError', 'boom', false],
+    ['NetworkError', 'ReadTimeout', false],
+  ] as const) {
     let calls = 0;
     const attempt = async () => {
       if (++calls === 1) throw new ApiError('CreateKey', code, message, 500);
@@ -56,11 +70,21 @@ it('calls that must not run twice (CreateKey) retry throttling only, never an am
 });
 
 it('flattens list parameters the way the SDKs do', () => {
-  expect(flattenQuery({ ResourceId: ['k1'], Tag: [{ Key: 'a', Value: 'b' }], Skip: undefined })).toEqual({ 'ResourceId.1': 'k1', 'Tag.1.Key': 'a', 'Tag.1.Value': 'b' });
+  expect(flattenQuery({ ResourceId: ['k1'], Tag: [{ Key: 'a', Value: 'b' }], Skip: undefined })).toEqual({
+    'ResourceId.1': 'k1',
+    'Tag.1.Key': 'a',
+    'Tag.1.Value': 'b',
+  });
 });
 
 it('config falls back to the Alibaba and alicloud environment variables', () => {
   const { config } = resolveConfig({}, { ALICLOUD_ACCESS_KEY: 'id', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'sk', ALICLOUD_REGION: 'cn-beijing' });
-  expect(config).toMatchObject({ accessKeyId: 'id', accessKeySecret: 'sk', region: 'cn-beijing', endpoint: 'https://kms.cn-beijing.aliyuncs.com', bssEndpoint: 'https://business.aliyuncs.com' });
+  expect(config).toMatchObject({
+    accessKeyId: 'id',
+    accessKeySecret: 'sk',
+    region: 'cn-beijing',
+    endpoint: 'https://kms.cn-beijing.aliyuncs.com',
+    bssEndpoint: 'https://business.aliyuncs.com',
+  });
   expect(resolveConfig({ accessKeyId: 'x' }, {}).errors).toEqual([expect.stringMatching(/^accessKeySecret is not set/)]);
 });

@@ -39,7 +39,9 @@ it('an unchanged policy on a disabled key passes Check and stays the same; a cha
   await h.cloud('DisableKey', { KeyId: keyId });
   expect((await h.sim.register(ROT, 'rot', { keyId, interval: '7d' })).step).toBe('same');
   const changed: CheckFailed = await h.sim.register(ROT, 'rot', { keyId, interval: '30d' }).catch((e) => e);
-  expect(changed.failures).toEqual([{ property: 'keyId', reason: expect.stringMatching(/is Disabled; UpdateRotationPolicy needs an Enabled key/) }]);
+  expect(changed.failures).toEqual([
+    { property: 'keyId', reason: expect.stringMatching(/is Disabled; UpdateRotationPolicy needs an Enabled key/) },
+  ]);
   await h.cloud('EnableKey', { KeyId: keyId });
 });
 

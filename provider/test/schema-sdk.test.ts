@@ -29,7 +29,8 @@ it('schema.json is what the provider definitions produce (run `node provider/dis
 });
 
 it('sdk/nodejs is what the generator makes of schema.json (run `node sdk/gen-nodejs.js` after changing it)', () => {
-  for (const [file, text] of Object.entries<string>(generate(schema))) expect([file, readFileSync(join(SDK, file), 'utf8')]).toEqual([file, text]);
+  for (const [file, text] of Object.entries<string>(generate(schema)))
+    expect([file, readFileSync(join(SDK, file), 'utf8')]).toEqual([file, text]);
 });
 
 describe('the SDK at run time', () => {

@@ -3,7 +3,6 @@ import { isoDate } from '../domain/clock';
 import type { Kms } from '../domain/kms';
 import type { Instance } from '../domain/model';
 
-
 export function instanceView(i: Instance, kms: Kms) {
   return {
     InstanceId: i.instanceId,

@@ -41,9 +41,9 @@ export const json = <S extends z.ZodType>(schema: S) =>
 export const stringMap = z.union([json(z.record(z.string(), z.string())), z.record(z.string(), z.string())]);
 
 /** `[{"TagKey":"k","TagValue":"v"}]` -> `{ k: 'v' }`. */
-export const tagList = json(z.array(z.object({ TagKey: z.string(), TagValue: z.string().default('') })).max(LIMITS.tagsPerResource)).transform(
-  (tags) => Object.fromEntries(tags.map((t) => [t.TagKey, t.TagValue])),
-);
+export const tagList = json(
+  z.array(z.object({ TagKey: z.string(), TagValue: z.string().default('') })).max(LIMITS.tagsPerResource),
+).transform((tags) => Object.fromEntries(tags.map((t) => [t.TagKey, t.TagValue])));
 
 export const pageNumber = int(1, 1_000_000).default(1);
 export const pageSize = (max: number = LIMITS.listPageSize.max, def: number = LIMITS.listPageSize.default) => int(1, max).default(def);
@@ -105,7 +105,11 @@ export const exportWrapping = {
   WrappingKeySpec: z.enum(['RSA_2048', 'EC_SM2']),
   WrappingAlgorithm: encryptionAlgorithm,
 };
-export const toExportWrapping = (i: { PublicKeyBlob: Buffer; WrappingKeySpec: 'RSA_2048' | 'EC_SM2'; WrappingAlgorithm: z.output<typeof encryptionAlgorithm> }) => ({
+export const toExportWrapping = (i: {
+  PublicKeyBlob: Buffer;
+  WrappingKeySpec: 'RSA_2048' | 'EC_SM2';
+  WrappingAlgorithm: z.output<typeof encryptionAlgorithm>;
+}) => ({
   publicKey: i.PublicKeyBlob,
   keySpec: i.WrappingKeySpec,
   algorithm: i.WrappingAlgorithm,

@@ -2,7 +2,7 @@
  * Aliases: `alias/<name>` pointing at one key, unique per account and region. `alias/acs/` is reserved for the
  * service keys that cloud products create, so users may not create, re-point or delete names under it.
  */
-import { aliasKey, type Store } from '../store/store';
+import type { Store } from '../store/store';
 import { KmsError, invalid } from './errors';
 import { SERVICE_ALIAS_PREFIX, type KeyService } from './keys';
 import { LIMITS } from './limits';

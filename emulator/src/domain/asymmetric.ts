@@ -33,13 +33,21 @@ export class AsymmetricCrypto {
 
   async encrypt(scope: Scope, ref: string, keyVersionId: string, algorithm: AsymmetricEncryptionAlgorithm, plaintext: Buffer) {
     const { ids, handle } = await this.use(scope, ref, keyVersionId, 'ENCRYPT/DECRYPT', algorithm);
-    const ciphertext = await backendCall(() => this.material.crypto.asymmetricEncrypt(handle, algorithm, plaintext), 'InvalidParameter', 'Plaintext');
+    const ciphertext = await backendCall(
+      () => this.material.crypto.asymmetricEncrypt(handle, algorithm, plaintext),
+      'InvalidParameter',
+      'Plaintext',
+    );
     return { ...ids, ciphertext };
   }
 
   async decrypt(scope: Scope, ref: string, keyVersionId: string, algorithm: AsymmetricEncryptionAlgorithm, ciphertext: Buffer) {
     const { ids, handle } = await this.use(scope, ref, keyVersionId, 'ENCRYPT/DECRYPT', algorithm);
-    const plaintext = await backendCall(() => this.material.crypto.asymmetricDecrypt(handle, algorithm, ciphertext), 'InvalidCiphertext', 'CiphertextBlob');
+    const plaintext = await backendCall(
+      () => this.material.crypto.asymmetricDecrypt(handle, algorithm, ciphertext),
+      'InvalidCiphertext',
+      'CiphertextBlob',
+    );
     return { ...ids, plaintext };
   }
 

@@ -23,7 +23,13 @@ const REGION_CODES: Record<string, string> = {
 };
 
 export function regionCode(region: string): string {
-  return REGION_CODES[region] ?? (region.split('-').pop() ?? 'xxx').replace(/[^a-z]/g, '').padEnd(3, 'x').slice(0, 3);
+  return (
+    REGION_CODES[region] ??
+    (region.split('-').pop() ?? 'xxx')
+      .replace(/[^a-z]/g, '')
+      .padEnd(3, 'x')
+      .slice(0, 3)
+  );
 }
 
 export const newKeyId = (region: string) => `key-${regionCode(region)}${randomToken(21)}`;

@@ -69,7 +69,11 @@ export class ImportService {
       if (expireUnix !== 0 && expireUnix * 1000 <= now) throw invalid('KeyMaterialExpireUnix');
       const wrappingKey = { spec: token.wrappingKeySpec, ref: token.wrappingKey };
       const algorithm = token.wrappingAlgorithm as ImportWrappingAlgorithm;
-      const material = await backendCall(() => this.crypto.importMaterial(k.keySpec, wrappingKey, algorithm, encryptedMaterial), 'InvalidKeyMaterial', 'EncryptedKeyMaterial');
+      const material = await backendCall(
+        () => this.crypto.importMaterial(k.keySpec, wrappingKey, algorithm, encryptedMaterial),
+        'InvalidKeyMaterial',
+        'EncryptedKeyMaterial',
+      );
       const fingerprint = material.fingerprint as string;
       // An EXTERNAL key has one version; its material, once imported, is that key's for good.
       const version = k.versions[0];

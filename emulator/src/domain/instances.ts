@@ -167,8 +167,10 @@ export class InstanceService {
   /** The instance a new key may go into: it must be Connected and below its KeyNum. */
   async forNewKey(scope: Scope, instanceId: string, keySpec: KeySpec): Promise<Instance> {
     const instance = await this.get(scope, instanceId);
-    if (this.status(instance) !== 'Connected') throw new KmsError('Forbidden.DKMSInstanceStateInvalid', `${instanceId} is ${this.status(instance)}`);
-    if (!INSTANCE_SPECS[instance.kind].includes(keySpec)) throw new KmsError('Unsupported.KeySpec', `${keySpec} (${instance.kind} instance)`);
+    if (this.status(instance) !== 'Connected')
+      throw new KmsError('Forbidden.DKMSInstanceStateInvalid', `${instanceId} is ${this.status(instance)}`);
+    if (!INSTANCE_SPECS[instance.kind].includes(keySpec))
+      throw new KmsError('Unsupported.KeySpec', `${keySpec} (${instance.kind} instance)`);
     await this.assertRoom(instance);
     return instance;
   }
@@ -195,7 +197,8 @@ export class InstanceService {
       throw new KmsError('Rejected.UnsupportedOperation', 'only pay-as-you-go instances are released; refund a subscription');
     if (how === 'refund' && instance.chargeType !== 'PREPAY')
       throw new KmsError('Rejected.UnsupportedOperation', 'only subscription instances are refunded; release a pay-as-you-go one');
-    if (instance.deletionProtection) throw new KmsError('Rejected.DeletionProtection', instance.deletionProtection.description || instanceId);
+    if (instance.deletionProtection)
+      throw new KmsError('Rejected.DeletionProtection', instance.deletionProtection.description || instanceId);
     const keys = await this.keysOf(instance);
     if (keys.some((k) => k.keyState !== 'PendingDeletion'))
       throw new KmsError('Rejected.UnsupportedOperation', `instance ${instanceId} still holds keys; schedule their deletion first`);

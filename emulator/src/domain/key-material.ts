@@ -26,7 +26,10 @@ export function withoutMaterial(k: Key): Key {
   return {
     ...rest,
     keyState: k.keyState === 'PendingDeletion' ? 'PendingDeletion' : 'PendingImport',
-    versions: k.versions.map(({ material, ...v }) => ({ ...v, importedFingerprint: v.importedFingerprint ?? (material?.fingerprint as string | undefined) })),
+    versions: k.versions.map(({ material, ...v }) => ({
+      ...v,
+      importedFingerprint: v.importedFingerprint ?? (material?.fingerprint as string | undefined),
+    })),
   };
 }
 
@@ -62,7 +65,9 @@ export class KeyMaterial {
     const key = await this.keys.resolveFor(scope, ref, 'useMaterial');
     if (key.materialExpiresAt !== undefined && this.clock.now() >= key.materialExpiresAt) {
       // Expired material is gone, as after DeleteKeyMaterial (reference: "presumably the same", UNCONFIRMED).
-      await this.keys.update(scope, key.keyId, 'read', (k) => (k.materialExpiresAt !== undefined && this.clock.now() >= k.materialExpiresAt ? withoutMaterial(k) : k));
+      await this.keys.update(scope, key.keyId, 'read', (k) =>
+        k.materialExpiresAt !== undefined && this.clock.now() >= k.materialExpiresAt ? withoutMaterial(k) : k,
+      );
       throw new KmsError('Rejected.PendingImport');
     }
     return key;
@@ -86,7 +91,8 @@ export class KeyMaterial {
   /** Asymmetric operations need an asymmetric key of `usage` whose spec offers `algorithm`. */
   requireAsymmetric(key: Key, usage: KeyUsage, algorithm?: string): void {
     const info = SPECS[key.keySpec];
-    if (info.kind === 'symmetric' || !(info.usages as readonly string[]).includes(usage)) throw new KmsError('Unsupported.KeySpec', key.keySpec);
+    if (info.kind === 'symmetric' || !(info.usages as readonly string[]).includes(usage))
+      throw new KmsError('Unsupported.KeySpec', key.keySpec);
     if (key.keyUsage !== usage) throw new KmsError('Rejected.UnsupportedOperation', `the key usage is ${key.keyUsage}`);
     const algorithms: readonly string[] = usage === 'SIGN/VERIFY' ? info.signAlgorithms : info.encryptAlgorithms;
     if (algorithm !== undefined && !algorithms.includes(algorithm)) throw invalid('Algorithm');

@@ -229,7 +229,10 @@ export class KeyService {
   }
 
   setRotationPolicy(scope: Scope, ref: string, enabled: boolean, intervalSeconds?: number) {
-    return this.update(scope, ref, 'updateRotationPolicy', (k) => ({ ...k, rotation: rotationPolicyFor(k, enabled, intervalSeconds, this.policy) }));
+    return this.update(scope, ref, 'updateRotationPolicy', (k) => ({
+      ...k,
+      rotation: rotationPolicyFor(k, enabled, intervalSeconds, this.policy),
+    }));
   }
 
   setTags = (scope: Scope, ref: string, change: (tags: Record<string, string>) => Record<string, string>) =>
@@ -249,7 +252,11 @@ export class KeyService {
 
   /** Key `k` with a fresh primary version made at `now` (shared by CreateKeyVersion and rotation). */
   async addVersion(k: Key, now = this.clock.now()): Promise<Key> {
-    const version: KeyVersion = { keyVersionId: newKeyVersionId(), createdAt: now, material: await this.newMaterial(k.keySpec, materialHome(k)) };
+    const version: KeyVersion = {
+      keyVersionId: newKeyVersionId(),
+      createdAt: now,
+      material: await this.newMaterial(k.keySpec, materialHome(k)),
+    };
     const rotation = { ...k.rotation, lastRotatedAt: now };
     return {
       ...k,
@@ -277,7 +284,6 @@ export class KeyService {
 
   primary = primaryVersion;
 }
-
 
 function filterValue(k: Key, field: KeyFilter['field']): string {
   switch (field) {

@@ -48,7 +48,10 @@ export class Kms {
     this.hsm = options.hsm ?? 'simulated';
     // One set of named locks for every service, so they serialise against each other (and, on a shared store, across processes).
     const locks = new Locks(store);
-    this.instances = new InstanceService(store, clock, locks, { connectDelayMs: options.connectDelayMs ?? 1000, throttling: options.throttling ?? true });
+    this.instances = new InstanceService(store, clock, locks, {
+      connectDelayMs: options.connectDelayMs ?? 1000,
+      throttling: options.throttling ?? true,
+    });
     this.keys = new KeyService(store, crypto, clock, locks, this.instances, { ...DEFAULT_ROTATION_RULES, ...options.rotation });
     this.aliases = new AliasService(store, locks, this.keys);
     this.tagTargets = tagTargets(this.keys, this.instances);

@@ -116,7 +116,12 @@ export interface Instance extends Scope {
   readonly endsAt?: number;
   readonly renewal: { readonly status: 'AutoRenewal' | 'ManualRenewal' | 'NotRenewal'; readonly period: number; readonly unit: 'M' | 'Y' };
   /** Set by ConnectKmsInstance; the instance reads Connected from `connectedAt` on. */
-  readonly connection?: { readonly vpcId: string; readonly zoneIds: readonly string[]; readonly vswitchIds: readonly string[]; readonly connectedAt: number };
+  readonly connection?: {
+    readonly vpcId: string;
+    readonly zoneIds: readonly string[];
+    readonly vswitchIds: readonly string[];
+    readonly connectedAt: number;
+  };
   readonly bindVpcs: readonly BindVpc[];
   readonly deletionProtection?: { readonly description: string };
   readonly tags: Readonly<Record<string, string>>;

@@ -68,11 +68,21 @@ export class SymmetricCrypto {
     const version = key.versions.find((v) => v.keyVersionId === header.keyVersionId);
     if (key.keyId !== header.keyId || blobCipherOf(key.keySpec) !== header.cipher || !version) throw new KmsError('InvalidCiphertext');
     const handle = this.material.handle(key, version);
-    const plaintext = await backendCall(() => this.material.crypto.decrypt(handle, sealed, blobAad(header, context)), 'InvalidCiphertext', 'CiphertextBlob');
+    const plaintext = await backendCall(
+      () => this.material.crypto.decrypt(handle, sealed, blobAad(header, context)),
+      'InvalidCiphertext',
+      'CiphertextBlob',
+    );
     return { keyId: key.keyId, keyVersionId: version.keyVersionId, plaintext };
   }
 
-  async reEncrypt(scope: Scope, blob: Buffer, source: { context: EncryptionContext } | AsymmetricSource, destinationRef: string, destinationContext: EncryptionContext) {
+  async reEncrypt(
+    scope: Scope,
+    blob: Buffer,
+    source: { context: EncryptionContext } | AsymmetricSource,
+    destinationRef: string,
+    destinationContext: EncryptionContext,
+  ) {
     const destination = await this.usableSymmetric(scope, destinationRef);
     const { plaintext } =
       'algorithm' in source
@@ -100,7 +110,11 @@ export class SymmetricCrypto {
   }
 
   private exportTo(wrapping: ExportWrapping, plaintext: Buffer): Promise<Buffer> {
-    return backendCall(() => this.material.crypto.encryptToPublicKey(wrapping.publicKey, wrapping.algorithm, plaintext), 'InvalidParameter', 'PublicKeyBlob');
+    return backendCall(
+      () => this.material.crypto.encryptToPublicKey(wrapping.publicKey, wrapping.algorithm, plaintext),
+      'InvalidParameter',
+      'PublicKeyBlob',
+    );
   }
 }
 

@@ -65,7 +65,9 @@ function seedInstance(i: SeedInstance, scope: Scope, clock: Clock): Instance {
     logStorage: 0,
     createdAt: now,
     renewal: { status: 'ManualRenewal', period: 1, unit: 'M' },
-    connection: i.connected ? { vpcId: 'vpc-seeded', zoneIds: [`${scope.regionId}-a`, `${scope.regionId}-b`], vswitchIds: ['vsw-seeded'], connectedAt: now } : undefined,
+    connection: i.connected
+      ? { vpcId: 'vpc-seeded', zoneIds: [`${scope.regionId}-a`, `${scope.regionId}-b`], vswitchIds: ['vsw-seeded'], connectedAt: now }
+      : undefined,
     bindVpcs: [],
     deletionProtection: protection(i.deletionProtection),
     tags: {},
@@ -88,7 +90,11 @@ async function seedKey(k: SeedKey, scope: Scope, kms: Kms, software: SoftwareBac
   const home = materialHome({ hardware, keyStorageMechanism });
   const versions: KeyVersion[] = [];
   for (const v of k.versions ?? [{}]) {
-    const material = v.material ? software.wrap(rawMaterial(k.keySpec, v.material, k.keyId)) : external ? undefined : await kms.crypto.generate(k.keySpec, home);
+    const material = v.material
+      ? software.wrap(rawMaterial(k.keySpec, v.material, k.keyId))
+      : external
+        ? undefined
+        : await kms.crypto.generate(k.keySpec, home);
     versions.push({ keyVersionId: v.keyVersionId ?? newKeyVersionId(), createdAt: time(v.createdAt, createdAt), material });
   }
   const primary = versions[versions.length - 1];

@@ -43,7 +43,10 @@ export async function exportSeed(kms: Kms, software: SoftwareBackend, scope: Sco
       ...(k.rotation.enabled && {
         rotation: { interval: `${k.rotation.intervalSeconds}s`, lastRotationDate: isoDate(k.rotation.lastRotatedAt ?? k.createdAt) },
       }),
-      aliases: aliases.filter((a) => a.keyId === k.keyId).map((a) => a.aliasName).sort(),
+      aliases: aliases
+        .filter((a) => a.keyId === k.keyId)
+        .map((a) => a.aliasName)
+        .sort(),
       versions: k.versions.map((v) => ({
         keyVersionId: v.keyVersionId,
         createdAt: isoDate(v.createdAt),

@@ -9,7 +9,13 @@ import { KEY_SPECS, KEY_STATES, KEY_USAGES, ORIGINS, KEY_STORAGE_MECHANISMS } fr
 
 const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO-8601 time');
 
-const scoped = { accountId: z.string().regex(/^\d{16}$/).optional(), regionId: z.string().optional() };
+const scoped = {
+  accountId: z
+    .string()
+    .regex(/^\d{16}$/)
+    .optional(),
+  regionId: z.string().optional(),
+};
 
 export const SeedVersion = z.object({
   keyVersionId: z.string().uuid().optional(),

@@ -121,7 +121,10 @@ export class PostgresStore implements Store {
 
   async listKeys(scope: Scope) {
     if (unstorable(scope.accountId, scope.regionId)) return [];
-    return this.docs<Key>('SELECT doc FROM alikms_keys WHERE account_id = $1 AND region_id = $2 ORDER BY seq', [scope.accountId, scope.regionId]);
+    return this.docs<Key>('SELECT doc FROM alikms_keys WHERE account_id = $1 AND region_id = $2 ORDER BY seq', [
+      scope.accountId,
+      scope.regionId,
+    ]);
   }
 
   listAllKeys() {
@@ -148,7 +151,10 @@ export class PostgresStore implements Store {
 
   async listAliases(scope: Scope) {
     if (unstorable(scope.accountId, scope.regionId)) return [];
-    return this.docs<Alias>('SELECT doc FROM alikms_aliases WHERE account_id = $1 AND region_id = $2 ORDER BY seq', [scope.accountId, scope.regionId]);
+    return this.docs<Alias>('SELECT doc FROM alikms_aliases WHERE account_id = $1 AND region_id = $2 ORDER BY seq', [
+      scope.accountId,
+      scope.regionId,
+    ]);
   }
 
   putAlias(alias: Alias) {
@@ -197,10 +203,10 @@ export class PostgresStore implements Store {
   putSetting(name: string, value: unknown) {
     // undefined has no JSON form; the lowdb store forgets such a setting too.
     if (value === undefined) return this.run('DELETE FROM alikms_settings WHERE name = $1', [name]);
-    return this.run('INSERT INTO alikms_settings (name, value) VALUES ($1, $2::json) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value', [
-      name,
-      json(value),
-    ]);
+    return this.run(
+      'INSERT INTO alikms_settings (name, value) VALUES ($1, $2::json) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value',
+      [name, json(value)],
+    );
   }
 
   /** Runs `task` while holding this key's advisory lock, which every process on the database respects. */

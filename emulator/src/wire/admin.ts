@@ -59,7 +59,10 @@ function adminApp({ kms, accounts, defaultRegion, adminToken, exportState }: Adm
     const who = authorized(req.headers.authorization ?? '', accounts, adminToken);
     res.locals.accountId = typeof who === 'string' ? who : undefined;
     if (who) return next();
-    res.status(401).set('www-authenticate', 'Basic realm="alikms"').json({ Code: 'Forbidden.NoPermission', Message: 'admin credentials required' });
+    res
+      .status(401)
+      .set('www-authenticate', 'Basic realm="alikms"')
+      .json({ Code: 'Forbidden.NoPermission', Message: 'admin credentials required' });
   });
 
   const clockView = (events: DueEvent[] = []) => ({
@@ -80,13 +83,16 @@ function adminApp({ kms, accounts, defaultRegion, adminToken, exportState }: Adm
     const body = (req.body ?? {}) as { advance?: unknown; set?: unknown };
     if (body.advance !== undefined) {
       const ms = durationMs(body.advance);
-      if (ms === undefined || kms.clock.now() + ms > LIMITS.latestClockMs) return void res.status(400).json({ Code: 'InvalidParameter', Message: 'advance: expected e.g. "30d", "12h" or milliseconds' });
+      if (ms === undefined || kms.clock.now() + ms > LIMITS.latestClockMs)
+        return void res.status(400).json({ Code: 'InvalidParameter', Message: 'advance: expected e.g. "30d", "12h" or milliseconds' });
       return void res.json(clockView(await kms.lifecycle.advance(ms)));
     }
     if (body.set !== undefined) {
       const at = typeof body.set === 'string' ? Date.parse(body.set) : Number.NaN;
       if (Number.isNaN(at) || at < kms.clock.now() || at > LIMITS.latestClockMs)
-        return void res.status(400).json({ Code: 'InvalidParameter', Message: 'set: expected an ISO-8601 time between the current emulator time and 9999' });
+        return void res
+          .status(400)
+          .json({ Code: 'InvalidParameter', Message: 'set: expected an ISO-8601 time between the current emulator time and 9999' });
       return void res.json(clockView(await kms.lifecycle.setTime(at)));
     }
     res.status(400).json({ Code: 'MissingParameter', Message: 'expected {"advance": …} or {"set": …}' });
@@ -96,7 +102,8 @@ function adminApp({ kms, accounts, defaultRegion, adminToken, exportState }: Adm
     const q = req.query as Record<string, unknown>;
     const accountId = typeof q.accountId === 'string' ? q.accountId : res.locals.accountId;
     const regionId = typeof q.regionId === 'string' ? q.regionId : defaultRegion;
-    if (!accountId || !kms.regions.includes(regionId)) return void res.status(400).json({ Code: 'InvalidParameter', Message: 'accountId and regionId' });
+    if (!accountId || !kms.regions.includes(regionId))
+      return void res.status(400).json({ Code: 'InvalidParameter', Message: 'accountId and regionId' });
     if (!mayActFor(res, accountId)) return void forbidden(res, accountId);
     res.json(await exportState({ accountId, regionId }, q.material === 'true'));
   });
@@ -106,7 +113,9 @@ function adminApp({ kms, accounts, defaultRegion, adminToken, exportState }: Adm
     const accountId = typeof body.accountId === 'string' ? body.accountId : res.locals.accountId;
     const regionId = typeof body.regionId === 'string' ? body.regionId : defaultRegion;
     if (typeof body.product !== 'string' || !accountId || !kms.regions.includes(regionId))
-      return void res.status(400).json({ Code: 'InvalidParameter', Message: 'expected {"product": "oss", "regionId"?: …, "accountId"?: …}' });
+      return void res
+        .status(400)
+        .json({ Code: 'InvalidParameter', Message: 'expected {"product": "oss", "regionId"?: …, "accountId"?: …}' });
     if (!mayActFor(res, accountId)) return void forbidden(res, accountId);
     try {
       const key = await kms.keys.serviceKey({ accountId, regionId }, body.product);
@@ -121,7 +130,9 @@ function adminApp({ kms, accounts, defaultRegion, adminToken, exportState }: Adm
     res.status(404).json({ Code: 'InvalidApi.NotFound', Message: 'Specified api is not found, please check your url and method.' });
   });
   app.use((err: Error & { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
-    res.status(err.status && err.status < 500 ? err.status : 500).json({ Code: err.status === 400 ? 'InvalidParameter' : 'InternalFailure', Message: err.message });
+    res
+      .status(err.status && err.status < 500 ? err.status : 500)
+      .json({ Code: err.status === 400 ? 'InvalidParameter' : 'InternalFailure', Message: err.message });
   });
   return app;
 }

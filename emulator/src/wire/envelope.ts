@@ -8,7 +8,13 @@ import { KmsError } from '../domain/errors';
 
 const JSON_TYPE = 'application/json;charset=utf-8';
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, requestId: string, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  requestId: string,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': JSON_TYPE,

@@ -19,7 +19,7 @@ export const emptyRecord = <T>(): Record<string, T> => Object.create(null) as Re
  * querystring's lenient unescape, which keeps it as text as URLSearchParams would.
  */
 export function decodeInto(params: Params, text: string): void {
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     let end = text.indexOf('&', start);
     if (end < 0) end = text.length;
     if (end > start) {

@@ -26,7 +26,19 @@ export interface WireOptions {
 }
 
 const HOST_REGION = /^kms(?:-vpc)?\.([a-z0-9-]+)\.aliyuncs\.com(?::\d+)?$/;
-const SIGNING_PARAMS = new Set(['Signature', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'SignatureType', 'Timestamp', 'AccessKeyId', 'SecurityToken', 'Format', 'Version', 'Action']);
+const SIGNING_PARAMS = new Set([
+  'Signature',
+  'SignatureMethod',
+  'SignatureVersion',
+  'SignatureNonce',
+  'SignatureType',
+  'Timestamp',
+  'AccessKeyId',
+  'SecurityToken',
+  'Format',
+  'Version',
+  'Action',
+]);
 
 export function kmsRequestListener(opts: WireOptions): RequestListener {
   return (req, res) => {
@@ -54,7 +66,8 @@ async function handle(opts: WireOptions, req: IncomingMessage, res: ServerRespon
   const query = emptyRecord<string>();
   decodeInto(query, q < 0 ? '' : url.slice(q + 1));
   const params = Object.assign(emptyRecord<string>(), query);
-  if (body.length > 0 && (req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) decodeInto(params, body.toString('utf8'));
+  if (body.length > 0 && (req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded'))
+    decodeInto(params, body.toString('utf8'));
 
   const action = routeOf(params, req);
   const accessKey = opts.auth.verify({ method: req.method, path, headers: req.headers, query, params, body });

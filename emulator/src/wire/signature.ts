@@ -8,7 +8,9 @@ import type { Params } from './params';
 /** RFC 3986 percent-encoding as Alibaba specifies it: space -> %20, `*` -> %2A, `~` kept. */
 export function percentEncode(s: string): string {
   const encoded = encodeURIComponent(s);
-  return RESERVED_BY_RFC3986.test(encoded) ? encoded.replace(RESERVED_BY_RFC3986_ALL, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase()) : encoded;
+  return RESERVED_BY_RFC3986.test(encoded)
+    ? encoded.replace(RESERVED_BY_RFC3986_ALL, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())
+    : encoded;
 }
 
 /** What encodeURIComponent leaves alone but RFC 3986 (and Alibaba) encode. */
@@ -27,7 +29,9 @@ export function rpcV1Signature(method: string, params: Params, secret: string): 
   // The canonical string holds only unreserved characters, `%`, `=` and `&`, for which encodeURIComponent already is
   // RFC 3986 encoding: the [!'()*] pass of percentEncode would scan ~1.5 KB per Encrypt for nothing.
   const stringToSign = `${method}&%2F&${encodeURIComponent(canonical)}`;
-  return createHmac('sha1', secret + '&').update(stringToSign).digest('base64');
+  return createHmac('sha1', secret + '&')
+    .update(stringToSign)
+    .digest('base64');
 }
 
 export interface Acs3Authorization {

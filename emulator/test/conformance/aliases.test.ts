@@ -33,7 +33,9 @@ test('CreateAlias, then the alias resolves and lists', async () => {
   await createAlias('alias/app/prod-1', k.keyId);
   expect((await kms.describeKey(new $Kms.DescribeKeyRequest({ keyId: 'alias/app/prod-1' }))).keyMetadata.keyId).toBe(k.keyId);
   const listed = (await kms.listAliasesByKeyId(new $Kms.ListAliasesByKeyIdRequest({ keyId: k.keyId }))).aliases.alias;
-  expect(listed).toEqual([{ keyId: k.keyId, aliasName: 'alias/app/prod-1', aliasArn: `acs:kms:cn-hangzhou:${DEFAULT_ACCOUNT_ID}:alias/app/prod-1` }]);
+  expect(listed).toEqual([
+    { keyId: k.keyId, aliasName: 'alias/app/prod-1', aliasArn: `acs:kms:cn-hangzhou:${DEFAULT_ACCOUNT_ID}:alias/app/prod-1` },
+  ]);
 });
 
 test('a key may have several aliases, named by ID, alias or ARN', async () => {
@@ -92,9 +94,17 @@ test('UpdateAlias re-points an alias', async () => {
   expect((await kms.describeKey(new $Kms.DescribeKeyRequest({ keyId: 'alias/moving' }))).keyMetadata.keyId).toBe(b.keyId);
   expect(await aliasesOf(a.keyId)).toEqual([]);
   expect(await aliasesOf(b.keyId)).toEqual(['alias/moving']);
-  await expectError(kms.updateAlias(new $Kms.UpdateAliasRequest({ aliasName: 'alias/not-there', keyId: a.keyId })), 'Forbidden.AliasNotFound', 404);
+  await expectError(
+    kms.updateAlias(new $Kms.UpdateAliasRequest({ aliasName: 'alias/not-there', keyId: a.keyId })),
+    'Forbidden.AliasNotFound',
+    404,
+  );
   await expectError(kms.updateAlias(new $Kms.UpdateAliasRequest({ aliasName: 'alias/acs/kms', keyId: a.keyId })), 'InvalidParameter', 400);
-  await expectError(kms.updateAlias(new $Kms.UpdateAliasRequest({ aliasName: 'alias/moving', keyId: 'key-nope' })), 'Forbidden.KeyNotFound', 404);
+  await expectError(
+    kms.updateAlias(new $Kms.UpdateAliasRequest({ aliasName: 'alias/moving', keyId: 'key-nope' })),
+    'Forbidden.KeyNotFound',
+    404,
+  );
 });
 
 test('DeleteAlias', async () => {
@@ -116,15 +126,22 @@ test('ListAliases pages in name order', async () => {
   const names = ['alias/e', 'alias/b', 'alias/d', 'alias/a', 'alias/c'];
   for (const aliasName of names) await pager.createAlias(new $Kms.CreateAliasRequest({ aliasName, keyId }));
   const seen: string[] = [];
-  for (const [pageNumber, size] of [[1, 2], [2, 2], [3, 1]]) {
+  for (const [pageNumber, size] of [
+    [1, 2],
+    [2, 2],
+    [3, 1],
+  ]) {
     const res = await pager.listAliases(new $Kms.ListAliasesRequest({ pageNumber, pageSize: 2 }));
     expect(res).toMatchObject({ totalCount: 5, pageNumber, pageSize: 2 });
     expect(res.aliases.alias).toHaveLength(size);
-    for (const a of res.aliases.alias) expect(a).toEqual({ keyId, aliasName: a.aliasName, aliasArn: `acs:kms:cn-hangzhou:3000000000000001:${a.aliasName}` });
+    for (const a of res.aliases.alias)
+      expect(a).toEqual({ keyId, aliasName: a.aliasName, aliasArn: `acs:kms:cn-hangzhou:3000000000000001:${a.aliasName}` });
     seen.push(...res.aliases.alias.map((a) => a.aliasName));
   }
   expect(seen).toEqual([...names].sort());
-  const viaPop = (await popClient({ ...emu, accessKeyId: 'pager', accessKeySecret: 'pager-secret' }).request('ListAliases', { PageSize: 100 })) as any;
+  const viaPop = (await popClient({ ...emu, accessKeyId: 'pager', accessKeySecret: 'pager-secret' }).request('ListAliases', {
+    PageSize: 100,
+  })) as any;
   expect(viaPop.Aliases.Alias.map((a: any) => a.AliasName)).toEqual(seen);
   await expectError(pager.listAliases(new $Kms.ListAliasesRequest({ pageSize: 101 })), 'InvalidParameter', 400);
   await expectError(pager.listAliasesByKeyId(new $Kms.ListAliasesByKeyIdRequest({ keyId: 'key-nope' })), 'Forbidden.KeyNotFound', 404);
@@ -148,5 +165,8 @@ test('an alias or an ARN works wherever a KeyId does', async () => {
     await kms.scheduleKeyDeletion(new $Kms.ScheduleKeyDeletionRequest({ keyId: ref, pendingWindowInDays: 7 }));
     await kms.cancelKeyDeletion(new $Kms.CancelKeyDeletionRequest({ keyId: ref }));
   }
-  expect((await kms.describeKey(new $Kms.DescribeKeyRequest({ keyId: k.keyId }))).keyMetadata).toMatchObject({ keyState: 'Enabled', description: k.arn });
+  expect((await kms.describeKey(new $Kms.DescribeKeyRequest({ keyId: k.keyId }))).keyMetadata).toMatchObject({
+    keyState: 'Enabled',
+    description: k.arn,
+  });
 });

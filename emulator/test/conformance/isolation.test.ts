@@ -13,9 +13,12 @@ const A = { accountId: '5000000000000001', id: 'alice', secret: 'alice-secret' }
 const B = { accountId: '5000000000000002', id: 'bob', secret: 'bob-secret' };
 
 let emu: TestEmulator;
-useEmulator((e) => {
-  emu = e;
-}, { accounts: new Accounts([A, B]) });
+useEmulator(
+  (e) => {
+    emu = e;
+  },
+  { accounts: new Accounts([A, B]) },
+);
 
 const as = (k: typeof A) => ({ ...emu, accessKeyId: k.id, accessKeySecret: k.secret });
 
@@ -32,15 +35,32 @@ describe('accounts', () => {
     for (const ref of [key.keyId, key.arn]) {
       await expectError(bob.describeKey(new $Kms.DescribeKeyRequest({ keyId: ref })), 'Forbidden.KeyNotFound', 404);
       await expectError(bob.disableKey(new $Kms.DisableKeyRequest({ keyId: ref })), 'Forbidden.KeyNotFound', 404);
-      await expectError(bob.scheduleKeyDeletion(new $Kms.ScheduleKeyDeletionRequest({ keyId: ref, pendingWindowInDays: 7 })), 'Forbidden.KeyNotFound', 404);
-      await expectError(bob.tagResource(new $Kms.TagResourceRequest({ keyId: ref, tags: '[{"TagKey":"a","TagValue":"b"}]' })), 'Forbidden.KeyNotFound', 404);
-      await expectError(bob.createAlias(new $Kms.CreateAliasRequest({ aliasName: 'alias/stolen', keyId: ref })), 'Forbidden.KeyNotFound', 404);
+      await expectError(
+        bob.scheduleKeyDeletion(new $Kms.ScheduleKeyDeletionRequest({ keyId: ref, pendingWindowInDays: 7 })),
+        'Forbidden.KeyNotFound',
+        404,
+      );
+      await expectError(
+        bob.tagResource(new $Kms.TagResourceRequest({ keyId: ref, tags: '[{"TagKey":"a","TagValue":"b"}]' })),
+        'Forbidden.KeyNotFound',
+        404,
+      );
+      await expectError(
+        bob.createAlias(new $Kms.CreateAliasRequest({ aliasName: 'alias/stolen', keyId: ref })),
+        'Forbidden.KeyNotFound',
+        404,
+      );
       await expectError(bob.listKeyVersions(new $Kms.ListKeyVersionsRequest({ keyId: ref })), 'Forbidden.KeyNotFound', 404);
     }
     await expectError(bob.describeKey(new $Kms.DescribeKeyRequest({ keyId: 'alias/shared-name' })), 'Forbidden.AliasNotFound', 404);
     await expectError(bob.deleteAlias(new $Kms.DeleteAliasRequest({ aliasName: 'alias/shared-name' })), 'Forbidden.AliasNotFound', 404);
     await expectError(
-      acs3Client(as(B))('TagResources', { RegionId: 'cn-hangzhou', ResourceType: 'key', ResourceId: [key.keyId], Tag: [{ Key: 'a', Value: 'b' }] }),
+      acs3Client(as(B))('TagResources', {
+        RegionId: 'cn-hangzhou',
+        ResourceType: 'key',
+        ResourceId: [key.keyId],
+        Tag: [{ Key: 'a', Value: 'b' }],
+      }),
       'Forbidden.KeyNotFound',
       404,
     );
@@ -63,7 +83,7 @@ describe('admin endpoints', () => {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
 
-  test("an access key can export (with material) and provision service keys for its own account only", async () => {
+  test('an access key can export (with material) and provision service keys for its own account only', async () => {
     const key = (await kmsClient(as(A)).createKey(new $Kms.CreateKeyRequest({ description: 'alice secret' }))).keyMetadata;
     const own = await admin(A, `state?accountId=${A.accountId}&material=true`);
     expect(own.status).toBe(200);
@@ -73,7 +93,9 @@ describe('admin endpoints', () => {
     expect({ status: stolen.status, code: ((await stolen.json()) as any).Code }).toEqual({ status: 403, code: 'Forbidden.NoPermission' });
     const planted = await admin(B, 'service-keys', { product: 'oss', accountId: A.accountId });
     expect({ status: planted.status, code: ((await planted.json()) as any).Code }).toEqual({ status: 403, code: 'Forbidden.NoPermission' });
-    expect((await kmsClient(as(A)).listAliases(new $Kms.ListAliasesRequest({}))).aliases.alias.map((a) => a.aliasName)).not.toContain('alias/acs/oss');
+    expect((await kmsClient(as(A)).listAliases(new $Kms.ListAliasesRequest({}))).aliases.alias.map((a) => a.aliasName)).not.toContain(
+      'alias/acs/oss',
+    );
   });
 });
 
@@ -110,9 +132,15 @@ describe('regions', () => {
     expect(await listIn('cn-beijing')).toEqual([key.KeyId]);
     expect(await listIn('cn-shenzhen')).toEqual([]);
     // The VPC endpoint name and a port work too; a RegionId parameter wins over the host.
-    const vpc = await send(emu.endpoint, { ...rpcV1Get('DescribeKey', { KeyId: key.KeyId }, signer), headers: { host: 'kms-vpc.cn-beijing.aliyuncs.com:443' } });
+    const vpc = await send(emu.endpoint, {
+      ...rpcV1Get('DescribeKey', { KeyId: key.KeyId }, signer),
+      headers: { host: 'kms-vpc.cn-beijing.aliyuncs.com:443' },
+    });
     expect(vpc.json!.KeyMetadata.KeyId).toBe(key.KeyId);
-    const overridden = await send(emu.endpoint, { ...rpcV1Get('DescribeKey', { KeyId: key.KeyId, RegionId: 'cn-hangzhou' }, signer), headers: { host: host('cn-beijing') } });
+    const overridden = await send(emu.endpoint, {
+      ...rpcV1Get('DescribeKey', { KeyId: key.KeyId, RegionId: 'cn-hangzhou' }, signer),
+      headers: { host: host('cn-beijing') },
+    });
     expect({ status: overridden.status, code: overridden.json!.Code }).toEqual({ status: 404, code: 'Forbidden.KeyNotFound' });
     // An unknown region in the host is refused like an unknown RegionId.
     const unknown = await send(emu.endpoint, { ...rpcV1Get('ListKeys', {}, signer), headers: { host: host('mars-north-1') } });

@@ -19,11 +19,14 @@ const ACCOUNTS = new Accounts([
 let emu: TestEmulator;
 let kms: ReturnType<typeof kmsClient>;
 let acs3: ReturnType<typeof acs3Client>;
-useEmulator((e) => {
-  emu = e;
-  kms = kmsClient(emu);
-  acs3 = acs3Client(emu);
-}, { accounts: ACCOUNTS });
+useEmulator(
+  (e) => {
+    emu = e;
+    kms = kmsClient(emu);
+    acs3 = acs3Client(emu);
+  },
+  { accounts: ACCOUNTS },
+);
 
 const newKey = async (req: Partial<$Kms.CreateKeyRequest> = {}) => (await kms.createKey(new $Kms.CreateKeyRequest(req))).keyMetadata;
 const describe_ = async (keyId: string) => (await kms.describeKey(new $Kms.DescribeKeyRequest({ keyId }))).keyMetadata;
@@ -71,7 +74,9 @@ describe('CreateKey', () => {
     const policy = JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow' }] });
     const res = await acs3('CreateKey', { Tags: JSON.stringify([{ TagKey: 'team', TagValue: 'kms' }]), Policy: policy });
     const keyId = res.KeyMetadata.KeyId as string;
-    expect((await kms.listResourceTags(new $Kms.ListResourceTagsRequest({ keyId }))).tags.tag).toEqual([{ keyId, tagKey: 'team', tagValue: 'kms' }]);
+    expect((await kms.listResourceTags(new $Kms.ListResourceTagsRequest({ keyId }))).tags.tag).toEqual([
+      { keyId, tagKey: 'team', tagValue: 'kms' },
+    ]);
     expect((await acs3('GetKeyPolicy', { KeyId: keyId })).Policy).toBe(policy);
   });
 
@@ -85,7 +90,11 @@ describe('CreateKey', () => {
     await expectError(newKey({ enableAutomaticRotation: true }), 'MissingParameter', 400);
     await expectError(newKey({ enableAutomaticRotation: true, rotationInterval: '6d' }), 'InvalidParameter', 400);
     await expectError(newKey({ enableAutomaticRotation: true, rotationInterval: 'weekly' }), 'InvalidParameter', 400);
-    await expectError(newKey({ keySpec: 'RSA_2048', enableAutomaticRotation: true, rotationInterval: '30d' }), 'Rejected.UnsupportedOperation', 409);
+    await expectError(
+      newKey({ keySpec: 'RSA_2048', enableAutomaticRotation: true, rotationInterval: '30d' }),
+      'Rejected.UnsupportedOperation',
+      409,
+    );
     await expectError(acs3('CreateKey', { Policy: 'not json' }), 'InvalidParameter', 400);
     await expectError(acs3('CreateKey', { Tags: JSON.stringify([{ TagKey: 'acs:x', TagValue: 'v' }]) }), 'InvalidParameter', 400);
   });
@@ -122,7 +131,12 @@ describe('ListKeys', () => {
     const made: string[] = [];
     for (let i = 0; i < 5; i++) made.push((await pager.createKey(new $Kms.CreateKeyRequest({}))).keyMetadata.keyId);
     const seen: string[] = [];
-    for (const [pageNumber, size] of [[1, 2], [2, 2], [3, 1], [4, 0]]) {
+    for (const [pageNumber, size] of [
+      [1, 2],
+      [2, 2],
+      [3, 1],
+      [4, 0],
+    ]) {
       const res = await pager.listKeys(new $Kms.ListKeysRequest({ pageNumber, pageSize: 2 }));
       expect(res).toMatchObject({ totalCount: 5, pageNumber, pageSize: 2 });
       expect(res.keys.key).toHaveLength(size);
@@ -204,7 +218,11 @@ describe('ScheduleKeyDeletion / CancelKeyDeletion', () => {
     }
     const k = await newKey();
     for (const days of [0, 6, 367])
-      await expectError(kms.scheduleKeyDeletion(new $Kms.ScheduleKeyDeletionRequest({ keyId: k.keyId, pendingWindowInDays: days })), 'InvalidParameter', 400);
+      await expectError(
+        kms.scheduleKeyDeletion(new $Kms.ScheduleKeyDeletionRequest({ keyId: k.keyId, pendingWindowInDays: days })),
+        'InvalidParameter',
+        400,
+      );
     await expectError(kms.scheduleKeyDeletion(new $Kms.ScheduleKeyDeletionRequest({ keyId: k.keyId })), 'MissingParameter', 400);
     await expectError(acs3('ScheduleKeyDeletion', { KeyId: k.keyId, PendingWindowInDays: '7.5' }), 'InvalidParameter', 400);
     expect((await describe_(k.keyId)).keyState).toBe('Enabled');
@@ -224,7 +242,11 @@ describe('ScheduleKeyDeletion / CancelKeyDeletion', () => {
 describe('SetDeletionProtection (ACS3: not in the 1.2.0 SDK)', () => {
   test('blocks ScheduleKeyDeletion until switched off', async () => {
     const k = await newKey();
-    await acs3('SetDeletionProtection', { ProtectedResourceArn: k.arn, EnableDeletionProtection: true, DeletionProtectionDescription: 'prod' });
+    await acs3('SetDeletionProtection', {
+      ProtectedResourceArn: k.arn,
+      EnableDeletionProtection: true,
+      DeletionProtectionDescription: 'prod',
+    });
     expect((await acs3('DescribeKey', { KeyId: k.keyId })).KeyMetadata).toMatchObject({
       DeletionProtection: 'Enabled',
       DeletionProtectionDescription: 'prod',
@@ -244,9 +266,16 @@ describe('SetDeletionProtection (ACS3: not in the 1.2.0 SDK)', () => {
     const k = await newKey();
     await expectError(acs3('SetDeletionProtection', { EnableDeletionProtection: true }), 'MissingParameter', 400);
     await expectError(acs3('SetDeletionProtection', { ProtectedResourceArn: k.arn }), 'MissingParameter', 400);
-    await expectError(acs3('SetDeletionProtection', { ProtectedResourceArn: k.arn, EnableDeletionProtection: 'yes' }), 'InvalidParameter', 400);
     await expectError(
-      acs3('SetDeletionProtection', { ProtectedResourceArn: `acs:kms:cn-hangzhou:${DEFAULT_ACCOUNT_ID}:key/key-nope`, EnableDeletionProtection: true }),
+      acs3('SetDeletionProtection', { ProtectedResourceArn: k.arn, EnableDeletionProtection: 'yes' }),
+      'InvalidParameter',
+      400,
+    );
+    await expectError(
+      acs3('SetDeletionProtection', {
+        ProtectedResourceArn: `acs:kms:cn-hangzhou:${DEFAULT_ACCOUNT_ID}:key/key-nope`,
+        EnableDeletionProtection: true,
+      }),
       'Forbidden.KeyNotFound',
       404,
     );
@@ -265,14 +294,20 @@ describe('UpdateKeyDescription', () => {
       'InvalidParameter',
       400,
     );
-    await expectError(kms.updateKeyDescription(new $Kms.UpdateKeyDescriptionRequest({ keyId: 'key-nope', description: 'x' })), 'Forbidden.KeyNotFound', 404);
+    await expectError(
+      kms.updateKeyDescription(new $Kms.UpdateKeyDescriptionRequest({ keyId: 'key-nope', description: 'x' })),
+      'Forbidden.KeyNotFound',
+      404,
+    );
   });
 });
 
 describe('UpdateRotationPolicy', () => {
   test('on with an interval, shown as seconds; off again', async () => {
     const k = await newKey();
-    await kms.updateRotationPolicy(new $Kms.UpdateRotationPolicyRequest({ keyId: k.keyId, enableAutomaticRotation: true, rotationInterval: '30d' }));
+    await kms.updateRotationPolicy(
+      new $Kms.UpdateRotationPolicyRequest({ keyId: k.keyId, enableAutomaticRotation: true, rotationInterval: '30d' }),
+    );
     const on = await describe_(k.keyId);
     expect(on).toMatchObject({ automaticRotation: 'Enabled', rotationInterval: '2592000s' });
     expect(on.nextRotationDate).toMatch(ISO);
@@ -284,7 +319,8 @@ describe('UpdateRotationPolicy', () => {
 
   test('intervals and keys that cannot rotate', async () => {
     const k = await newKey();
-    const req = (q: Partial<$Kms.UpdateRotationPolicyRequest>) => kms.updateRotationPolicy(new $Kms.UpdateRotationPolicyRequest({ keyId: k.keyId, ...q }));
+    const req = (q: Partial<$Kms.UpdateRotationPolicyRequest>) =>
+      kms.updateRotationPolicy(new $Kms.UpdateRotationPolicyRequest({ keyId: k.keyId, ...q }));
     await expectError(req({ enableAutomaticRotation: true }), 'MissingParameter', 400);
     await expectError(req({ enableAutomaticRotation: true, rotationInterval: '731d' }), 'InvalidParameter', 400);
     await expectError(req({ enableAutomaticRotation: true, rotationInterval: '604799s' }), 'InvalidParameter', 400);
@@ -293,13 +329,17 @@ describe('UpdateRotationPolicy', () => {
     await expectError(kms.updateRotationPolicy(new $Kms.UpdateRotationPolicyRequest({ keyId: k.keyId })), 'MissingParameter', 400);
     const rsa = await newKey({ keySpec: 'EC_P256' });
     await expectError(
-      kms.updateRotationPolicy(new $Kms.UpdateRotationPolicyRequest({ keyId: rsa.keyId, enableAutomaticRotation: true, rotationInterval: '30d' })),
+      kms.updateRotationPolicy(
+        new $Kms.UpdateRotationPolicyRequest({ keyId: rsa.keyId, enableAutomaticRotation: true, rotationInterval: '30d' }),
+      ),
       'Rejected.UnsupportedOperation',
       409,
     );
     const external = await newKey({ origin: 'EXTERNAL' });
     await expectError(
-      kms.updateRotationPolicy(new $Kms.UpdateRotationPolicyRequest({ keyId: external.keyId, enableAutomaticRotation: true, rotationInterval: '30d' })),
+      kms.updateRotationPolicy(
+        new $Kms.UpdateRotationPolicyRequest({ keyId: external.keyId, enableAutomaticRotation: true, rotationInterval: '30d' }),
+      ),
       'Unsupported.Origin',
       400,
     );
@@ -309,7 +349,10 @@ describe('UpdateRotationPolicy', () => {
 describe('GetKeyPolicy / SetKeyPolicy (ACS3)', () => {
   test('a default policy, then the one set', async () => {
     const k = await newKey();
-    expect(JSON.parse((await acs3('GetKeyPolicy', { KeyId: k.keyId, PolicyName: 'default' })).Policy)).toEqual({ Version: '1', Statement: [] });
+    expect(JSON.parse((await acs3('GetKeyPolicy', { KeyId: k.keyId, PolicyName: 'default' })).Policy)).toEqual({
+      Version: '1',
+      Statement: [],
+    });
     const policy = JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: ['kms:*'], Resource: ['*'] }] });
     await acs3('SetKeyPolicy', { KeyId: k.keyId, PolicyName: 'default', Policy: policy });
     expect((await acs3('GetKeyPolicy', { KeyId: k.arn })).Policy).toBe(policy);
@@ -325,7 +368,11 @@ describe('GetKeyPolicy / SetKeyPolicy (ACS3)', () => {
     await expectError(acs3('SetKeyPolicy', { KeyId: 'key-nope', Policy: '{}' }), 'Forbidden.KeyNotFound', 404);
     // 32 KiB is over the URL size the server reads, so this one goes as a form body (pop-core POST).
     const huge = JSON.stringify({ Version: '1', Statement: [], Pad: 'p'.repeat(32_768) });
-    await expectError(popClient(emu).request('SetKeyPolicy', { KeyId: k.keyId, Policy: huge }, { method: 'POST' }), 'InvalidParameter', 400);
+    await expectError(
+      popClient(emu).request('SetKeyPolicy', { KeyId: k.keyId, Policy: huge }, { method: 'POST' }),
+      'InvalidParameter',
+      400,
+    );
   });
 });
 

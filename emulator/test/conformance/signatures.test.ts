@@ -14,9 +14,12 @@ import { rpcV1Signature, sha256Hex } from '../../src/wire/signature';
 import { acs3Post, encodeParams, minutesFromNow, rpcV1Get, rpcV1Params, send, type RawRequest } from '../support/raw';
 
 let emu: TestEmulator;
-useEmulator((e) => {
-  emu = e;
-}, { accounts: Accounts.default() });
+useEmulator(
+  (e) => {
+    emu = e;
+  },
+  { accounts: Accounts.default() },
+);
 
 /** Sends `r` and checks the error envelope. */
 async function expectRaw(r: RawRequest, code: string, status: number, target = emu.endpoint) {
@@ -66,7 +69,11 @@ describe('tampered request: SignatureDoesNotMatch 400', () => {
     // Signed for GET, sent as POST.
     await expectRaw({ method: 'POST', path: '/?' + encodeParams(params) }, 'SignatureDoesNotMatch', 400);
     // A form parameter added to a query-signed request is a parameter too.
-    await expectRaw({ ...tampered(params), method: 'GET', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'KeyId=key-c' }, 'SignatureDoesNotMatch', 400);
+    await expectRaw(
+      { ...tampered(params), method: 'GET', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'KeyId=key-c' },
+      'SignatureDoesNotMatch',
+      400,
+    );
   });
 
   test('ACS3: query, body, signed header, signature', async () => {
@@ -77,7 +84,11 @@ describe('tampered request: SignatureDoesNotMatch 400', () => {
     const flipped = valid.headers!.authorization.replace(/Signature=(.)/, (_m, c: string) => `Signature=${c === 'a' ? 'b' : 'a'}`);
     await expectRaw({ ...valid, headers: { ...valid.headers, authorization: flipped } }, 'SignatureDoesNotMatch', 400);
     // A body with a matching x-acs-content-sha256 but a signature over the empty body.
-    await expectRaw({ ...valid, body: 'x=1', headers: { ...valid.headers, 'x-acs-content-sha256': sha256Hex('x=1') } }, 'SignatureDoesNotMatch', 400);
+    await expectRaw(
+      { ...valid, body: 'x=1', headers: { ...valid.headers, 'x-acs-content-sha256': sha256Hex('x=1') } },
+      'SignatureDoesNotMatch',
+      400,
+    );
     // The untouched request still answers (here: the key does not exist).
     await expectRaw(valid, 'Forbidden.KeyNotFound', 404);
   });
@@ -134,15 +145,27 @@ describe('malformed signing parameters', () => {
   test('RPC v1 and ACS3', async () => {
     await expectRaw({ method: 'GET', path: '/?Action=ListKeys&Version=2016-01-20' }, 'IncompleteSignature', 400);
     const params = rpcV1Params('GET', 'ListKeys', {});
-    await expectRaw({ method: 'GET', path: '/?' + encodeParams({ ...params, SignatureMethod: 'HMAC-SHA256' }) }, 'InvalidSignatureMethod', 400);
+    await expectRaw(
+      { method: 'GET', path: '/?' + encodeParams({ ...params, SignatureMethod: 'HMAC-SHA256' }) },
+      'InvalidSignatureMethod',
+      400,
+    );
     await expectRaw({ method: 'GET', path: '/?' + encodeParams({ ...params, SignatureVersion: '2.0' }) }, 'InvalidSignatureMethod', 400);
     const { AccessKeyId: _, ...noKey } = params;
     await expectRaw({ method: 'GET', path: '/?' + encodeParams(noKey) }, 'IncompleteSignature', 400);
     const { Timestamp: __, ...noTime } = params;
     const { Signature: ___, ...unsigned } = noTime;
-    await expectRaw({ method: 'GET', path: '/?' + encodeParams({ ...unsigned, Signature: rpcV1Signature('GET', unsigned, 'test') }) }, 'IllegalTimestamp', 400);
+    await expectRaw(
+      { method: 'GET', path: '/?' + encodeParams({ ...unsigned, Signature: rpcV1Signature('GET', unsigned, 'test') }) },
+      'IllegalTimestamp',
+      400,
+    );
     const valid = acs3Post(emu.endpoint, 'ListKeys');
-    for (const authorization of ['ACS3-HMAC-SHA256', 'ACS3-HMAC-SHA256 Credential=test', 'ACS3-HMAC-SM3 Credential=test,SignedHeaders=host,Signature=00'])
+    for (const authorization of [
+      'ACS3-HMAC-SHA256',
+      'ACS3-HMAC-SHA256 Credential=test',
+      'ACS3-HMAC-SM3 Credential=test,SignedHeaders=host,Signature=00',
+    ])
       await expectRaw({ ...valid, headers: { ...valid.headers, authorization } }, 'IncompleteSignature', 400);
   });
 });
@@ -171,10 +194,17 @@ describe('STS tokens (accounts file)', () => {
     const creds = { ...sts, ...STS, securityToken: 'the-token' };
     const created = await kmsClient(creds).createKey(new $Kms.CreateKeyRequest({}));
     expect(created.keyMetadata.arn).toContain(':4000000000000001:key/');
-    expect(((await popClient(creds).request('DescribeKey', { KeyId: created.keyMetadata.keyId })) as any).KeyMetadata.KeyId).toBe(created.keyMetadata.keyId);
-    expect((await acs3Client(creds)('DescribeKey', { KeyId: created.keyMetadata.keyId })).KeyMetadata.KeyId).toBe(created.keyMetadata.keyId);
+    expect(((await popClient(creds).request('DescribeKey', { KeyId: created.keyMetadata.keyId })) as any).KeyMetadata.KeyId).toBe(
+      created.keyMetadata.keyId,
+    );
+    expect((await acs3Client(creds)('DescribeKey', { KeyId: created.keyMetadata.keyId })).KeyMetadata.KeyId).toBe(
+      created.keyMetadata.keyId,
+    );
     await expectOk(rpcV1Get('ListKeys', {}, { accessKeyId: 'STS.temp', secret: 'sts-secret', securityToken: 'the-token' }), sts.endpoint);
-    await expectOk(acs3Post(sts.endpoint, 'ListKeys', {}, { accessKeyId: 'STS.temp', secret: 'sts-secret', securityToken: 'the-token' }), sts.endpoint);
+    await expectOk(
+      acs3Post(sts.endpoint, 'ListKeys', {}, { accessKeyId: 'STS.temp', secret: 'sts-secret', securityToken: 'the-token' }),
+      sts.endpoint,
+    );
   });
 
   test('a missing or wrong token, or a token on a plain key, is refused', async () => {

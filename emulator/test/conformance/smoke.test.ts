@@ -9,12 +9,12 @@ useEmulator((e) => {
 
 test('the three SDK families create and describe a key', async () => {
   const kms = kmsClient(emu);
-  const created = await kms.createKey(new $Kms.CreateKeyRequest({ description: 'a*b~c!d\'e(f)g h+i/j=k&l%m中文😀' }));
+  const created = await kms.createKey(new $Kms.CreateKeyRequest({ description: "a*b~c!d'e(f)g h+i/j=k&l%m中文😀" }));
   expect(created.keyMetadata.keySpec).toBe('Aliyun_AES_256');
   const keyId = created.keyMetadata.keyId;
   const pop = popClient(emu);
   const viaGet = (await pop.request('DescribeKey', { KeyId: keyId })) as any;
-  expect(viaGet.KeyMetadata.Description).toBe('a*b~c!d\'e(f)g h+i/j=k&l%m中文😀');
+  expect(viaGet.KeyMetadata.Description).toBe("a*b~c!d'e(f)g h+i/j=k&l%m中文😀");
   const viaPost = (await pop.request('DescribeKey', { KeyId: keyId }, { method: 'POST' })) as any;
   expect(viaPost.KeyMetadata.KeyId).toBe(keyId);
   const acs3 = acs3Client(emu);

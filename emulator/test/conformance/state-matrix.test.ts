@@ -30,7 +30,8 @@ useEmulator(async (e) => {
 /** A new key in `state`. EXTERNAL keys are symmetric only, so a PendingImport key is always AES. */
 async function keyIn(state: State, keySpec = 'Aliyun_AES_256', prepare?: (keyId: string) => Promise<string>) {
   const origin = state === 'PendingImport' ? 'EXTERNAL' : undefined;
-  const keyId = (await kms.createKey(new $Kms.CreateKeyRequest({ keySpec: origin ? 'Aliyun_AES_256' : keySpec, origin }))).keyMetadata.keyId;
+  const keyId = (await kms.createKey(new $Kms.CreateKeyRequest({ keySpec: origin ? 'Aliyun_AES_256' : keySpec, origin }))).keyMetadata
+    .keyId;
   const prepared = await prepare?.(keyId);
   if (state === 'Disabled') await kms.disableKey(new $Kms.DisableKeyRequest({ keyId }));
   // 366 days: the emulator clock moves forward in this file, and the key must still be pending afterwards.
@@ -122,14 +123,27 @@ const ROWS: Row[] = [
   {
     api: 'CreateKeyVersion',
     keySpec: 'EC_P256',
-    cells: { Enabled: OK, Disabled: 'Rejected.Disabled', PendingDeletion: 'Rejected.PendingDeletion', PendingImport: 'Rejected.PendingImport' },
+    cells: {
+      Enabled: OK,
+      Disabled: 'Rejected.Disabled',
+      PendingDeletion: 'Rejected.PendingDeletion',
+      PendingImport: 'Rejected.PendingImport',
+    },
     async run(keyId) {
       emu.clock.advance(LIMITS.keyVersionMinIntervalSeconds * 1000);
       return kms.createKeyVersion(new $Kms.CreateKeyVersionRequest({ keyId }));
     },
   },
-  { api: 'UpdateKeyDescription', cells: all(OK), run: (keyId) => kms.updateKeyDescription(new $Kms.UpdateKeyDescriptionRequest({ keyId, description: 'm' })) },
-  { api: 'TagResource', cells: all(OK), run: (keyId) => kms.tagResource(new $Kms.TagResourceRequest({ keyId, tags: '[{"TagKey":"a","TagValue":"b"}]' })) },
+  {
+    api: 'UpdateKeyDescription',
+    cells: all(OK),
+    run: (keyId) => kms.updateKeyDescription(new $Kms.UpdateKeyDescriptionRequest({ keyId, description: 'm' })),
+  },
+  {
+    api: 'TagResource',
+    cells: all(OK),
+    run: (keyId) => kms.tagResource(new $Kms.TagResourceRequest({ keyId, tags: '[{"TagKey":"a","TagValue":"b"}]' })),
+  },
   { api: 'UntagResource', cells: all(OK), run: (keyId) => kms.untagResource(new $Kms.UntagResourceRequest({ keyId, tagKeys: '["a"]' })) },
   { api: 'ListResourceTags', cells: all(OK), run: (keyId) => kms.listResourceTags(new $Kms.ListResourceTagsRequest({ keyId })) },
   { api: 'GetKeyPolicy', cells: all(OK), run: (keyId) => acs3('GetKeyPolicy', { KeyId: keyId }) },
@@ -151,6 +165,9 @@ test('cancelling the deletion of a key that never got its material returns it to
   const { keyId } = await keyIn('PendingImport');
   await kms.scheduleKeyDeletion(new $Kms.ScheduleKeyDeletionRequest({ keyId, pendingWindowInDays: 7 }));
   await kms.cancelKeyDeletion(new $Kms.CancelKeyDeletionRequest({ keyId }));
-  expect((await kms.describeKey(new $Kms.DescribeKeyRequest({ keyId }))).keyMetadata).toMatchObject({ keyState: 'PendingImport', deleteDate: '' });
+  expect((await kms.describeKey(new $Kms.DescribeKeyRequest({ keyId }))).keyMetadata).toMatchObject({
+    keyState: 'PendingImport',
+    deleteDate: '',
+  });
   await expectError(kms.enableKey(new $Kms.EnableKeyRequest({ keyId })), 'Rejected.StateModifiedFailed', 409);
 });

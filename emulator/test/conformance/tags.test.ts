@@ -58,7 +58,7 @@ describe('TagResource / UntagResource / ListResourceTags', () => {
       { ['k'.repeat(129)]: 'v' },
       { k: 'v'.repeat(129) },
       { aliyun: 'v' },
-      { 'aliyunX': 'v' },
+      { aliyunX: 'v' },
       { 'ALIYUN-x': 'v' },
       { 'acs:x': 'v' },
       { 'emoji😀': 'v' },
@@ -66,7 +66,7 @@ describe('TagResource / UntagResource / ListResourceTags', () => {
       { k: 'semi;colon' },
     ];
     for (const bad of bads) await expectError(tag(keyId, bad), 'InvalidParameter', 400);
-    await tag(keyId, { 'acsx': 'ok', 'xaliyun': 'ok' });
+    await tag(keyId, { acsx: 'ok', xaliyun: 'ok' });
     expect(await tagsOf(keyId)).toEqual({ ['k'.repeat(128)]: 'v'.repeat(128), acsx: 'ok', xaliyun: 'ok' });
   });
 
@@ -115,7 +115,12 @@ describe('TagResources / UntagResources / ListTagResources (ACS3)', () => {
   test('ListTagResources filters by tag and pages with NextToken', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) ids.push(await newKey());
-    for (const id of ids) await acs3('TagResources', { ...BATCH, ResourceId: [id], Tag: Object.entries(many(15, 'page')).map(([Key, Value]) => ({ Key, Value })) });
+    for (const id of ids)
+      await acs3('TagResources', {
+        ...BATCH,
+        ResourceId: [id],
+        Tag: Object.entries(many(15, 'page')).map(([Key, Value]) => ({ Key, Value })),
+      });
     await acs3('TagResources', { ...BATCH, ResourceId: [ids[1]], Tag: [{ Key: 'marker', Value: 'blue' }] });
     const byTag = await acs3('ListTagResources', { ...BATCH, Tag: [{ Key: 'marker', Value: 'blue' }] });
     expect(byTag.TagResources.TagResource.map((r: any) => r.ResourceId)).toEqual(Array(16).fill(ids[1]));
@@ -131,11 +136,19 @@ describe('TagResources / UntagResources / ListTagResources (ACS3)', () => {
 
   test('one bad resource leaves every key untouched', async () => {
     const a = await newKey();
-    await expectError(acs3('TagResources', { ...BATCH, ResourceId: [a, 'key-nope'], Tag: [{ Key: 'x', Value: 'y' }] }), 'Forbidden.KeyNotFound', 404);
+    await expectError(
+      acs3('TagResources', { ...BATCH, ResourceId: [a, 'key-nope'], Tag: [{ Key: 'x', Value: 'y' }] }),
+      'Forbidden.KeyNotFound',
+      404,
+    );
     expect(await tagsOf(a)).toEqual({});
     const full = await newKey();
     await tag(full, many(20));
-    await expectError(acs3('TagResources', { ...BATCH, ResourceId: [a, full], Tag: [{ Key: 'x', Value: 'y' }] }), 'Rejected.LimitExceeded', 400);
+    await expectError(
+      acs3('TagResources', { ...BATCH, ResourceId: [a, full], Tag: [{ Key: 'x', Value: 'y' }] }),
+      'Rejected.LimitExceeded',
+      400,
+    );
     expect(await tagsOf(a)).toEqual({});
   });
 
@@ -147,10 +160,18 @@ describe('TagResources / UntagResources / ListTagResources (ACS3)', () => {
     await expectError(acs3('TagResources', { ...BATCH, ResourceId: [a] }), 'MissingParameter', 400);
     await expectError(acs3('TagResources', { ...BATCH, Tag: tagOne }), 'MissingParameter', 400);
     await expectError(acs3('TagResources', { ...BATCH, ResourceId: [a], Tag: [{ Key: 'aliyun-x', Value: 'y' }] }), 'InvalidParameter', 400);
-    await expectError(acs3('TagResources', { ...BATCH, ResourceId: [a], Tag: [{ Key: 'k', Value: 'v'.repeat(129) }] }), 'InvalidParameter', 400);
+    await expectError(
+      acs3('TagResources', { ...BATCH, ResourceId: [a], Tag: [{ Key: 'k', Value: 'v'.repeat(129) }] }),
+      'InvalidParameter',
+      400,
+    );
     const fiftyOne = Array.from({ length: LIMITS.tagResourcesPerCall + 1 }, () => a);
     await expectError(acs3('TagResources', { ...BATCH, ResourceId: fiftyOne, Tag: tagOne }), 'InvalidParameter', 400);
-    await expectError(acs3('TagResources', { ...BATCH, ResourceId: [a], Tag: Object.entries(many(21)).map(([Key, Value]) => ({ Key, Value })) }), 'InvalidParameter', 400);
+    await expectError(
+      acs3('TagResources', { ...BATCH, ResourceId: [a], Tag: Object.entries(many(21)).map(([Key, Value]) => ({ Key, Value })) }),
+      'InvalidParameter',
+      400,
+    );
     await expectError(acs3('ListTagResources', { ...BATCH, NextToken: 'abc' }), 'InvalidParameter', 400);
     await expectError(acs3('UntagResources', { ...BATCH, ResourceId: ['key-nope'], All: true }), 'Forbidden.KeyNotFound', 404);
   });

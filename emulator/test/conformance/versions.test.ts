@@ -66,13 +66,21 @@ test('CreateKeyVersion: 50 versions at most; ListKeyVersions pages them oldest f
   for (let i = 1; i < LIMITS.keyVersionsPerKey; i++) {
     await emu.clock.advance(WEEK_MS);
     // Alternate clients; ACS3 reaches the same action by the x-acs-action header.
-    const id = i % 2 ? (await createVersion(k.keyId)).keyVersion.keyVersionId : (await acs3('CreateKeyVersion', { KeyId: k.arn })).KeyVersion.KeyVersionId;
+    const id =
+      i % 2
+        ? (await createVersion(k.keyId)).keyVersion.keyVersionId
+        : (await acs3('CreateKeyVersion', { KeyId: k.arn })).KeyVersion.KeyVersionId;
     ids.push(id);
   }
   await emu.clock.advance(WEEK_MS);
   await expectError(createVersion(k.keyId), 'Rejected.LimitExceeded', 400);
   const seen: string[] = [];
-  for (const [page, size] of [[1, 20], [2, 20], [3, 10], [4, 0]]) {
+  for (const [page, size] of [
+    [1, 20],
+    [2, 20],
+    [3, 10],
+    [4, 0],
+  ]) {
     const res = await listVersions(k.keyId, page, 20);
     expect(res).toMatchObject({ totalCount: 50, pageNumber: page, pageSize: 20 });
     expect(res.keyVersions.keyVersion).toHaveLength(size);
@@ -87,9 +95,15 @@ test('DescribeKeyVersion: by alias, and versions of other keys are not found', a
   const a = await newKey();
   const b = await newKey();
   await kms.createAlias(new $Kms.CreateAliasRequest({ keyId: a.keyId, aliasName: 'alias/versioned' }));
-  const viaAlias = await kms.describeKeyVersion(new $Kms.DescribeKeyVersionRequest({ keyId: 'alias/versioned', keyVersionId: a.primaryKeyVersion }));
+  const viaAlias = await kms.describeKeyVersion(
+    new $Kms.DescribeKeyVersionRequest({ keyId: 'alias/versioned', keyVersionId: a.primaryKeyVersion }),
+  );
   expect(viaAlias.keyVersion.keyId).toBe(a.keyId);
-  const viaPop = (await popClient(emu).request('DescribeKeyVersion', { KeyId: a.arn, KeyVersionId: a.primaryKeyVersion }, { method: 'POST' })) as any;
+  const viaPop = (await popClient(emu).request(
+    'DescribeKeyVersion',
+    { KeyId: a.arn, KeyVersionId: a.primaryKeyVersion },
+    { method: 'POST' },
+  )) as any;
   expect(viaPop.KeyVersion.KeyVersionId).toBe(a.primaryKeyVersion);
   await expectError(
     kms.describeKeyVersion(new $Kms.DescribeKeyVersionRequest({ keyId: a.keyId, keyVersionId: b.primaryKeyVersion })),
@@ -97,7 +111,11 @@ test('DescribeKeyVersion: by alias, and versions of other keys are not found', a
     404,
   );
   await expectError(kms.describeKeyVersion(new $Kms.DescribeKeyVersionRequest({ keyId: a.keyId })), 'MissingParameter', 400);
-  await expectError(kms.describeKeyVersion(new $Kms.DescribeKeyVersionRequest({ keyId: 'key-nope', keyVersionId: 'v' })), 'Forbidden.KeyNotFound', 404);
+  await expectError(
+    kms.describeKeyVersion(new $Kms.DescribeKeyVersionRequest({ keyId: 'key-nope', keyVersionId: 'v' })),
+    'Forbidden.KeyNotFound',
+    404,
+  );
   await expectError(listVersions('key-nope'), 'Forbidden.KeyNotFound', 404);
   await expectError(listVersions(a.keyId, 1, 101), 'InvalidParameter', 400);
 });

@@ -35,23 +35,36 @@ describe.each(['GET', 'POST'] as const)('pop-core %s', (method) => {
 
   test('a key through its life', async () => {
     const created = (await call('CreateKey', { KeySpec: 'Aliyun_AES_256', Description: `via ${method}` })).KeyMetadata;
-    expect(created).toMatchObject({ KeyState: 'Enabled', Description: `via ${method}`, Arn: `acs:kms:cn-hangzhou:${DEFAULT_ACCOUNT_ID}:key/${created.KeyId}` });
+    expect(created).toMatchObject({
+      KeyState: 'Enabled',
+      Description: `via ${method}`,
+      Arn: `acs:kms:cn-hangzhou:${DEFAULT_ACCOUNT_ID}:key/${created.KeyId}`,
+    });
     const keyId = created.KeyId as string;
     await call('DisableKey', { KeyId: keyId });
     expect((await call('DescribeKey', { KeyId: keyId })).KeyMetadata.KeyState).toBe('Disabled');
     await call('EnableKey', { KeyId: keyId });
-    await call('UpdateKeyDescription', { KeyId: keyId, Description: 'changed ~!*()\'' });
+    await call('UpdateKeyDescription', { KeyId: keyId, Description: "changed ~!*()'" });
     await call('CreateAlias', { AliasName: `alias/pop-${method}`, KeyId: keyId });
     expect((await call('ListAliasesByKeyId', { KeyId: keyId })).Aliases.Alias).toEqual([
       { KeyId: keyId, AliasName: `alias/pop-${method}`, AliasArn: `acs:kms:cn-hangzhou:${DEFAULT_ACCOUNT_ID}:alias/pop-${method}` },
     ]);
-    await call('TagResources', { RegionId: 'cn-hangzhou', ResourceType: 'key', 'ResourceId.1': keyId, 'Tag.1.Key': 'k', 'Tag.1.Value': 'v' });
+    await call('TagResources', {
+      RegionId: 'cn-hangzhou',
+      ResourceType: 'key',
+      'ResourceId.1': keyId,
+      'Tag.1.Key': 'k',
+      'Tag.1.Value': 'v',
+    });
     expect((await call('ListResourceTags', { KeyId: keyId })).Tags.Tag).toEqual([{ KeyId: keyId, TagKey: 'k', TagValue: 'v' }]);
     const listed = await call('ListKeys', { PageSize: 100 });
     expect(listed.Keys.Key).toContainEqual({ KeyId: keyId, KeyArn: created.Arn });
     expect(typeof listed.TotalCount).toBe('number');
     await call('ScheduleKeyDeletion', { KeyId: `alias/pop-${method}`, PendingWindowInDays: 7 });
-    expect((await call('DescribeKey', { KeyId: keyId })).KeyMetadata).toMatchObject({ KeyState: 'PendingDeletion', Description: "changed ~!*()'" });
+    expect((await call('DescribeKey', { KeyId: keyId })).KeyMetadata).toMatchObject({
+      KeyState: 'PendingDeletion',
+      Description: "changed ~!*()'",
+    });
     await call('CancelKeyDeletion', { KeyId: keyId });
   });
 
@@ -124,10 +137,16 @@ describe('parameter decoding', () => {
   });
 
   test('parameter names like __proto__ and toString are plain names', async () => {
-    const res = await send(emu.endpoint, rpcV1Get('CreateKey', { '__proto__.polluted': 'yes', 'toString': 'x', 'Tag.1.__proto__': 'z', '__proto__': 'p' }));
+    const res = await send(
+      emu.endpoint,
+      rpcV1Get('CreateKey', { '__proto__.polluted': 'yes', toString: 'x', 'Tag.1.__proto__': 'z', __proto__: 'p' }),
+    );
     expect(res.status).toBe(200);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    const tags = await send(emu.endpoint, rpcV1Get('TagResource', { KeyId: res.json!.KeyMetadata.KeyId, Tags: '[{"TagKey":"__proto__","TagValue":"v"}]' }));
+    const tags = await send(
+      emu.endpoint,
+      rpcV1Get('TagResource', { KeyId: res.json!.KeyMetadata.KeyId, Tags: '[{"TagKey":"__proto__","TagValue":"v"}]' }),
+    );
     expect(tags.status).toBe(200);
     const listed = await send(emu.endpoint, rpcV1Get('ListResourceTags', { KeyId: res.json!.KeyMetadata.KeyId }));
     expect(listed.json!.Tags.Tag).toEqual([{ KeyId: res.json!.KeyMetadata.KeyId, TagKey: '__proto__', TagValue: 'v' }]);
@@ -137,7 +156,10 @@ describe('parameter decoding', () => {
     const res = await send(emu.endpoint, rpcV1Get('ListKeys', { Filters: '[{"Key":"Colour","Values":[]}]' }));
     expectEnvelope(res, 'InvalidParameter', 400);
     expect(res.json!.Message).toContain('"Filters"');
-    const missing = await send(emu.endpoint, rpcV1Get('TagResources', { RegionId: 'cn-hangzhou', ResourceType: 'key', 'ResourceId.1': 'k', 'Tag.1.Value': 'v' }));
+    const missing = await send(
+      emu.endpoint,
+      rpcV1Get('TagResources', { RegionId: 'cn-hangzhou', ResourceType: 'key', 'ResourceId.1': 'k', 'Tag.1.Value': 'v' }),
+    );
     expectEnvelope(missing, 'MissingParameter', 400);
     expect(missing.json!.Message).toContain('"Tag.1.Key"');
   });

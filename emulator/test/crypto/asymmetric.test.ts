@@ -4,7 +4,15 @@
  * for ECDSA over a digest, sm-crypto-v2 for SM2. Older versions keep working after a newer one becomes primary.
  */
 import * as $Kms from '@alicloud/kms20160120';
-import { constants, createHash, createPublicKey, generateKeyPairSync, publicEncrypt, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
+import {
+  constants,
+  createHash,
+  createPublicKey,
+  generateKeyPairSync,
+  publicEncrypt,
+  sign as nodeSign,
+  verify as nodeVerify,
+} from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sm2 } from 'sm-crypto-v2';
@@ -54,16 +62,35 @@ describe.each(['RSA_2048', 'RSA_3072'])('%s', (spec) => {
   test('OAEP SHA-256 / SHA-1 ciphertexts made by node:crypto decrypt; AsymmetricEncrypt round-trips', async () => {
     const k = await createKey(kms, spec, 'ENCRYPT/DECRYPT');
     const pem = await publicPem(k);
-    for (const [algorithm, oaepHash] of [['RSAES_OAEP_SHA_256', 'sha256'], ['RSAES_OAEP_SHA_1', 'sha1']] as const) {
+    for (const [algorithm, oaepHash] of [
+      ['RSAES_OAEP_SHA_256', 'sha256'],
+      ['RSAES_OAEP_SHA_1', 'sha1'],
+    ] as const) {
       const ct = publicEncrypt({ key: pem, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash }, Buffer.from(`made outside, ${oaepHash}`));
       expect((await decrypt(k, algorithm, ct)).toString()).toBe(`made outside, ${oaepHash}`);
       const enc = await kms.asymmetricEncrypt(new $Kms.AsymmetricEncryptRequest({ ...k, algorithm, plaintext: b64('inside') }));
       expect((await decrypt(k, algorithm, unb64(enc.ciphertextBlob))).toString()).toBe('inside');
     }
     const bytes = spec === 'RSA_2048' ? 256 : 384;
-    await kms.asymmetricEncrypt(new $Kms.AsymmetricEncryptRequest({ ...k, algorithm: 'RSAES_OAEP_SHA_256', plaintext: b64(Buffer.alloc(bytes - 66, 1)) }));
-    await expectError(kms.asymmetricEncrypt(new $Kms.AsymmetricEncryptRequest({ ...k, algorithm: 'RSAES_OAEP_SHA_256', plaintext: b64(Buffer.alloc(bytes - 65, 1)) })), 'InvalidParameter', 400);
-    await expectError(decrypt(k, 'RSAES_OAEP_SHA_1', publicEncrypt({ key: pem, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, Buffer.from('x'))), 'InvalidCiphertext', 400);
+    await kms.asymmetricEncrypt(
+      new $Kms.AsymmetricEncryptRequest({ ...k, algorithm: 'RSAES_OAEP_SHA_256', plaintext: b64(Buffer.alloc(bytes - 66, 1)) }),
+    );
+    await expectError(
+      kms.asymmetricEncrypt(
+        new $Kms.AsymmetricEncryptRequest({ ...k, algorithm: 'RSAES_OAEP_SHA_256', plaintext: b64(Buffer.alloc(bytes - 65, 1)) }),
+      ),
+      'InvalidParameter',
+      400,
+    );
+    await expectError(
+      decrypt(
+        k,
+        'RSAES_OAEP_SHA_1',
+        publicEncrypt({ key: pem, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, Buffer.from('x')),
+      ),
+      'InvalidCiphertext',
+      400,
+    );
     await expectError(decrypt(k, 'RSAES_OAEP_SHA_256', Buffer.alloc(bytes)), 'InvalidCiphertext', 400);
     await expectError(decrypt(k, 'RSAES_OAEP_SHA_256', Buffer.alloc(10)), 'InvalidCiphertext', 400);
     await expectError(decrypt(k, 'SM2PKE', Buffer.alloc(bytes)), 'InvalidParameter', 400);
@@ -95,7 +122,11 @@ describe.each([
     expect(await verify(k, 'ECDSA_SHA_256', sha256(message), Buffer.from(mirror))).toBe(true);
     await expectError(sign(k, 'RSA_PSS_SHA_256', sha256(message)), 'InvalidParameter', 400);
     await expectError(sign(k, 'ECDSA_SHA_256', Buffer.alloc(20)), 'InvalidParameter', 400);
-    await expectError(kms.asymmetricEncrypt(new $Kms.AsymmetricEncryptRequest({ ...k, algorithm: 'RSAES_OAEP_SHA_256', plaintext: b64('x') })), 'Unsupported.KeySpec', 400);
+    await expectError(
+      kms.asymmetricEncrypt(new $Kms.AsymmetricEncryptRequest({ ...k, algorithm: 'RSAES_OAEP_SHA_256', plaintext: b64('x') })),
+      'Unsupported.KeySpec',
+      400,
+    );
   });
 });
 
@@ -109,7 +140,11 @@ describe('EC_SM2', () => {
     expect(await verify(k, 'SM2DSA', e, sig)).toBe(true);
     expect(await verify(k, 'SM2DSA', Buffer.alloc(32, 7), sig)).toBe(false);
     await expectError(sign(k, 'ECDSA_SHA_256', e), 'InvalidParameter', 400);
-    await expectError(kms.asymmetricEncrypt(new $Kms.AsymmetricEncryptRequest({ ...k, algorithm: 'SM2PKE', plaintext: b64('x') })), 'Rejected.UnsupportedOperation', 409);
+    await expectError(
+      kms.asymmetricEncrypt(new $Kms.AsymmetricEncryptRequest({ ...k, algorithm: 'SM2PKE', plaintext: b64('x') })),
+      'Rejected.UnsupportedOperation',
+      409,
+    );
   });
 
   test('SM2PKE: GM/T 0009 ciphertexts from sm-crypto-v2 decrypt, and ours decrypt there', async () => {
@@ -117,9 +152,15 @@ describe('EC_SM2', () => {
     const pub = pointHex(await publicPem(k));
     const outside = Buffer.from(sm2.doEncrypt(new Uint8Array(Buffer.from('国密 made outside')), pub, 1, { asn1: true }), 'hex');
     expect((await decrypt(k, 'SM2PKE', outside)).toString()).toBe('国密 made outside');
-    const enc = await kms.asymmetricEncrypt(new $Kms.AsymmetricEncryptRequest({ ...k, algorithm: 'SM2PKE', plaintext: b64(Buffer.alloc(6047, 3)) }));
+    const enc = await kms.asymmetricEncrypt(
+      new $Kms.AsymmetricEncryptRequest({ ...k, algorithm: 'SM2PKE', plaintext: b64(Buffer.alloc(6047, 3)) }),
+    );
     expect(await decrypt(k, 'SM2PKE', unb64(enc.ciphertextBlob))).toEqual(Buffer.alloc(6047, 3));
-    await expectError(kms.asymmetricEncrypt(new $Kms.AsymmetricEncryptRequest({ ...k, algorithm: 'SM2PKE', plaintext: b64(Buffer.alloc(6048)) })), 'InvalidParameter', 400);
+    await expectError(
+      kms.asymmetricEncrypt(new $Kms.AsymmetricEncryptRequest({ ...k, algorithm: 'SM2PKE', plaintext: b64(Buffer.alloc(6048)) })),
+      'InvalidParameter',
+      400,
+    );
     const tampered = Buffer.from(outside);
     tampered[tampered.length - 1] ^= 1;
     await expectError(decrypt(k, 'SM2PKE', tampered), 'InvalidCiphertext', 400);
@@ -133,7 +174,10 @@ test('after CreateKeyVersion, old signatures and ciphertexts still verify/decryp
   const crypter = await createKey(kms, 'EC_SM2', 'ENCRYPT/DECRYPT');
   const digest = sha256(message);
   const oldSig = await sign(signer, 'ECDSA_SHA_256', digest);
-  const oldCt = unb64((await kms.asymmetricEncrypt(new $Kms.AsymmetricEncryptRequest({ ...crypter, algorithm: 'SM2PKE', plaintext: b64('old') }))).ciphertextBlob);
+  const oldCt = unb64(
+    (await kms.asymmetricEncrypt(new $Kms.AsymmetricEncryptRequest({ ...crypter, algorithm: 'SM2PKE', plaintext: b64('old') })))
+      .ciphertextBlob,
+  );
   emu.clock.advance(8 * 86400e3);
   const v2 = (await kms.createKeyVersion(new $Kms.CreateKeyVersionRequest({ keyId: signer.keyId }))).keyVersion.keyVersionId;
   const c2 = (await kms.createKeyVersion(new $Kms.CreateKeyVersionRequest({ keyId: crypter.keyId }))).keyVersion.keyVersionId;
@@ -148,11 +192,23 @@ test('after CreateKeyVersion, old signatures and ciphertexts still verify/decryp
 
 test('errors: unknown version, symmetric keys, wrong usage, bad base64', async () => {
   const k = await createKey(kms, 'EC_P256');
-  await expectError(sign({ keyId: k.keyId, keyVersionId: 'no-such-version' }, 'ECDSA_SHA_256', sha256(message)), 'Forbidden.KeyVersionNotFound', 404);
+  await expectError(
+    sign({ keyId: k.keyId, keyVersionId: 'no-such-version' }, 'ECDSA_SHA_256', sha256(message)),
+    'Forbidden.KeyVersionNotFound',
+    404,
+  );
   const aes = await createKey(kms, 'Aliyun_AES_256');
   await expectError(publicPem(aes), 'Unsupported.KeySpec', 400);
   await expectError(sign(aes, 'ECDSA_SHA_256', sha256(message)), 'Unsupported.KeySpec', 400);
-  await expectError(kms.asymmetricSign(new $Kms.AsymmetricSignRequest({ ...k, algorithm: 'ECDSA_SHA_256', digest: '%%%' })), 'InvalidParameter', 400);
-  await expectError(kms.asymmetricSign(new $Kms.AsymmetricSignRequest({ ...k, algorithm: 'NOPE', digest: b64(sha256(message)) })), 'InvalidParameter', 400);
+  await expectError(
+    kms.asymmetricSign(new $Kms.AsymmetricSignRequest({ ...k, algorithm: 'ECDSA_SHA_256', digest: '%%%' })),
+    'InvalidParameter',
+    400,
+  );
+  await expectError(
+    kms.asymmetricSign(new $Kms.AsymmetricSignRequest({ ...k, algorithm: 'NOPE', digest: b64(sha256(message)) })),
+    'InvalidParameter',
+    400,
+  );
   expect(await publicPem({ keyId: k.keyId, keyVersionId: k.keyVersionId })).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
 });

@@ -33,8 +33,16 @@ async function parameters(keyId: string, wrappingAlgorithm: string, wrappingKeyS
 /** `material` wrapped as the client would, for the parameters GetParametersForImport gave. */
 function wrap(p: { publicKey: string }, algorithm: string, material: Buffer): string {
   const der = unb64(p.publicKey);
-  if (algorithm === 'SM2PKE') return b64(Buffer.from(sm2.doEncrypt(new Uint8Array(material), der.subarray(der.length - 65).toString('hex'), 1, { asn1: true }), 'hex'));
-  return b64(publicEncrypt({ key: createPublicKey({ key: der, format: 'der', type: 'spki' }), ...PADDING[algorithm as keyof typeof PADDING] }, material));
+  if (algorithm === 'SM2PKE')
+    return b64(
+      Buffer.from(sm2.doEncrypt(new Uint8Array(material), der.subarray(der.length - 65).toString('hex'), 1, { asn1: true }), 'hex'),
+    );
+  return b64(
+    publicEncrypt(
+      { key: createPublicKey({ key: der, format: 'der', type: 'spki' }), ...PADDING[algorithm as keyof typeof PADDING] },
+      material,
+    ),
+  );
 }
 
 const importMaterial = (keyId: string, importToken: string, encryptedKeyMaterial: string, keyMaterialExpireUnix = 0) =>
@@ -122,7 +130,11 @@ test('KeyMaterialExpireUnix: shown by DescribeKey, then the key is unusable once
   const { keyId } = await createKey(kms, 'Aliyun_AES_128', undefined, 'EXTERNAL');
   const p = await parameters(keyId, 'RSAES_OAEP_SHA_1');
   const nowSec = Math.floor(emu.clock.now() / 1000);
-  await expectError(importMaterial(keyId, p.importToken, wrap(p, 'RSAES_OAEP_SHA_1', randomBytes(16)), nowSec - 10), 'InvalidParameter', 400);
+  await expectError(
+    importMaterial(keyId, p.importToken, wrap(p, 'RSAES_OAEP_SHA_1', randomBytes(16)), nowSec - 10),
+    'InvalidParameter',
+    400,
+  );
   await importMaterial(keyId, p.importToken, wrap(p, 'RSAES_OAEP_SHA_1', randomBytes(16)), nowSec + 3600);
   expect((await describe_(keyId)).materialExpireTime).toBe(new Date((nowSec + 3600) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'));
   await encrypt(keyId, 'ok');
@@ -131,7 +143,7 @@ test('KeyMaterialExpireUnix: shown by DescribeKey, then the key is unusable once
   expect((await describe_(keyId)).keyState).toBe('PendingImport');
 });
 
-test('import tokens: wrong, another key\'s, expired; material of the wrong length or garbage', async () => {
+test("import tokens: wrong, another key's, expired; material of the wrong length or garbage", async () => {
   const a = await createKey(kms, 'Aliyun_AES_256', undefined, 'EXTERNAL');
   const b = await createKey(kms, 'Aliyun_AES_256', undefined, 'EXTERNAL');
   const pa = await parameters(a.keyId, 'RSAES_OAEP_SHA_256');
@@ -158,7 +170,11 @@ test('wrong origins, specs and states', async () => {
   const p = await parameters(ext.keyId, 'RSAES_OAEP_SHA_256');
   await kms.scheduleKeyDeletion(new $Kms.ScheduleKeyDeletionRequest({ keyId: ext.keyId, pendingWindowInDays: 7 }));
   await parameters(ext.keyId, 'RSAES_OAEP_SHA_256'); // every state (§3.4)
-  await expectError(importMaterial(ext.keyId, p.importToken, wrap(p, 'RSAES_OAEP_SHA_256', randomBytes(32))), 'Rejected.StateModifiedFailed', 409);
+  await expectError(
+    importMaterial(ext.keyId, p.importToken, wrap(p, 'RSAES_OAEP_SHA_256', randomBytes(32))),
+    'Rejected.StateModifiedFailed',
+    409,
+  );
   await kms.deleteKeyMaterial(new $Kms.DeleteKeyMaterialRequest({ keyId: ext.keyId }));
   expect((await describe_(ext.keyId)).keyState).toBe('PendingDeletion');
 });

@@ -47,14 +47,36 @@ const OPERATIONS: [string, 'sym' | 'signer' | 'crypter', () => [string, Record<s
   ['Decrypt', 'sym', () => ['Decrypt', { CiphertextBlob: f.blob }]],
   ['GenerateDataKey', 'sym', () => ['GenerateDataKey', { KeyId: f.sym }]],
   ['GenerateDataKeyWithoutPlaintext', 'sym', () => ['GenerateDataKeyWithoutPlaintext', { KeyId: f.sym }]],
-  ['GenerateAndExportDataKey', 'sym', () => ['GenerateAndExportDataKey', { KeyId: f.sym, PublicKeyBlob: rsaBlob, WrappingKeySpec: 'RSA_2048', WrappingAlgorithm: 'RSAES_OAEP_SHA_256' }]],
-  ['ExportDataKey', 'sym', () => ['ExportDataKey', { CiphertextBlob: f.blob, PublicKeyBlob: rsaBlob, WrappingKeySpec: 'RSA_2048', WrappingAlgorithm: 'RSAES_OAEP_SHA_256' }]],
+  [
+    'GenerateAndExportDataKey',
+    'sym',
+    () => [
+      'GenerateAndExportDataKey',
+      { KeyId: f.sym, PublicKeyBlob: rsaBlob, WrappingKeySpec: 'RSA_2048', WrappingAlgorithm: 'RSAES_OAEP_SHA_256' },
+    ],
+  ],
+  [
+    'ExportDataKey',
+    'sym',
+    () => [
+      'ExportDataKey',
+      { CiphertextBlob: f.blob, PublicKeyBlob: rsaBlob, WrappingKeySpec: 'RSA_2048', WrappingAlgorithm: 'RSAES_OAEP_SHA_256' },
+    ],
+  ],
   ['ReEncrypt', 'sym', () => ['ReEncrypt', { CiphertextBlob: f.blob, DestinationKeyId: f.sym }]],
   ['AsymmetricSign', 'signer', () => ['AsymmetricSign', { ...f.signer, Algorithm: 'ECDSA_SHA_256', Digest: digest }]],
-  ['AsymmetricVerify', 'signer', () => ['AsymmetricVerify', { ...f.signer, Algorithm: 'ECDSA_SHA_256', Digest: digest, Value: f.signature }]],
+  [
+    'AsymmetricVerify',
+    'signer',
+    () => ['AsymmetricVerify', { ...f.signer, Algorithm: 'ECDSA_SHA_256', Digest: digest, Value: f.signature }],
+  ],
   ['GetPublicKey', 'signer', () => ['GetPublicKey', f.signer]],
   ['AsymmetricEncrypt', 'crypter', () => ['AsymmetricEncrypt', { ...f.crypter, Algorithm: 'RSAES_OAEP_SHA_256', Plaintext: b64('x') }]],
-  ['AsymmetricDecrypt', 'crypter', () => ['AsymmetricDecrypt', { ...f.crypter, Algorithm: 'RSAES_OAEP_SHA_256', CiphertextBlob: f.ciphertext }]],
+  [
+    'AsymmetricDecrypt',
+    'crypter',
+    () => ['AsymmetricDecrypt', { ...f.crypter, Algorithm: 'RSAES_OAEP_SHA_256', CiphertextBlob: f.ciphertext }],
+  ],
 ];
 
 const keyOf = (which: 'sym' | 'signer' | 'crypter') => (which === 'sym' ? f.sym : f[which].KeyId);

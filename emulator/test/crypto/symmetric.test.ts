@@ -34,7 +34,9 @@ describe.each(SYMMETRIC)('%s', (spec) => {
     const context = { purpose: 'test', tenant: 'a b&c=d' };
     const enc = await kms.encrypt(new $Kms.EncryptRequest({ keyId, plaintext: b64('hello 世界'), encryptionContext: context }));
     expect(enc.keyId).toBe(keyId);
-    const dec = await kms.decrypt(new $Kms.DecryptRequest({ ciphertextBlob: enc.ciphertextBlob, encryptionContext: { tenant: 'a b&c=d', purpose: 'test' } }));
+    const dec = await kms.decrypt(
+      new $Kms.DecryptRequest({ ciphertextBlob: enc.ciphertextBlob, encryptionContext: { tenant: 'a b&c=d', purpose: 'test' } }),
+    );
     expect(unb64(dec.plaintext).toString()).toBe('hello 世界');
     expect(dec).toMatchObject({ keyId, keyVersionId: enc.keyVersionId });
   });
@@ -47,7 +49,11 @@ describe.each(SYMMETRIC)('%s', (spec) => {
 
   test('a different or missing EncryptionContext fails with InvalidCiphertext', async () => {
     const enc = await kms.encrypt(new $Kms.EncryptRequest({ keyId, plaintext: b64('secret'), encryptionContext: { a: '1' } }));
-    await expectError(kms.decrypt(new $Kms.DecryptRequest({ ciphertextBlob: enc.ciphertextBlob, encryptionContext: { a: '2' } })), 'InvalidCiphertext', 400);
+    await expectError(
+      kms.decrypt(new $Kms.DecryptRequest({ ciphertextBlob: enc.ciphertextBlob, encryptionContext: { a: '2' } })),
+      'InvalidCiphertext',
+      400,
+    );
     await expectError(kms.decrypt(new $Kms.DecryptRequest({ ciphertextBlob: enc.ciphertextBlob })), 'InvalidCiphertext', 400);
   });
 
@@ -60,7 +66,9 @@ describe.each(SYMMETRIC)('%s', (spec) => {
     expect(unb64(small.plaintext)).toHaveLength(16);
     const both = await kms.generateDataKey(new $Kms.GenerateDataKeyRequest({ keyId, keySpec: 'AES_128', numberOfBytes: 1024 }));
     expect(unb64(both.plaintext)).toHaveLength(1024);
-    const noPlain = await kms.generateDataKeyWithoutPlaintext(new $Kms.GenerateDataKeyWithoutPlaintextRequest({ keyId, numberOfBytes: 7, encryptionContext: { k: 'v' } }));
+    const noPlain = await kms.generateDataKeyWithoutPlaintext(
+      new $Kms.GenerateDataKeyWithoutPlaintextRequest({ keyId, numberOfBytes: 7, encryptionContext: { k: 'v' } }),
+    );
     expect((noPlain as unknown as Record<string, unknown>).plaintext).toBeUndefined();
     const back = await kms.decrypt(new $Kms.DecryptRequest({ ciphertextBlob: noPlain.ciphertextBlob, encryptionContext: { k: 'v' } }));
     expect(unb64(back.plaintext)).toHaveLength(7);
@@ -98,27 +106,63 @@ test('ReEncrypt from an asymmetric ciphertext made outside the emulator', async 
   });
   const dec = await kms.decrypt(new $Kms.DecryptRequest({ ciphertextBlob: re.CiphertextBlob }));
   expect(unb64(dec.plaintext).toString()).toBe('from outside');
-  await expectError(acs3('ReEncrypt', { CiphertextBlob: b64(ct), SourceEncryptionAlgorithm: 'RSAES_OAEP_SHA_256', DestinationKeyId: dest.keyId }), 'MissingParameter', 400);
+  await expectError(
+    acs3('ReEncrypt', { CiphertextBlob: b64(ct), SourceEncryptionAlgorithm: 'RSAES_OAEP_SHA_256', DestinationKeyId: dest.keyId }),
+    'MissingParameter',
+    400,
+  );
 });
 
 test('GenerateAndExportDataKey / ExportDataKey to RSA_2048 (OAEP) and EC_SM2 (SM2PKE) public keys', async () => {
   const { keyId } = await createKey(kms, 'Aliyun_AES_256');
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const rsaBlob = b64(rsa.publicKey.export({ type: 'spki', format: 'der' }));
-  const gen = await acs3('GenerateAndExportDataKey', { KeyId: keyId, NumberOfBytes: 24, PublicKeyBlob: rsaBlob, WrappingKeySpec: 'RSA_2048', WrappingAlgorithm: 'RSAES_OAEP_SHA_1' });
-  const exported = privateDecrypt({ key: rsa.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, unb64(gen.ExportedDataKey));
+  const gen = await acs3('GenerateAndExportDataKey', {
+    KeyId: keyId,
+    NumberOfBytes: 24,
+    PublicKeyBlob: rsaBlob,
+    WrappingKeySpec: 'RSA_2048',
+    WrappingAlgorithm: 'RSAES_OAEP_SHA_1',
+  });
+  const exported = privateDecrypt(
+    { key: rsa.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' },
+    unb64(gen.ExportedDataKey),
+  );
   const dec = await kms.decrypt(new $Kms.DecryptRequest({ ciphertextBlob: gen.CiphertextBlob }));
   expect(unb64(dec.plaintext)).toEqual(exported);
 
   const pair = sm2.generateKeyPairHex();
   const smKey = generateKeyPairSync('ec', { namedCurve: 'SM2' }).publicKey.export({ type: 'spki', format: 'der' });
   const smSpki = Buffer.concat([smKey.subarray(0, smKey.length - 65), Buffer.from(pair.publicKey, 'hex')]);
-  const exp = await acs3('ExportDataKey', { CiphertextBlob: gen.CiphertextBlob, PublicKeyBlob: b64(smSpki), WrappingKeySpec: 'EC_SM2', WrappingAlgorithm: 'SM2PKE' });
+  const exp = await acs3('ExportDataKey', {
+    CiphertextBlob: gen.CiphertextBlob,
+    PublicKeyBlob: b64(smSpki),
+    WrappingKeySpec: 'EC_SM2',
+    WrappingAlgorithm: 'SM2PKE',
+  });
   const plain = sm2.doDecrypt(unb64(exp.ExportedDataKey).toString('hex'), pair.privateKey, 1, { output: 'array', asn1: true });
   expect(Buffer.from(plain)).toEqual(exported);
 
-  await expectError(acs3('ExportDataKey', { CiphertextBlob: gen.CiphertextBlob, PublicKeyBlob: rsaBlob, WrappingKeySpec: 'RSA_2048', WrappingAlgorithm: 'SM2PKE' }), 'InvalidParameter', 400);
-  await expectError(acs3('ExportDataKey', { CiphertextBlob: gen.CiphertextBlob, PublicKeyBlob: b64('not a key'), WrappingKeySpec: 'RSA_2048', WrappingAlgorithm: 'RSAES_OAEP_SHA_256' }), 'InvalidParameter', 400);
+  await expectError(
+    acs3('ExportDataKey', {
+      CiphertextBlob: gen.CiphertextBlob,
+      PublicKeyBlob: rsaBlob,
+      WrappingKeySpec: 'RSA_2048',
+      WrappingAlgorithm: 'SM2PKE',
+    }),
+    'InvalidParameter',
+    400,
+  );
+  await expectError(
+    acs3('ExportDataKey', {
+      CiphertextBlob: gen.CiphertextBlob,
+      PublicKeyBlob: b64('not a key'),
+      WrappingKeySpec: 'RSA_2048',
+      WrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+    }),
+    'InvalidParameter',
+    400,
+  );
 });
 
 test('old versions keep decrypting after a new primary version', async () => {
@@ -171,7 +215,9 @@ describe('limits and wrong input', () => {
 
   test('a blob is tied to its account: another account cannot decrypt it', async () => {
     const enc = await kms.encrypt(new $Kms.EncryptRequest({ keyId, plaintext: b64('mine') }));
-    const other = await emu.kms.symmetric.decrypt({ accountId: '999', regionId: 'cn-hangzhou' }, unb64(enc.ciphertextBlob), undefined).catch((e: { code: string }) => e.code);
+    const other = await emu.kms.symmetric
+      .decrypt({ accountId: '999', regionId: 'cn-hangzhou' }, unb64(enc.ciphertextBlob), undefined)
+      .catch((e: { code: string }) => e.code);
     expect(other).toBe('InvalidCiphertext');
   });
 
@@ -180,7 +226,13 @@ describe('limits and wrong input', () => {
     const raw = unb64(enc.ciphertextBlob);
     const flipped = Buffer.from(raw);
     flipped[flipped.length - 1] ^= 1;
-    for (const bad of [raw.subarray(0, 20), raw.subarray(0, raw.length - 1), flipped, Buffer.from('foreign ciphertext from elsewhere'), Buffer.alloc(64)])
+    for (const bad of [
+      raw.subarray(0, 20),
+      raw.subarray(0, raw.length - 1),
+      flipped,
+      Buffer.from('foreign ciphertext from elsewhere'),
+      Buffer.alloc(64),
+    ])
       await expectError(kms.decrypt(new $Kms.DecryptRequest({ ciphertextBlob: b64(bad) })), 'InvalidCiphertext', 400);
   });
 
@@ -208,6 +260,10 @@ describe('limits and wrong input', () => {
 
   test('GenerateMac / VerifyMac answer Unsupported.KeySpec: HMAC key specs are unconfirmed', async () => {
     await expectError(acs3('GenerateMac', { KeyId: keyId, Algorithm: 'HMAC_SHA_256', Message: b64('m') }), 'Unsupported.KeySpec', 400);
-    await expectError(acs3('VerifyMac', { KeyId: keyId, Algorithm: 'HMAC_SHA_256', Message: b64('m'), Mac: b64('x') }), 'Unsupported.KeySpec', 400);
+    await expectError(
+      acs3('VerifyMac', { KeyId: keyId, Algorithm: 'HMAC_SHA_256', Message: b64('m'), Mac: b64('x') }),
+      'Unsupported.KeySpec',
+      400,
+    );
   });
 });

@@ -23,7 +23,11 @@ interface Serving {
 /** Starts `alikms serve` on a free port and resolves once it prints its address. */
 function serve(dataFile: string): Promise<Serving> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ALIKMS_')));
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data', dataFile], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data', dataFile], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return new Promise((resolveServing, reject) => {
     let out = '';
     let err = '';
@@ -47,7 +51,8 @@ const killHard = (child: ChildProcess) =>
 let dir: string;
 const children: ChildProcess[] = [];
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/emulator/src/cli.js'))) throw new Error('dist/ is not built: run `npx tsc -p tsconfig.json` (make test does)');
+  if (!existsSync(join(ROOT, 'dist/emulator/src/cli.js')))
+    throw new Error('dist/ is not built: run `npx tsc -p tsconfig.json` (make test does)');
   dir = mkdtempSync(join(tmpdir(), 'alikms-kill9-'));
 });
 afterAll(async () => {

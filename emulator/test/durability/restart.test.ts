@@ -22,7 +22,9 @@ function unwrapAll(dir: string): { text: string; plain: Buffer[] } {
   const text = readFileSync(join(dir, 'state.json'), 'utf8');
   const root = RootKey.fromBase64(readFileSync(join(dir, 'root.key'), 'utf8').trim());
   const state = JSON.parse(text) as StateFile;
-  const plain = Object.values(state.keys).flatMap((k) => k.versions.flatMap((v) => (v.material?.wrapped ? [root.unwrap(v.material.wrapped)] : [])));
+  const plain = Object.values(state.keys).flatMap((k) =>
+    k.versions.flatMap((v) => (v.material?.wrapped ? [root.unwrap(v.material.wrapped)] : [])),
+  );
   return { text, plain };
 }
 
@@ -31,7 +33,9 @@ test('keys, versions, aliases, tags and policies come back after a restart', asy
   const kms = kmsClient(emu);
   const acs3 = acs3Client(emu);
   await kms.createKey(new $Kms.CreateKeyRequest({})); // the default key
-  const aes = (await kms.createKey(new $Kms.CreateKeyRequest({ description: 'survivor', enableAutomaticRotation: true, rotationInterval: '30d' }))).keyMetadata;
+  const aes = (
+    await kms.createKey(new $Kms.CreateKeyRequest({ description: 'survivor', enableAutomaticRotation: true, rotationInterval: '30d' }))
+  ).keyMetadata;
   const ec = (await kms.createKey(new $Kms.CreateKeyRequest({ keySpec: 'EC_P256' }))).keyMetadata;
   emu.clock.advance(LIMITS.keyVersionMinIntervalSeconds * 1000);
   const v2 = (await kms.createKeyVersion(new $Kms.CreateKeyVersionRequest({ keyId: ec.keyId }))).keyVersion;
@@ -39,7 +43,11 @@ test('keys, versions, aliases, tags and policies come back after a restart', asy
   await kms.tagResource(new $Kms.TagResourceRequest({ keyId: aes.keyId, tags: '[{"TagKey":"keep","TagValue":"me"}]' }));
   await kms.disableKey(new $Kms.DisableKeyRequest({ keyId: ec.keyId }));
   await acs3('SetKeyPolicy', { KeyId: aes.keyId, Policy: '{"Version":"1","Statement":[{"Effect":"Allow"}]}' });
-  await acs3('SetDeletionProtection', { ProtectedResourceArn: aes.arn, EnableDeletionProtection: true, DeletionProtectionDescription: 'kept' });
+  await acs3('SetDeletionProtection', {
+    ProtectedResourceArn: aes.arn,
+    EnableDeletionProtection: true,
+    DeletionProtectionDescription: 'kept',
+  });
   const before = {
     aes: (await acs3('DescribeKey', { KeyId: aes.keyId })).KeyMetadata,
     ec: (await acs3('DescribeKey', { KeyId: ec.keyId })).KeyMetadata,
@@ -63,7 +71,9 @@ test('keys, versions, aliases, tags and policies come back after a restart', asy
   expect(before.ec).toMatchObject({ KeyState: 'Disabled', PrimaryKeyVersion: v2.keyVersionId });
   expect((await kms2.listKeys(new $Kms.ListKeysRequest({ pageSize: 100 }))).keys.key).toEqual(before.keys);
   expect((await kms2.listAliases(new $Kms.ListAliasesRequest({}))).aliases.alias).toEqual(before.aliases);
-  expect((await kms2.listKeyVersions(new $Kms.ListKeyVersionsRequest({ keyId: ec.keyId }))).keyVersions.keyVersion).toEqual(before.versions);
+  expect((await kms2.listKeyVersions(new $Kms.ListKeyVersionsRequest({ keyId: ec.keyId }))).keyVersions.keyVersion).toEqual(
+    before.versions,
+  );
   expect((await kms2.describeKey(new $Kms.DescribeKeyRequest({ keyId: 'alias/survivor' }))).keyMetadata.keyId).toBe(aes.keyId);
   expect((await kms2.listResourceTags(new $Kms.ListResourceTagsRequest({ keyId: aes.keyId }))).tags.tag).toEqual([
     { keyId: aes.keyId, tagKey: 'keep', tagValue: 'me' },

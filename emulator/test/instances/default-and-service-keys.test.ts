@@ -13,11 +13,14 @@ const admin = (path: string, body: unknown) =>
     body: JSON.stringify(body),
   });
 
-useEmulator((e) => {
-  emu = e;
-  acs3 = acs3Client(emu);
-  kms = kmsClient(emu);
-}, { schedulerIntervalMs: 0 });
+useEmulator(
+  (e) => {
+    emu = e;
+    acs3 = acs3Client(emu);
+    kms = kmsClient(emu);
+  },
+  { schedulerIntervalMs: 0 },
+);
 
 describe('default keys', () => {
   let defaultKeyId: string;
@@ -34,7 +37,9 @@ describe('default keys', () => {
   });
 
   test('the default CMK refuses rotation without the add-on', async () => {
-    await expect(acs3('UpdateRotationPolicy', { KeyId: defaultKeyId, EnableAutomaticRotation: true, RotationInterval: '365d' })).rejects.toMatchObject({
+    await expect(
+      acs3('UpdateRotationPolicy', { KeyId: defaultKeyId, EnableAutomaticRotation: true, RotationInterval: '365d' }),
+    ).rejects.toMatchObject({
       code: 'Rejected.UnsupportedOperation',
     });
   });
@@ -52,9 +57,11 @@ describe('default keys', () => {
     try {
       const client = acs3Client(withAddon);
       const { KeyId } = (await client('CreateKey', {})).KeyMetadata;
-      await expect(client('UpdateRotationPolicy', { KeyId, EnableAutomaticRotation: true, RotationInterval: '30d' })).rejects.toMatchObject({
-        code: 'InvalidParameter',
-      });
+      await expect(client('UpdateRotationPolicy', { KeyId, EnableAutomaticRotation: true, RotationInterval: '30d' })).rejects.toMatchObject(
+        {
+          code: 'InvalidParameter',
+        },
+      );
       await client('UpdateRotationPolicy', { KeyId, EnableAutomaticRotation: true, RotationInterval: '365d' });
       expect((await client('DescribeKey', { KeyId })).KeyMetadata.RotationInterval).toBe('31536000s');
     } finally {

@@ -9,11 +9,14 @@ let emu: TestEmulator;
 let acs3: ReturnType<typeof acs3Client>;
 let kms: ReturnType<typeof kmsClient>;
 
-useEmulator((e) => {
-  emu = e;
-  acs3 = acs3Client(emu);
-  kms = kmsClient(emu);
-}, { schedulerIntervalMs: 0, kms: { connectDelayMs: 60_000 } });
+useEmulator(
+  (e) => {
+    emu = e;
+    acs3 = acs3Client(emu);
+    kms = kmsClient(emu);
+  },
+  { schedulerIntervalMs: 0, kms: { connectDelayMs: 60_000 } },
+);
 
 const getInstance = async (id: string) => (await acs3('GetKmsInstance', { KmsInstanceId: id })).KmsInstance;
 const createKey = (query: Record<string, unknown>) => acs3('CreateKey', query);
@@ -105,12 +108,17 @@ test('keys in a hardware instance are HSM and rotate only when stored in the enc
   expect(instance).toMatchObject({ InstanceKind: 'hardware', HsmMode: 'simulated' });
   const internal = (await createKey({ DKMSInstanceId: id, KeySpec: 'Aliyun_AES_128' })).KeyMetadata;
   expect(internal.ProtectionLevel).toBe('HSM');
-  await expect(acs3('UpdateRotationPolicy', { KeyId: internal.KeyId, EnableAutomaticRotation: true, RotationInterval: '30d' })).rejects.toMatchObject({
+  await expect(
+    acs3('UpdateRotationPolicy', { KeyId: internal.KeyId, EnableAutomaticRotation: true, RotationInterval: '30d' }),
+  ).rejects.toMatchObject({
     code: 'Rejected.UnsupportedOperation',
   });
   const db = (await createKey({ DKMSInstanceId: id, KeyStorageMechanism: 'HsmEncryptedDatabase' })).KeyMetadata;
   await acs3('UpdateRotationPolicy', { KeyId: db.KeyId, EnableAutomaticRotation: true, RotationInterval: '30d' });
-  expect((await acs3('DescribeKey', { KeyId: db.KeyId })).KeyMetadata).toMatchObject({ AutomaticRotation: 'Enabled', RotationInterval: '2592000s' });
+  expect((await acs3('DescribeKey', { KeyId: db.KeyId })).KeyMetadata).toMatchObject({
+    AutomaticRotation: 'Enabled',
+    RotationInterval: '2592000s',
+  });
 });
 
 test('cryptographic calls beyond the instance Spec are throttled with 429 and x-acs-retry-after', async () => {
@@ -122,7 +130,9 @@ test('cryptographic calls beyond the instance Spec are throttled with 429 and x-
   const throttled = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   expect(throttled.length).toBeGreaterThan(0);
   expect(throttled[0].reason).toMatchObject({ statusCode: 429, code: 'Rejected.Throttling' });
-  const raw = await Promise.all(Array.from({ length: 300 }, () => send(emu.endpoint, rpcV1Get('Encrypt', { KeyId, Plaintext: 'aGVsbG8=' }))));
+  const raw = await Promise.all(
+    Array.from({ length: 300 }, () => send(emu.endpoint, rpcV1Get('Encrypt', { KeyId, Plaintext: 'aGVsbG8=' }))),
+  );
   const limited = raw.find((r) => r.status === 429);
   expect(limited?.headers['x-acs-retry-after']).toBe('1000');
   expect(results.filter((r) => r.status === 'fulfilled').length).toBeGreaterThanOrEqual(200);
@@ -151,33 +161,54 @@ test('release and refund: by charge type, blocked by deletion protection and by 
   const bss = bssClient(emu);
   const renewal = (await bss.request('QueryAvailableInstances', { ProductCode: 'kms', InstanceIDs: sub }, { method: 'POST' })) as any;
   expect(renewal.Data.InstanceList[0]).toMatchObject({ InstanceID: sub, SubscriptionType: 'Subscription', RenewStatus: 'ManualRenewal' });
-  await bss.request('SetRenewal', { ProductCode: 'kms', InstanceIDs: sub, RenewalStatus: 'AutoRenewal', RenewalPeriod: 12 }, { method: 'POST' });
+  await bss.request(
+    'SetRenewal',
+    { ProductCode: 'kms', InstanceIDs: sub, RenewalStatus: 'AutoRenewal', RenewalPeriod: 12 },
+    { method: 'POST' },
+  );
   const after = (await bss.request('QueryAvailableInstances', { ProductCode: 'kms', InstanceIDs: sub }, { method: 'POST' })) as any;
   expect(after.Data.InstanceList[0]).toMatchObject({ RenewStatus: 'AutoRenewal', RenewalDuration: 12 });
 
   await bss.request('RefundInstance', { ProductCode: 'kms', InstanceId: sub, ImmediatelyRelease: '1' }, { method: 'POST' });
-  await expect(bss.request('RefundInstance', { ProductCode: 'kms', InstanceId: sub, ImmediatelyRelease: '1' }, { method: 'POST' })).rejects.toMatchObject({
+  await expect(
+    bss.request('RefundInstance', { ProductCode: 'kms', InstanceId: sub, ImmediatelyRelease: '1' }, { method: 'POST' }),
+  ).rejects.toMatchObject({
     code: 'ResourceNotExists',
   });
 });
 
 test('a key naming an unknown instance is refused', async () => {
-  await expect(createKey({ DKMSInstanceId: 'kst-hzz000000000000000000000' })).rejects.toMatchObject({ statusCode: 404, code: 'Forbidden.KmsInstanceNotFound' });
+  await expect(createKey({ DKMSInstanceId: 'kst-hzz000000000000000000000' })).rejects.toMatchObject({
+    statusCode: 404,
+    code: 'Forbidden.KmsInstanceNotFound',
+  });
 });
 
 test('instances take tags through the batch tag actions (ResourceType=instance), and ListKmsInstances filters', async () => {
   const a = await readyInstance(emu, { productVersion: 'software' });
   const b = await buyInstance(emu, { productVersion: 'hardware', payAsYouGo: true });
-  await acs3('TagResources', { RegionId: 'cn-hangzhou', ResourceType: 'instance', ResourceId: [a, b], Tag: [{ Key: 'team', Value: 'payments' }] });
+  await acs3('TagResources', {
+    RegionId: 'cn-hangzhou',
+    ResourceType: 'instance',
+    ResourceId: [a, b],
+    Tag: [{ Key: 'team', Value: 'payments' }],
+  });
   await acs3('UntagResources', { RegionId: 'cn-hangzhou', ResourceType: 'instance', ResourceId: [b], TagKey: ['team'] });
   const listed = await acs3('ListTagResources', { RegionId: 'cn-hangzhou', ResourceType: 'instance', ResourceId: [a, b] });
   expect(listed.TagResources.TagResource).toEqual([{ ResourceId: a, ResourceType: 'instance', TagKey: 'team', TagValue: 'payments' }]);
   await expect(
-    acs3('TagResources', { RegionId: 'cn-hangzhou', ResourceType: 'instance', ResourceId: ['kst-hzznothere'], Tag: [{ Key: 'x', Value: 'y' }] }),
+    acs3('TagResources', {
+      RegionId: 'cn-hangzhou',
+      ResourceType: 'instance',
+      ResourceId: ['kst-hzznothere'],
+      Tag: [{ Key: 'x', Value: 'y' }],
+    }),
   ).rejects.toMatchObject({ statusCode: 404, code: 'Forbidden.KmsInstanceNotFound' });
 
   const filter = (Key: string, Values: string[]) =>
-    acs3('ListKmsInstances', { Filters: JSON.stringify([{ Key, Values }]), PageSize: 100 }).then((r) => r.KmsInstances.KmsInstance.map((x: any) => x.KmsInstanceId));
+    acs3('ListKmsInstances', { Filters: JSON.stringify([{ Key, Values }]), PageSize: 100 }).then((r) =>
+      r.KmsInstances.KmsInstance.map((x: any) => x.KmsInstanceId),
+    );
   expect(await filter('KmsInstanceId', [b])).toEqual([b]);
   expect(await filter('ChargeType', ['POSTPAY'])).toContain(b);
   expect(await filter('ChargeType', ['POSTPAY'])).not.toContain(a);

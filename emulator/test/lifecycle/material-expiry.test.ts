@@ -9,21 +9,33 @@ import { type TestEmulator, useEmulator } from '../support/emulator';
 
 let emu: TestEmulator;
 let kms: ReturnType<typeof kmsClient>;
-useEmulator((e) => {
-  emu = e;
-  kms = kmsClient(emu);
-}, { schedulerIntervalMs: 0 });
+useEmulator(
+  (e) => {
+    emu = e;
+    kms = kmsClient(emu);
+  },
+  { schedulerIntervalMs: 0 },
+);
 
 async function importMaterial(keyId: string, material: Buffer, expireUnix: number) {
   const p = await kms.getParametersForImport(
     new $Kms.GetParametersForImportRequest({ keyId, wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_2048' }),
   );
   const wrapped = publicEncrypt(
-    { key: createPublicKey({ key: Buffer.from(p.publicKey, 'base64'), format: 'der', type: 'spki' }), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+    {
+      key: createPublicKey({ key: Buffer.from(p.publicKey, 'base64'), format: 'der', type: 'spki' }),
+      padding: constants.RSA_PKCS1_OAEP_PADDING,
+      oaepHash: 'sha256',
+    },
     material,
   );
   await kms.importKeyMaterial(
-    new $Kms.ImportKeyMaterialRequest({ keyId, importToken: p.importToken, encryptedKeyMaterial: wrapped.toString('base64'), keyMaterialExpireUnix: expireUnix }),
+    new $Kms.ImportKeyMaterialRequest({
+      keyId,
+      importToken: p.importToken,
+      encryptedKeyMaterial: wrapped.toString('base64'),
+      keyMaterialExpireUnix: expireUnix,
+    }),
   );
 }
 

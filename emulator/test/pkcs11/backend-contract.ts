@@ -4,7 +4,18 @@
  * public key or against material the test itself imported. What a backend cannot do is declared by the caller and
  * must be refused with CryptoFailure('unsupported'), never done some other way.
  */
-import { constants, createCipheriv, createDecipheriv, createHash, createPublicKey, generateKeyPairSync, privateDecrypt, publicEncrypt, randomBytes, verify as nodeVerify } from 'node:crypto';
+import {
+  constants,
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createPublicKey,
+  generateKeyPairSync,
+  privateDecrypt,
+  publicEncrypt,
+  randomBytes,
+  verify as nodeVerify,
+} from 'node:crypto';
 import type { AsymmetricEncryptionAlgorithm, CryptoBackend, ImportWrappingAlgorithm, KeyHandle } from '../../src/crypto/backend';
 import { CryptoFailure } from '../../src/crypto/backend';
 import type { KeySpec } from '../../src/domain/specs';
@@ -128,7 +139,9 @@ export function backendContract(name: string, open: () => Promise<ContractSubjec
         expect(await failureKind(b.asymmetricDecrypt(k, 'RSAES_OAEP_SHA_256', wrapped))).toBe('unsupported'); // remembered
       } else {
         expect(await b.asymmetricDecrypt(k, 'RSAES_OAEP_SHA_256', wrapped)).toEqual(secret);
-        expect(await b.asymmetricDecrypt(k, 'RSAES_OAEP_SHA_256', await b.asymmetricEncrypt(k, 'RSAES_OAEP_SHA_256', secret))).toEqual(secret);
+        expect(await b.asymmetricDecrypt(k, 'RSAES_OAEP_SHA_256', await b.asymmetricEncrypt(k, 'RSAES_OAEP_SHA_256', secret))).toEqual(
+          secret,
+        );
       }
       // SHA-1 still works on the same key afterwards
       expect(await b.asymmetricDecrypt(k, 'RSAES_OAEP_SHA_1', await b.asymmetricEncrypt(k, 'RSAES_OAEP_SHA_1', secret))).toEqual(secret);
@@ -161,7 +174,9 @@ export function backendContract(name: string, open: () => Promise<ContractSubjec
         ['RSAES_OAEP_SHA_1', 'sha1'],
       ] as const) {
         const ciphertext = await b.encryptToPublicKey(der, algorithm, Buffer.from('data key'));
-        expect(privateDecrypt({ key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash }, ciphertext).toString()).toBe('data key');
+        expect(privateDecrypt({ key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash }, ciphertext).toString()).toBe(
+          'data key',
+        );
       }
       expect(await failureKind(b.encryptToPublicKey(Buffer.from('junk'), 'RSAES_OAEP_SHA_1', Buffer.from('x')))).toBe('input');
     });
@@ -170,36 +185,43 @@ export function backendContract(name: string, open: () => Promise<ContractSubjec
       const wrap = async (wrappingKey: KeyHandle, algorithm: ImportWrappingAlgorithm, material: Buffer) => {
         const key = await spki(wrappingKey);
         if (algorithm === 'RSAES_PKCS1_V1_5') return publicEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, material);
-        return publicEncrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: algorithm === 'RSAES_OAEP_SHA_1' ? 'sha1' : 'sha256' }, material);
+        return publicEncrypt(
+          { key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: algorithm === 'RSAES_OAEP_SHA_1' ? 'sha1' : 'sha256' },
+          material,
+        );
       };
 
-      test.each(['RSAES_OAEP_SHA_1', 'RSAES_PKCS1_V1_5', 'RSAES_OAEP_SHA_256'] as const)('%s: the imported key is exactly the material', async (algorithm) => {
-        const wrappingKey = { spec: 'RSA_2048' as const, ref: await b.generate('RSA_2048') };
-        const material = randomBytes(32);
-        const imported = b.importMaterial('Aliyun_AES_256', wrappingKey, algorithm, await wrap(wrappingKey, algorithm, material));
-        if (subject.unsupportedAlgorithms.includes(algorithm)) {
-          expect(await failureKind(imported)).toBe('unsupported');
-          return;
-        }
-        const k = { spec: 'Aliyun_AES_256' as const, ref: await imported };
-        expect(typeof k.ref.fingerprint).toBe('string');
-        // sealed by the backend, opened by node with the known material; and the other way round
-        const sealed = await b.encrypt(k, Buffer.from('hello'), Buffer.from('aad'));
-        const d = createDecipheriv('aes-256-gcm', material, sealed.iv).setAAD(Buffer.from('aad'));
-        d.setAuthTag(sealed.tag);
-        expect(Buffer.concat([d.update(sealed.ciphertext), d.final()]).toString()).toBe('hello');
-        const iv = randomBytes(12);
-        const c = createCipheriv('aes-256-gcm', material, iv).setAAD(Buffer.alloc(0));
-        const ciphertext = Buffer.concat([c.update('from node'), c.final()]);
-        expect((await b.decrypt(k, { iv, tag: c.getAuthTag(), ciphertext }, Buffer.alloc(0))).toString()).toBe('from node');
-        await b.destroy(wrappingKey.ref);
-      });
+      test.each(['RSAES_OAEP_SHA_1', 'RSAES_PKCS1_V1_5', 'RSAES_OAEP_SHA_256'] as const)(
+        '%s: the imported key is exactly the material',
+        async (algorithm) => {
+          const wrappingKey = { spec: 'RSA_2048' as const, ref: await b.generate('RSA_2048') };
+          const material = randomBytes(32);
+          const imported = b.importMaterial('Aliyun_AES_256', wrappingKey, algorithm, await wrap(wrappingKey, algorithm, material));
+          if (subject.unsupportedAlgorithms.includes(algorithm)) {
+            expect(await failureKind(imported)).toBe('unsupported');
+            return;
+          }
+          const k = { spec: 'Aliyun_AES_256' as const, ref: await imported };
+          expect(typeof k.ref.fingerprint).toBe('string');
+          // sealed by the backend, opened by node with the known material; and the other way round
+          const sealed = await b.encrypt(k, Buffer.from('hello'), Buffer.from('aad'));
+          const d = createDecipheriv('aes-256-gcm', material, sealed.iv).setAAD(Buffer.from('aad'));
+          d.setAuthTag(sealed.tag);
+          expect(Buffer.concat([d.update(sealed.ciphertext), d.final()]).toString()).toBe('hello');
+          const iv = randomBytes(12);
+          const c = createCipheriv('aes-256-gcm', material, iv).setAAD(Buffer.alloc(0));
+          const ciphertext = Buffer.concat([c.update('from node'), c.final()]);
+          expect((await b.decrypt(k, { iv, tag: c.getAuthTag(), ciphertext }, Buffer.alloc(0))).toString()).toBe('from node');
+          await b.destroy(wrappingKey.ref);
+        },
+      );
 
       test('the same material gives the same fingerprint, other material another one', async () => {
         const wrappingKey = { spec: 'RSA_2048' as const, ref: await b.generate('RSA_2048') };
         const material = randomBytes(32);
         const importOnce = async (m: Buffer) =>
-          (await b.importMaterial('Aliyun_AES_256', wrappingKey, 'RSAES_OAEP_SHA_1', await wrap(wrappingKey, 'RSAES_OAEP_SHA_1', m))).fingerprint;
+          (await b.importMaterial('Aliyun_AES_256', wrappingKey, 'RSAES_OAEP_SHA_1', await wrap(wrappingKey, 'RSAES_OAEP_SHA_1', m)))
+            .fingerprint;
         const first = await importOnce(material);
         expect(await importOnce(material)).toBe(first);
         expect(await importOnce(randomBytes(32))).not.toBe(first);

@@ -46,22 +46,27 @@ test('the instance says its HSM is a PKCS#11 token, and its keys are HSM keys wh
   expect(stateOf(db.KeyId).versions[0].material.backend).toBe('software');
 });
 
-test.each(['Aliyun_AES_256', 'Aliyun_AES_192', 'Aliyun_AES_128'])('%s: encrypt, decrypt, data keys and re-encrypt run in the token', async (KeySpec) => {
-  const { KeyId } = await createKey({ KeySpec });
-  const context = JSON.stringify({ tenant: 'a' });
-  const sealed = await acs3('Encrypt', { KeyId, Plaintext: b64('hsm secret'), EncryptionContext: context });
-  expect((await acs3('Decrypt', { CiphertextBlob: sealed.CiphertextBlob, EncryptionContext: context })).Plaintext).toBe(b64('hsm secret'));
-  await expect(acs3('Decrypt', { CiphertextBlob: sealed.CiphertextBlob })).rejects.toMatchObject({ code: 'InvalidCiphertext' });
-  const dataKey = await acs3('GenerateDataKey', { KeyId, NumberOfBytes: 32 });
-  expect((await acs3('Decrypt', { CiphertextBlob: dataKey.CiphertextBlob })).Plaintext).toBe(dataKey.Plaintext);
-  const other = await createKey({ KeySpec });
-  const moved = await acs3('ReEncrypt', {
-    CiphertextBlob: sealed.CiphertextBlob,
-    SourceEncryptionContext: context,
-    DestinationKeyId: other.KeyId,
-  });
-  expect((await acs3('Decrypt', { CiphertextBlob: moved.CiphertextBlob })).Plaintext).toBe(b64('hsm secret'));
-});
+test.each(['Aliyun_AES_256', 'Aliyun_AES_192', 'Aliyun_AES_128'])(
+  '%s: encrypt, decrypt, data keys and re-encrypt run in the token',
+  async (KeySpec) => {
+    const { KeyId } = await createKey({ KeySpec });
+    const context = JSON.stringify({ tenant: 'a' });
+    const sealed = await acs3('Encrypt', { KeyId, Plaintext: b64('hsm secret'), EncryptionContext: context });
+    expect((await acs3('Decrypt', { CiphertextBlob: sealed.CiphertextBlob, EncryptionContext: context })).Plaintext).toBe(
+      b64('hsm secret'),
+    );
+    await expect(acs3('Decrypt', { CiphertextBlob: sealed.CiphertextBlob })).rejects.toMatchObject({ code: 'InvalidCiphertext' });
+    const dataKey = await acs3('GenerateDataKey', { KeyId, NumberOfBytes: 32 });
+    expect((await acs3('Decrypt', { CiphertextBlob: dataKey.CiphertextBlob })).Plaintext).toBe(dataKey.Plaintext);
+    const other = await createKey({ KeySpec });
+    const moved = await acs3('ReEncrypt', {
+      CiphertextBlob: sealed.CiphertextBlob,
+      SourceEncryptionContext: context,
+      DestinationKeyId: other.KeyId,
+    });
+    expect((await acs3('Decrypt', { CiphertextBlob: moved.CiphertextBlob })).Plaintext).toBe(b64('hsm secret'));
+  },
+);
 
 test.each(['RSA_PSS_SHA_256', 'RSA_PKCS1_SHA_256'])('RSA_2048 %s signatures verify with node:crypto', async (Algorithm) => {
   const { KeyId, PrimaryKeyVersion: KeyVersionId } = await createKey({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN/VERIFY' });
@@ -69,7 +74,14 @@ test.each(['RSA_PSS_SHA_256', 'RSA_PKCS1_SHA_256'])('RSA_2048 %s signatures veri
   const { Value } = await acs3('AsymmetricSign', { KeyId, KeyVersionId, Algorithm, Digest: b64(digest) });
   const pem = (await acs3('GetPublicKey', { KeyId, KeyVersionId })).PublicKey;
   const padding = Algorithm === 'RSA_PSS_SHA_256' ? constants.RSA_PKCS1_PSS_PADDING : constants.RSA_PKCS1_PADDING;
-  expect(verify('sha256', Buffer.from('signed in the HSM'), { key: createPublicKey(pem), padding, saltLength: 32 }, Buffer.from(Value, 'base64'))).toBe(true);
+  expect(
+    verify(
+      'sha256',
+      Buffer.from('signed in the HSM'),
+      { key: createPublicKey(pem), padding, saltLength: 32 },
+      Buffer.from(Value, 'base64'),
+    ),
+  ).toBe(true);
   expect((await acs3('AsymmetricVerify', { KeyId, KeyVersionId, Algorithm, Digest: b64(digest), Value })).Value).toBe(true);
 });
 
@@ -86,21 +98,33 @@ test('RSA_2048 OAEP-SHA1 ciphertext made by node:crypto decrypts in the token; O
   const sealed = publicEncrypt({ key: pem, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, Buffer.from('for the hsm'));
   const opened = await acs3('AsymmetricDecrypt', { KeyId, KeyVersionId, Algorithm: 'RSAES_OAEP_SHA_1', CiphertextBlob: b64(sealed) });
   expect(opened.Plaintext).toBe(b64('for the hsm'));
-  await expect(acs3('AsymmetricEncrypt', { KeyId, KeyVersionId, Algorithm: 'RSAES_OAEP_SHA_256', Plaintext: b64('x') })).rejects.toMatchObject({
+  await expect(
+    acs3('AsymmetricEncrypt', { KeyId, KeyVersionId, Algorithm: 'RSAES_OAEP_SHA_256', Plaintext: b64('x') }),
+  ).rejects.toMatchObject({
     statusCode: 409,
     code: 'Rejected.UnsupportedOperation',
   });
 });
 
-test.each(['Aliyun_SM4', 'EC_SM2'])('%s, which SoftHSM2 cannot hold, is refused at CreateKey rather than kept in software', async (KeySpec) => {
-  await expect(createKey({ KeySpec })).rejects.toMatchObject({ statusCode: 400, code: 'Unsupported.KeySpec' });
-});
+test.each(['Aliyun_SM4', 'EC_SM2'])(
+  '%s, which SoftHSM2 cannot hold, is refused at CreateKey rather than kept in software',
+  async (KeySpec) => {
+    await expect(createKey({ KeySpec })).rejects.toMatchObject({ statusCode: 400, code: 'Unsupported.KeySpec' });
+  },
+);
 
 test('BYOK: material imported into a hardware key is unwrapped inside the token', async () => {
   const { KeyId } = await createKey({ Origin: 'EXTERNAL' });
   const p = await acs3('GetParametersForImport', { KeyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_1', WrappingKeySpec: 'RSA_2048' });
   const material = randomBytes(32);
-  const wrapped = publicEncrypt({ key: createPublicKey({ key: Buffer.from(p.PublicKey, 'base64'), format: 'der', type: 'spki' }), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, material);
+  const wrapped = publicEncrypt(
+    {
+      key: createPublicKey({ key: Buffer.from(p.PublicKey, 'base64'), format: 'der', type: 'spki' }),
+      padding: constants.RSA_PKCS1_OAEP_PADDING,
+      oaepHash: 'sha1',
+    },
+    material,
+  );
   await acs3('ImportKeyMaterial', { KeyId, ImportToken: p.ImportToken, EncryptedKeyMaterial: b64(wrapped), KeyMaterialExpireUnix: 0 });
   expect(stateOf(KeyId).versions[0].material.backend).toBe('pkcs11');
   const sealed = await acs3('Encrypt', { KeyId, Plaintext: b64('imported') });
@@ -130,7 +154,10 @@ test('after a restart the emulator finds the same token keys', async () => {
   const pemAfter = (await acs3('GetPublicKey', { KeyId: rsa.KeyId, KeyVersionId: rsa.PrimaryKeyVersion })).PublicKey;
   expect(pemAfter).toBe(pemBefore);
   // And a private-key operation still works with it.
-  const sealedRsa = publicEncrypt({ key: pemAfter, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, Buffer.from('still here'));
+  const sealedRsa = publicEncrypt(
+    { key: pemAfter, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' },
+    Buffer.from('still here'),
+  );
   const opened = await acs3('AsymmetricDecrypt', {
     KeyId: rsa.KeyId,
     KeyVersionId: rsa.PrimaryKeyVersion,

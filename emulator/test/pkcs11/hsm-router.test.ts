@@ -22,7 +22,11 @@ afterAll(async () => {
 test("home 'hsm' makes token keys, anything else software material; each key keeps working where it lives", async () => {
   const inToken = { spec: 'Aliyun_AES_256' as const, ref: await router.generate('Aliyun_AES_256', 'hsm') };
   const inSoftware = { spec: 'Aliyun_AES_256' as const, ref: await router.generate('Aliyun_AES_256', 'software') };
-  expect([inToken.ref.backend, inSoftware.ref.backend, (await router.generate('EC_P256')).backend]).toEqual(['pkcs11', 'software', 'software']);
+  expect([inToken.ref.backend, inSoftware.ref.backend, (await router.generate('EC_P256')).backend]).toEqual([
+    'pkcs11',
+    'software',
+    'software',
+  ]);
   for (const key of [inToken, inSoftware]) {
     const sealed = await router.encrypt(key, Buffer.from('routed'), Buffer.alloc(0));
     expect((await router.decrypt(key, sealed, Buffer.alloc(0))).toString()).toBe('routed');

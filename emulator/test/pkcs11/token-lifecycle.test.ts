@@ -89,7 +89,9 @@ test('handles are cached: after the first lookup, operations search the token no
   const aes = await handle(backend, 'Aliyun_AES_256');
   const sealed = await backend.encrypt(aes, Buffer.from('x'), Buffer.alloc(0));
   // the generating backend knows the handles already
-  expect(await countFinds(() => Promise.all(Array.from({ length: 10 }, () => backend.encrypt(aes, Buffer.from('y'), Buffer.alloc(0)))))).toBe(0);
+  expect(
+    await countFinds(() => Promise.all(Array.from({ length: 10 }, () => backend.encrypt(aes, Buffer.from('y'), Buffer.alloc(0))))),
+  ).toBe(0);
   // a second backend resolves the key once, then reuses the handle
   const second = await openBackend();
   expect(await countFinds(() => second.decrypt(aes, sealed, Buffer.alloc(0)))).toBe(1);
@@ -119,7 +121,9 @@ test('the library finalised under it: the backend re-initialises, and another ba
   const aes = await handle(backend, 'Aliyun_AES_128');
   const sealed = await backend.encrypt(aes, Buffer.from('after finalize'), Buffer.alloc(0));
   rawLibrary().p11.C_Finalize();
-  expect(await countFinds(async () => expect((await backend.decrypt(aes, sealed, Buffer.alloc(0))).toString()).toBe('after finalize'))).toBe(1);
+  expect(
+    await countFinds(async () => expect((await backend.decrypt(aes, sealed, Buffer.alloc(0))).toString()).toBe('after finalize')),
+  ).toBe(1);
   expect((await second.decrypt(aes, sealed, Buffer.alloc(0))).toString()).toBe('after finalize');
 });
 
@@ -134,14 +138,18 @@ test('a fresh copy of the backend module after C_Finalize finds the same token k
 
   // As a restarted emulator would: new module state (fresh singleton), C_Initialize, login, find by CKA_ID.
   let Fresh!: typeof Pkcs11Backend;
-  jest.isolateModules(() => (Fresh = (require('../../src/crypto/pkcs11/backend') as typeof import('../../src/crypto/pkcs11/backend')).Pkcs11Backend));
+  jest.isolateModules(
+    () => (Fresh = (require('../../src/crypto/pkcs11/backend') as typeof import('../../src/crypto/pkcs11/backend')).Pkcs11Backend),
+  );
   const restarted = await Fresh.open(hsm.options);
   try {
     expect((await restarted.decrypt(aes, sealed, Buffer.from('ctx'))).toString()).toBe('kept in the token');
     expect(await restarted.verify(rsa, 'RSA_PSS_SHA_256', digest, rsaSignature)).toBe(true);
     expect(await restarted.publicKey(ec)).toEqual(ecPublicKey);
     const signature = await restarted.sign(ec, 'ECDSA_SHA_256', digest);
-    expect(nodeVerify('sha256', Buffer.from('lifecycle'), createPublicKey({ key: ecPublicKey, format: 'der', type: 'spki' }), signature)).toBe(true);
+    expect(
+      nodeVerify('sha256', Buffer.from('lifecycle'), createPublicKey({ key: ecPublicKey, format: 'der', type: 'spki' }), signature),
+    ).toBe(true);
     await expect(backend.verify(ec, 'ECDSA_SHA_256', digest, signature)).rejects.toThrow(/backend closed/);
   } finally {
     await restarted.close();
@@ -173,7 +181,11 @@ test('a key destroyed through another backend: the stale cached handle is droppe
 test('own input checks: digest size, algorithm for the spec, public key of a secret key, foreign refs', async () => {
   const rsa = await handle(backend, 'RSA_2048');
   const aes = await handle(backend, 'Aliyun_AES_256');
-  const kind = (p: Promise<unknown>) => p.then(() => 'none', (e: unknown) => (e instanceof CryptoFailure ? e.kind : String(e)));
+  const kind = (p: Promise<unknown>) =>
+    p.then(
+      () => 'none',
+      (e: unknown) => (e instanceof CryptoFailure ? e.kind : String(e)),
+    );
   expect(await kind(backend.sign(rsa, 'RSA_PSS_SHA_256', Buffer.alloc(20)))).toBe('input');
   expect(await kind(backend.sign(rsa, 'ECDSA_SHA_256', digest))).toBe('input');
   expect(await kind(backend.publicKey(aes))).toBe('input');
@@ -185,7 +197,9 @@ test('own input checks: digest size, algorithm for the spec, public key of a sec
   await expect(backend.encrypt({ ...aes, ref: { ...aes.ref, token: 'other' } }, Buffer.from('x'), Buffer.alloc(0))).rejects.toThrow(
     /lives in PKCS#11 token "other", this emulator uses "lifecycle"/,
   );
-  await expect(backend.encrypt({ ...aes, ref: { backend: 'software', wrapped: 'abc' } }, Buffer.from('x'), Buffer.alloc(0))).rejects.toThrow(/not PKCS#11 material/);
+  await expect(
+    backend.encrypt({ ...aes, ref: { backend: 'software', wrapped: 'abc' } }, Buffer.from('x'), Buffer.alloc(0)),
+  ).rejects.toThrow(/not PKCS#11 material/);
 });
 
 describe('startup stops with a clear message', () => {
@@ -196,11 +210,15 @@ describe('startup stops with a clear message', () => {
   });
 
   test('missing token', async () => {
-    await expect(Pkcs11Backend.open({ ...hsm.options, token: 'nope' })).rejects.toThrow(/token "nope" not found .*tokens present: .*"lifecycle"/);
+    await expect(Pkcs11Backend.open({ ...hsm.options, token: 'nope' })).rejects.toThrow(
+      /token "nope" not found .*tokens present: .*"lifecycle"/,
+    );
   });
 
   test('missing module', async () => {
-    await expect(Pkcs11Backend.open({ ...hsm.options, module: '/nonexistent/libpkcs11.so' })).rejects.toThrow(/PKCS#11 module not found: \/nonexistent/);
+    await expect(Pkcs11Backend.open({ ...hsm.options, module: '/nonexistent/libpkcs11.so' })).rejects.toThrow(
+      /PKCS#11 module not found: \/nonexistent/,
+    );
   });
 
   test('a second token in the same module works with its own PIN, and the first backend is unaffected', async () => {
@@ -208,6 +226,8 @@ describe('startup stops with a clear message', () => {
     const key = await handle(other, 'EC_P256');
     expect(await other.verify(key, 'ECDSA_SHA_256', digest, await other.sign(key, 'ECDSA_SHA_256', digest))).toBe(true);
     const aes = await handle(backend, 'Aliyun_AES_256');
-    expect(await backend.decrypt(aes, await backend.encrypt(aes, Buffer.from('ok'), Buffer.alloc(0)), Buffer.alloc(0))).toEqual(Buffer.from('ok'));
+    expect(await backend.decrypt(aes, await backend.encrypt(aes, Buffer.from('ok'), Buffer.alloc(0)), Buffer.alloc(0))).toEqual(
+      Buffer.from('ok'),
+    );
   });
 });

@@ -22,13 +22,19 @@ useEmulator(async (e) => {
 });
 
 const plaintext = fc.uint8Array({ minLength: 1, maxLength: 6144 }).map((a) => Buffer.from(a));
-const context = fc.option(fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), fc.string({ maxLength: 20 }), { maxKeys: 4 }), { nil: undefined });
+const context = fc.option(fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), fc.string({ maxLength: 20 }), { maxKeys: 4 }), {
+  nil: undefined,
+});
 const ctxParam = (c: Record<string, string> | undefined) => (c && Object.keys(c).length ? { EncryptionContext: JSON.stringify(c) } : {});
 const sameContext = (a: Record<string, string> | undefined, b: Record<string, string> | undefined) =>
   JSON.stringify(Object.entries(a ?? {}).sort()) === JSON.stringify(Object.entries(b ?? {}).sort());
 
 /** The error status of `call`, or 200 when it succeeds. */
-const statusOf = (call: Promise<unknown>) => call.then(() => 200, (err: unknown) => wireError(err).status);
+const statusOf = (call: Promise<unknown>) =>
+  call.then(
+    () => 200,
+    (err: unknown) => wireError(err).status,
+  );
 
 describe.each(['Aliyun_AES_256', 'Aliyun_SM4'])('%s', (spec) => {
   test('random plaintexts and contexts round-trip; another context fails with 400', async () => {
@@ -37,7 +43,8 @@ describe.each(['Aliyun_AES_256', 'Aliyun_SM4'])('%s', (spec) => {
         const enc = await acs3('Encrypt', { KeyId: keys[spec], Plaintext: b64(pt), ...ctxParam(ctx) });
         const dec = await acs3('Decrypt', { CiphertextBlob: enc.CiphertextBlob, ...ctxParam(ctx) });
         expect(unb64(dec.Plaintext)).toEqual(pt);
-        if (!sameContext(ctx, other)) expect(await statusOf(acs3('Decrypt', { CiphertextBlob: enc.CiphertextBlob, ...ctxParam(other) }))).toBe(400);
+        if (!sameContext(ctx, other))
+          expect(await statusOf(acs3('Decrypt', { CiphertextBlob: enc.CiphertextBlob, ...ctxParam(other) }))).toBe(400);
       }),
       { numRuns: 25 },
     );
@@ -54,7 +61,9 @@ describe.each(['Aliyun_AES_256', 'Aliyun_SM4'])('%s', (spec) => {
       }),
       fc.nat(blob.length - 1).map((n) => blob.subarray(0, n)),
       fc.uint8Array({ minLength: 1, maxLength: 32 }).map((extra) => Buffer.concat([blob, extra])),
-      fc.tuple(fc.nat(blob.length - 1), fc.uint8Array({ minLength: 1, maxLength: 8 })).map(([i, ins]) => Buffer.concat([blob.subarray(0, i), ins, blob.subarray(i)])),
+      fc
+        .tuple(fc.nat(blob.length - 1), fc.uint8Array({ minLength: 1, maxLength: 8 }))
+        .map(([i, ins]) => Buffer.concat([blob.subarray(0, i), ins, blob.subarray(i)])),
     );
     await fc.assert(
       fc.asyncProperty(mutation, async (bad) => {

@@ -13,9 +13,12 @@ import { acs3Post, encodeParams, rpcV1Get, rpcV1Params, send, type RawRequest, t
 
 let emu: TestEmulator;
 const serverLog: string[] = [];
-useEmulator((e) => {
-  emu = e;
-}, { log: (m) => serverLog.push(m) });
+useEmulator(
+  (e) => {
+    emu = e;
+  },
+  { log: (m) => serverLog.push(m) },
+);
 
 const ACTIONS = [...(REGISTRY.get(KMS_VERSION)?.keys() ?? [])];
 
@@ -40,31 +43,104 @@ const stillServing = async () => {
 const headerText = fc.string({ maxLength: 60 }).map((s) => s.replace(/[^\t\x20-\x7e]/g, ''));
 /** Path/query text the client will send as-is: printable ASCII, with `%` sequences good and bad. */
 const urlText = fc
-  .array(fc.oneof(fc.constantFrom('%', '%2', '%zz', '%E0%A4%A', '%00', '%FF', '%C0%AF', '+', '&', '=', '&&=', '?', '#', '..', '/'), fc.string({ maxLength: 12 })), {
-    maxLength: 12,
-  })
+  .array(
+    fc.oneof(
+      fc.constantFrom('%', '%2', '%zz', '%E0%A4%A', '%00', '%FF', '%C0%AF', '+', '&', '=', '&&=', '?', '#', '..', '/'),
+      fc.string({ maxLength: 12 }),
+    ),
+    {
+      maxLength: 12,
+    },
+  )
   .map((parts) => parts.join('').replace(/[^\x21-\x7e]/g, (c) => encodeURIComponent(c)));
 const paramName = fc.oneof(
-  fc.constantFrom('KeyId', 'Action', 'Version', 'Tag.1.Key', 'Tag.0.Value', 'ResourceId.99999999999999999999', 'Filters', 'Tags', '__proto__', '__proto__.x', 'constructor.prototype.x', 'PageSize', 'PageNumber', 'RegionId', 'Signature', 'Timestamp'),
+  fc.constantFrom(
+    'KeyId',
+    'Action',
+    'Version',
+    'Tag.1.Key',
+    'Tag.0.Value',
+    'ResourceId.99999999999999999999',
+    'Filters',
+    'Tags',
+    '__proto__',
+    '__proto__.x',
+    'constructor.prototype.x',
+    'PageSize',
+    'PageNumber',
+    'RegionId',
+    'Signature',
+    'Timestamp',
+  ),
   fc.string({ minLength: 1, maxLength: 15 }),
 );
 const paramValue = fc.oneof(
   fc.string({ maxLength: 40 }),
-  fc.constantFrom('', '-1', '0', '1e309', '99999999999999999999', 'true', 'null', '[]', '{}', '[{"Key":"KeyState","Values":[1]}]', '[{"TagKey":1}]', 'alias/acs/x', 'acs:kms:::key/', 'a'.repeat(9000)),
+  fc.constantFrom(
+    '',
+    '-1',
+    '0',
+    '1e309',
+    '99999999999999999999',
+    'true',
+    'null',
+    '[]',
+    '{}',
+    '[{"Key":"KeyState","Values":[1]}]',
+    '[{"TagKey":1}]',
+    'alias/acs/x',
+    'acs:kms:::key/',
+    'a'.repeat(9000),
+  ),
 );
 const params = fc.dictionary(paramName, paramValue, { maxKeys: 8 });
-const method = fc.oneof(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'TRACE'), fc.stringMatching(/^[A-Z]{1,10}$/));
-const path = fc.oneof(fc.constant('/'), fc.constantFrom('/x', '//', '/%2F', '/?', '/../', '/index.html'), urlText.map((t) => '/' + t));
-const contentType = fc.constantFrom(undefined, 'application/x-www-form-urlencoded', 'application/json', 'text/xml', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded; charset=latin1');
-const body = fc.oneof(fc.constant(undefined), urlText, fc.string({ maxLength: 200 }), fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)));
+const method = fc.oneof(
+  fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'TRACE'),
+  fc.stringMatching(/^[A-Z]{1,10}$/),
+);
+const path = fc.oneof(
+  fc.constant('/'),
+  fc.constantFrom('/x', '//', '/%2F', '/?', '/../', '/index.html'),
+  urlText.map((t) => '/' + t),
+);
+const contentType = fc.constantFrom(
+  undefined,
+  'application/x-www-form-urlencoded',
+  'application/json',
+  'text/xml',
+  'multipart/form-data; boundary=x',
+  'application/x-www-form-urlencoded; charset=latin1',
+);
+const body = fc.oneof(
+  fc.constant(undefined),
+  urlText,
+  fc.string({ maxLength: 200 }),
+  fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
+);
 const authorization = fc.oneof(
   fc.constant(undefined),
   headerText,
-  fc.constantFrom('ACS3-HMAC-SHA256', 'ACS3-HMAC-SHA256 Credential=test,SignedHeaders=host,Signature=' + '0'.repeat(64), 'ACS3-HMAC-SHA256 Credential=nobody,SignedHeaders=,Signature=' + 'a'.repeat(64), 'Basic dGVzdDp0ZXN0', 'Bearer x', 'ACS3-'),
+  fc.constantFrom(
+    'ACS3-HMAC-SHA256',
+    'ACS3-HMAC-SHA256 Credential=test,SignedHeaders=host,Signature=' + '0'.repeat(64),
+    'ACS3-HMAC-SHA256 Credential=nobody,SignedHeaders=,Signature=' + 'a'.repeat(64),
+    'Basic dGVzdDp0ZXN0',
+    'Bearer x',
+    'ACS3-',
+  ),
   headerText.map((t) => `ACS3-HMAC-SHA256 Credential=test,SignedHeaders=${t},Signature=${'f'.repeat(64)}`),
 );
 const extraHeaders = fc.dictionary(
-  fc.constantFrom('x-acs-action', 'x-acs-version', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256', 'x-acs-security-token', 'host', 'x-custom'),
+  fc.constantFrom(
+    'x-acs-action',
+    'x-acs-version',
+    'x-acs-date',
+    'x-acs-signature-nonce',
+    'x-acs-content-sha256',
+    'x-acs-security-token',
+    'host',
+    'x-custom',
+  ),
   headerText,
   { maxKeys: 4 },
 );
@@ -77,7 +153,12 @@ const arbitraryRequest: fc.Arbitrary<RawRequest> = fc
     if (contentType) headers['content-type'] = contentType;
     if (authorization) headers.authorization = authorization;
     if (headers.host === '') delete headers.host;
-    return { method, path: query === undefined ? path : `${path.split('?')[0]}?${query}`, headers, body: method === 'HEAD' ? undefined : body };
+    return {
+      method,
+      path: query === undefined ? path : `${path.split('?')[0]}?${query}`,
+      headers,
+      body: method === 'HEAD' ? undefined : body,
+    };
   });
 
 /** Validly signed requests (RPC v1 GET/POST, ACS3) whose parameters are garbage. */
@@ -88,10 +169,16 @@ const signedGarbage: fc.Arbitrary<RawRequest> = fc
     business: params,
   })
   .map(({ scheme, action, business }) => {
-    const clean = Object.fromEntries(Object.entries(business).filter(([k]) => !['Action', 'Version', 'Signature', 'Timestamp'].includes(k)));
+    const clean = Object.fromEntries(
+      Object.entries(business).filter(([k]) => !['Action', 'Version', 'Signature', 'Timestamp'].includes(k)),
+    );
     if (scheme === 'acs3') return acs3Post(emu.endpoint, action.replace(/[^\x21-\x7e]/g, '') || 'X', clean);
     if (scheme === 'rpc-get') return rpcV1Get(action, clean);
-    return { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: encodeParams(rpcV1Params('POST', action, clean)) };
+    return {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: encodeParams(rpcV1Params('POST', action, clean)),
+    };
   });
 
 /** Consecutive HTTP/1.1 responses (each with a content-length) read back from one connection. */
@@ -103,7 +190,8 @@ function splitResponses(stream: string): { status: number; head: string; body: s
     const head = end < 0 ? rest : rest.slice(0, end);
     const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1]);
     const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1]);
-    if (end < 0 || Number.isNaN(status) || Number.isNaN(length)) throw new Error(`not an HTTP response: ${JSON.stringify(rest.slice(0, 300))}`);
+    if (end < 0 || Number.isNaN(status) || Number.isNaN(length))
+      throw new Error(`not an HTTP response: ${JSON.stringify(rest.slice(0, 300))}`);
     out.push({ status, head, body: rest.slice(end + 4, end + 4 + length) });
     rest = rest.slice(end + 4 + length);
   }
@@ -146,17 +234,33 @@ test('raw bytes on a socket: an envelope or a close, never a hang or a 5xx', asy
       socket.setTimeout(10_000, () => reject(new Error(`no answer to ${JSON.stringify(bytes.toString('latin1').slice(0, 100))}`)));
     });
   const requestish = fc
-    .tuple(fc.constantFrom('GET', 'POST', 'PUT', 'FOO', 'get', ''), urlText, fc.constantFrom('HTTP/1.1', 'HTTP/1.0', 'HTTP/2', 'HTTX/1.1', ''), fc.array(fc.string({ maxLength: 30 }), { maxLength: 4 }), fc.string({ maxLength: 50 }))
+    .tuple(
+      fc.constantFrom('GET', 'POST', 'PUT', 'FOO', 'get', ''),
+      urlText,
+      fc.constantFrom('HTTP/1.1', 'HTTP/1.0', 'HTTP/2', 'HTTX/1.1', ''),
+      fc.array(fc.string({ maxLength: 30 }), { maxLength: 4 }),
+      fc.string({ maxLength: 50 }),
+    )
     .map(([m, p, v, hs, b]) => Buffer.from(`${m} /${p} ${v}\r\n${hs.map((h) => h + '\r\n').join('')}\r\n${b}`, 'latin1'));
   await fc.assert(
-    fc.asyncProperty(fc.oneof(requestish, fc.uint8Array({ minLength: 1, maxLength: 200 }).map((b) => Buffer.from(b))), async (bytes) => {
-      const answer = await exchange(bytes);
-      // Pipelined input gets one answer per request it holds; each must be a 4xx envelope.
-      for (const reply of splitResponses(answer)) {
-        expect({ head: reply.head, is4xx: reply.status >= 400 && reply.status < 500 }).toEqual({ head: reply.head, is4xx: true });
-        expect(JSON.parse(reply.body)).toMatchObject({ Code: expect.any(String), Message: expect.any(String), RequestId: expect.any(String) });
-      }
-    }),
+    fc.asyncProperty(
+      fc.oneof(
+        requestish,
+        fc.uint8Array({ minLength: 1, maxLength: 200 }).map((b) => Buffer.from(b)),
+      ),
+      async (bytes) => {
+        const answer = await exchange(bytes);
+        // Pipelined input gets one answer per request it holds; each must be a 4xx envelope.
+        for (const reply of splitResponses(answer)) {
+          expect({ head: reply.head, is4xx: reply.status >= 400 && reply.status < 500 }).toEqual({ head: reply.head, is4xx: true });
+          expect(JSON.parse(reply.body)).toMatchObject({
+            Code: expect.any(String),
+            Message: expect.any(String),
+            RequestId: expect.any(String),
+          });
+        }
+      },
+    ),
     { numRuns: 200 },
   );
   await stillServing();
@@ -167,7 +271,10 @@ test('bodies over 1 MiB are refused with 413, signed or not, and the server carr
     const big = 'Description=' + 'x'.repeat(size);
     for (const req of [
       { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: big },
-      { ...acs3Post(emu.endpoint, 'CreateKey', {}, { body: big }), headers: { ...acs3Post(emu.endpoint, 'CreateKey', {}, { body: big }).headers, 'content-type': 'application/x-www-form-urlencoded' } },
+      {
+        ...acs3Post(emu.endpoint, 'CreateKey', {}, { body: big }),
+        headers: { ...acs3Post(emu.endpoint, 'CreateKey', {}, { body: big }).headers, 'content-type': 'application/x-www-form-urlencoded' },
+      },
       { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.alloc(size) },
     ]) {
       const res = await send(emu.endpoint, req as RawRequest);

@@ -88,7 +88,9 @@ test('export gives back the seed, material included on request', async () => {
   expect(a.versions[0].material).toBe(aesKey);
   expect(b).toMatchObject({ keyId: seed.keys[1].keyId, state: 'Disabled', deletionProtection: 'audited' });
   expect(b.versions[0].material).toBe(ecPem);
-  expect(exported.instances).toEqual([expect.objectContaining({ instanceId: 'kst-hzzseeded000000000000001', keyNum: 100, connected: true })]);
+  expect(exported.instances).toEqual([
+    expect.objectContaining({ instanceId: 'kst-hzzseeded000000000000001', keyNum: 100, connected: true }),
+  ]);
 
   // Applying the export to a fresh emulator reproduces the same keys.
   const again = await startTestEmulator({ seed: parseYaml(stringifyYaml(exported)), schedulerIntervalMs: 0 });
@@ -113,15 +115,45 @@ test('in a hardware instance, seeded material lives in the encrypted database an
     schedulerIntervalMs: 0,
     seed: {
       accounts: [],
-      instances: [{ instanceId: 'kst-hzzhardware0000000000001', kind: 'hardware', chargeType: 'PREPAY', spec: 1000, keyNum: 100, secretNum: 0, vpcNum: 1, connected: true }],
+      instances: [
+        {
+          instanceId: 'kst-hzzhardware0000000000001',
+          kind: 'hardware',
+          chargeType: 'PREPAY',
+          spec: 1000,
+          keyNum: 100,
+          secretNum: 0,
+          vpcNum: 1,
+          connected: true,
+        },
+      ],
       keys: [
-        { keyId: 'key-hzzhwseeded', instanceId: 'kst-hzzhardware0000000000001', keySpec: 'Aliyun_AES_256', origin: 'Aliyun_KMS', description: '', tags: {}, aliases: [], versions: [{ material: aesKey }] },
-        { keyId: 'key-hzzhwgenerated', instanceId: 'kst-hzzhardware0000000000001', keySpec: 'Aliyun_AES_256', origin: 'Aliyun_KMS', description: '', tags: {}, aliases: [] },
+        {
+          keyId: 'key-hzzhwseeded',
+          instanceId: 'kst-hzzhardware0000000000001',
+          keySpec: 'Aliyun_AES_256',
+          origin: 'Aliyun_KMS',
+          description: '',
+          tags: {},
+          aliases: [],
+          versions: [{ material: aesKey }],
+        },
+        {
+          keyId: 'key-hzzhwgenerated',
+          instanceId: 'kst-hzzhardware0000000000001',
+          keySpec: 'Aliyun_AES_256',
+          origin: 'Aliyun_KMS',
+          description: '',
+          tags: {},
+          aliases: [],
+        },
       ],
     },
   });
   try {
-    const res = await fetch(`${hw.endpoint}/_alikms/state`, { headers: { authorization: 'Basic ' + Buffer.from('test:test').toString('base64') } });
+    const res = await fetch(`${hw.endpoint}/_alikms/state`, {
+      headers: { authorization: 'Basic ' + Buffer.from('test:test').toString('base64') },
+    });
     const keys = ((await res.json()) as any).keys;
     const mechanism = (id: string) => keys.find((k: any) => k.keyId === id).keyStorageMechanism;
     expect(mechanism('key-hzzhwseeded')).toBe('HsmEncryptedDatabase');

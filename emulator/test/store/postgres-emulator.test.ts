@@ -62,15 +62,21 @@ test('keys, versions, aliases, tags and policies come back after a restart again
   const kms = kmsClient(emu);
   const acs3 = acs3Client(emu);
   await kms.createKey(new $Kms.CreateKeyRequest({})); // the default key
-  const aes = (await kms.createKey(new $Kms.CreateKeyRequest({ description: 'survivor', enableAutomaticRotation: true, rotationInterval: '30d' })))
-    .keyMetadata;
+  const aes = (
+    await kms.createKey(new $Kms.CreateKeyRequest({ description: 'survivor', enableAutomaticRotation: true, rotationInterval: '30d' }))
+  ).keyMetadata;
   const ec = (await kms.createKey(new $Kms.CreateKeyRequest({ keySpec: 'EC_P256' }))).keyMetadata;
   await kms.createAlias(new $Kms.CreateAliasRequest({ aliasName: 'alias/survivor', keyId: aes.keyId }));
   await kms.tagResource(new $Kms.TagResourceRequest({ keyId: aes.keyId, tags: tagsJson({ keep: 'me', team: 'a' }) }));
   await kms.disableKey(new $Kms.DisableKeyRequest({ keyId: ec.keyId }));
   await acs3('SetKeyPolicy', { KeyId: aes.keyId, Policy: '{"Version":"1","Statement":[{"Effect":"Allow"}]}' });
-  await acs3('SetDeletionProtection', { ProtectedResourceArn: aes.arn, EnableDeletionProtection: true, DeletionProtectionDescription: 'kept' });
-  const sealed = (await kms.encrypt(new $Kms.EncryptRequest({ keyId: 'alias/survivor', plaintext: b64('across restarts') }))).ciphertextBlob;
+  await acs3('SetDeletionProtection', {
+    ProtectedResourceArn: aes.arn,
+    EnableDeletionProtection: true,
+    DeletionProtectionDescription: 'kept',
+  });
+  const sealed = (await kms.encrypt(new $Kms.EncryptRequest({ keyId: 'alias/survivor', plaintext: b64('across restarts') })))
+    .ciphertextBlob;
   const before = {
     aes: (await acs3('DescribeKey', { KeyId: aes.keyId })).KeyMetadata,
     ec: (await acs3('DescribeKey', { KeyId: ec.keyId })).KeyMetadata,
@@ -115,7 +121,9 @@ test('two emulators on one database see each other’s writes at once', async ()
   expect((await kmsClient(one).describeKey(new $Kms.DescribeKeyRequest({ keyId: created.keyId }))).keyMetadata.keyState).toBe('Disabled');
   await kmsClient(one).deleteAlias(new $Kms.DeleteAliasRequest({ aliasName: 'alias/shared' }));
   expect((await kmsClient(two).listAliases(new $Kms.ListAliasesRequest({}))).aliases.alias).toEqual([]);
-  expect((await kmsClient(two).listKeys(new $Kms.ListKeysRequest({ pageSize: 100 }))).keys.key.map((k) => k.keyId)).toEqual([created.keyId]);
+  expect((await kmsClient(two).listKeys(new $Kms.ListKeysRequest({ pageSize: 100 }))).keys.key.map((k) => k.keyId)).toEqual([
+    created.keyId,
+  ]);
 });
 
 test('concurrent updates of one key through two emulators lose nothing', async () => {
@@ -143,7 +151,9 @@ test('check-then-create steps are decided once across two emulators: alias names
   // Ten instance-less AES-256 keys created at once through both: exactly one becomes the region's default key.
   const created = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? ca : cb)('CreateKey', {})));
   const ids = created.map((r) => r.KeyMetadata.KeyId);
-  const undeletable = await Promise.allSettled(ids.map((KeyId, i) => (i % 2 ? ca : cb)('ScheduleKeyDeletion', { KeyId, PendingWindowInDays: 7 })));
+  const undeletable = await Promise.allSettled(
+    ids.map((KeyId, i) => (i % 2 ? ca : cb)('ScheduleKeyDeletion', { KeyId, PendingWindowInDays: 7 })),
+  );
   expect(undeletable.filter((r) => r.status === 'rejected')).toHaveLength(1); // the default key cannot be deleted
 
   // The same new alias name through both at once: one wins, the other is told it exists. (On the default key: the

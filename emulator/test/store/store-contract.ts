@@ -37,12 +37,22 @@ export const fullKey = (keyId: string, scope: Scope = A): Key => ({
   rotation: { enabled: true, intervalSeconds: 2_592_000, lastRotatedAt: 1_700_000_000_123, nextRotationAt: 1_702_592_000_123 },
   materialExpiresAt: 1_900_000_000_000,
   importTokens: [
-    { token: 'tok-1', wrappingKeySpec: 'RSA_2048', wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKey: { backend: 'software', wrapped: 'AAAA', n: [1, 2] }, expiresAt: 1_700_086_400_000 },
+    {
+      token: 'tok-1',
+      wrappingKeySpec: 'RSA_2048',
+      wrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+      wrappingKey: { backend: 'software', wrapped: 'AAAA', n: [1, 2] },
+      expiresAt: 1_700_086_400_000,
+    },
   ],
   primaryKeyVersionId: 'v2',
   versions: [
     { keyVersionId: 'v1', createdAt: 1_700_000_000_123, importedFingerprint: 'sha256:ab' },
-    { keyVersionId: 'v2', createdAt: 1_700_000_001_000, material: { backend: 'pkcs11', handle: 'h-2', label: null, nested: { deep: [true, 0.5] } } },
+    {
+      keyVersionId: 'v2',
+      createdAt: 1_700_000_001_000,
+      material: { backend: 'pkcs11', handle: 'h-2', label: null, nested: { deep: [true, 0.5] } },
+    },
   ],
   tags: { env: 'test', 'ünï/cødé': '', 'with space': 'a=b,c' },
 });

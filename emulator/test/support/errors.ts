@@ -10,7 +10,13 @@ export interface WireError {
 }
 
 export function wireError(err: unknown): WireError {
-  const e = err as { code?: string; statusCode?: number; message?: string; data?: Record<string, unknown>; entry?: { response?: { statusCode?: number } } };
+  const e = err as {
+    code?: string;
+    statusCode?: number;
+    message?: string;
+    data?: Record<string, unknown>;
+    entry?: { response?: { statusCode?: number } };
+  };
   const body = e.data ?? {};
   const code = typeof body.Code === 'string' ? body.Code : String(e.code ?? '');
   const status = e.statusCode ?? e.entry?.response?.statusCode ?? Number(/code: (\d{3}),/.exec(e.message ?? '')?.[1] ?? NaN);

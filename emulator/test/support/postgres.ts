@@ -33,7 +33,9 @@ function binDir(): string {
   if (process.env.ALIKMS_TEST_PG_BIN) return process.env.ALIKMS_TEST_PG_BIN;
   const versions = existsSync(BIN_ROOT) ? readdirSync(BIN_ROOT).filter((v) => existsSync(join(BIN_ROOT, v, 'bin', 'initdb'))) : [];
   if (versions.length === 0)
-    throw new Error(`PostgreSQL is not installed (no ${BIN_ROOT}/*/bin/initdb): run \`make system-deps\` or \`apt-get install -y postgresql\``);
+    throw new Error(
+      `PostgreSQL is not installed (no ${BIN_ROOT}/*/bin/initdb): run \`make system-deps\` or \`apt-get install -y postgresql\``,
+    );
   return join(BIN_ROOT, versions.sort((a, b) => Number(b) - Number(a))[0], 'bin');
 }
 

@@ -26,12 +26,21 @@ export interface RawRequest {
 export function send(endpoint: string, r: RawRequest = {}): Promise<RawResponse> {
   const url = new URL(endpoint);
   // Node frames a GET body only when told its length; without it the bytes after the headers are not a body at all.
-  const headers = r.body !== undefined && !Object.keys(r.headers ?? {}).some((h) => /^(content-length|transfer-encoding)$/i.test(h))
-    ? { ...r.headers, 'content-length': String(Buffer.byteLength(r.body)) }
-    : r.headers;
+  const headers =
+    r.body !== undefined && !Object.keys(r.headers ?? {}).some((h) => /^(content-length|transfer-encoding)$/i.test(h))
+      ? { ...r.headers, 'content-length': String(Buffer.byteLength(r.body)) }
+      : r.headers;
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: url.hostname, port: url.port, method: r.method ?? 'GET', path: r.path ?? '/', headers, agent: false, timeout: r.timeoutMs ?? 10_000 },
+      {
+        host: url.hostname,
+        port: url.port,
+        method: r.method ?? 'GET',
+        path: r.path ?? '/',
+        headers,
+        agent: false,
+        timeout: r.timeoutMs ?? 10_000,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -71,7 +80,12 @@ export interface SigningOptions {
 const nowIso = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** Every parameter of a valid RPC v1 (HMAC-SHA1) request for `method`, Signature included. */
-export function rpcV1Params(method: string, action: string, business: Record<string, string>, o: SigningOptions = {}): Record<string, string> {
+export function rpcV1Params(
+  method: string,
+  action: string,
+  business: Record<string, string>,
+  o: SigningOptions = {},
+): Record<string, string> {
   const params: Record<string, string> = {
     Action: action,
     Version: '2016-01-20',
@@ -94,7 +108,12 @@ export const rpcV1Get = (action: string, business: Record<string, string> = {}, 
 });
 
 /** A valid ACS3-HMAC-SHA256 POST with the business parameters in the query (as openapi-client sends them). */
-export function acs3Post(endpoint: string, action: string, query: Record<string, string> = {}, o: SigningOptions & { host?: string; body?: string } = {}): RawRequest {
+export function acs3Post(
+  endpoint: string,
+  action: string,
+  query: Record<string, string> = {},
+  o: SigningOptions & { host?: string; body?: string } = {},
+): RawRequest {
   const body = o.body ?? '';
   const headers: Record<string, string> = {
     host: o.host ?? new URL(endpoint).host,
@@ -106,7 +125,11 @@ export function acs3Post(endpoint: string, action: string, query: Record<string,
     ...(o.securityToken !== undefined && { 'x-acs-security-token': o.securityToken }),
   };
   const signed = Object.keys(headers).sort();
-  const signature = acs3Signature({ method: 'POST', path: '/', query, headers, bodySha256Hex: sha256Hex(body) }, signed, o.secret ?? 'test');
+  const signature = acs3Signature(
+    { method: 'POST', path: '/', query, headers, bodySha256Hex: sha256Hex(body) },
+    signed,
+    o.secret ?? 'test',
+  );
   return {
     method: 'POST',
     path: Object.keys(query).length ? '/?' + encodeParams(query) : '/',

@@ -14,7 +14,9 @@ const hex = (s: string) => Buffer.from(s.replace(/\s/g, ''), 'hex');
 
 test('SM3: "abc" and the 512-bit "abcd"x16 examples', () => {
   expect(createHash('sm3').update('abc').digest('hex')).toBe('66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0');
-  expect(createHash('sm3').update('abcd'.repeat(16)).digest('hex')).toBe('debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732');
+  expect(createHash('sm3').update('abcd'.repeat(16)).digest('hex')).toBe(
+    'debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732',
+  );
 });
 
 test('SM4: GB/T 32907 example (key = plaintext = 0123456789abcdeffedcba9876543210)', () => {
@@ -54,7 +56,10 @@ test('SM4-GCM agrees with sm-crypto-v2 for AAD and plaintext lengths off the blo
 
 // GM/T 0003.5-2012 / GB/T 32918.5 examples on the recommended curve.
 const D = '3945208F7B2144B13F36E38AC6D39F95889393692860B51A42FB81EF4DF7C5B8';
-const PUBLIC = '04' + '09F9DF311E5421A150DD7D161E4BC5C672179FAD1833FC076BB08FF356F35020' + 'CCEA490CE26775A52DC6EA718CC1AA600AED05FBF35E084A6632F6072DA9AD13';
+const PUBLIC =
+  '04' +
+  '09F9DF311E5421A150DD7D161E4BC5C672179FAD1833FC076BB08FF356F35020' +
+  'CCEA490CE26775A52DC6EA718CC1AA600AED05FBF35E084A6632F6072DA9AD13';
 /** The example key as the PKCS#8 DER the software backend stores (node's encoding of an SM2 key). */
 const PKCS8 = hex('308187020100301306072a8648ce3d020106082a811ccf5501822d046d306b0201010420' + D + 'a144034200' + PUBLIC);
 

@@ -18,7 +18,9 @@ export interface Registration {
 }
 
 const REPO = join(__dirname, '..', '..', '..');
-const schema = JSON.parse(readFileSync(join(REPO, 'schema.json'), 'utf8')) as { resources: Record<string, { properties: Props; inputProperties: Props }> };
+const schema = JSON.parse(readFileSync(join(REPO, 'schema.json'), 'utf8')) as {
+  resources: Record<string, { properties: Props; inputProperties: Props }>;
+};
 
 export const ref = (type: string, name: string, property: string) => `ref:${type}::${name}#${property}`;
 const REF = /^ref:(.+)::([^#]+)#(.+)$/;
@@ -50,7 +52,8 @@ export async function runUnderMocks(programDir: string): Promise<{ registrations
   );
   const program = require(programDir) as Record<string, pulumi.Output<unknown>>;
   const outputs: Props = {};
-  for (const [k, v] of Object.entries(program)) outputs[k] = await new Promise((resolve) => (pulumi.output(v) as pulumi.Output<unknown>).apply(resolve));
+  for (const [k, v] of Object.entries(program))
+    outputs[k] = await new Promise((resolve) => (pulumi.output(v) as pulumi.Output<unknown>).apply(resolve));
   // Registrations run asynchronously after the module body; this drains the runtime's RPC queue (what the language
   // host waits for before it exits).
   await (require('@pulumi/pulumi/runtime/settings') as { waitForRPCs(): Promise<void> }).waitForRPCs();

@@ -67,7 +67,8 @@ async function checkResource(provider: Provider, t: DriftTarget): Promise<Resour
   if (!read.id || !read.outputs) return { ...base, status: 'gone', drift: [] };
   // As refresh does: the live outputs are the olds, the stack's inputs the news; encrypted inputs are left out.
   const diff = await provider.diff(t.urn, t.type, read.id, read.outputs, t.inputs.props, t.inputs.encrypted);
-  const desired = decode(t.inputs.props), actual = decode(read.outputs);
+  const desired = decode(t.inputs.props),
+    actual = decode(read.outputs);
   const def = provider.resource(t.type);
   const drift = Object.keys(diff.detailedDiff).map((property) => ({
     property,
@@ -95,7 +96,11 @@ export async function checkDrift(parsed: ParsedExport, o: DriftOptions): Promise
       continue;
     }
     if (Object.values(t.inputs.props).includes(UNKNOWN)) {
-      reports.push({ ...base, status: 'error', error: 'the stack holds unknown inputs for it (an interrupted update?); run `pulumi up` first' });
+      reports.push({
+        ...base,
+        status: 'error',
+        error: 'the stack holds unknown inputs for it (an interrupted update?); run `pulumi up` first',
+      });
       continue;
     }
     try {

@@ -25,18 +25,26 @@ export function renderTable(reports: ResourceReport[]): string {
   const rows: string[][] = [];
   for (const r of reports) {
     if (r.status === 'gone') rows.push([label(r), r.id, '(resource)', 'exists', 'deleted']);
-    for (const d of r.drift) rows.push([label(r), r.id, d.replace ? `${d.property} (replace)` : d.property, show(d.desired, d.secret), show(d.actual, d.secret)]);
+    for (const d of r.drift)
+      rows.push([label(r), r.id, d.replace ? `${d.property} (replace)` : d.property, show(d.desired, d.secret), show(d.actual, d.secret)]);
   }
   const lines: string[] = [];
   if (rows.length) {
     const header = ['RESOURCE', 'ID', 'PROPERTY', 'DESIRED', 'ACTUAL'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-    for (const row of [header, ...rows]) lines.push(row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+    for (const row of [header, ...rows])
+      lines.push(
+        row
+          .map((c, i) => c.padEnd(widths[i]))
+          .join('  ')
+          .trimEnd(),
+      );
     lines.push('');
   }
   for (const r of reports) {
     if (r.status === 'error') lines.push(`error: ${label(r)} (${r.id}): ${r.error}`);
-    if (r.notCompared.length) lines.push(`note: ${label(r)}: ${r.notCompared.join(', ')} not compared (encrypted in the export; use --show-secrets)`);
+    if (r.notCompared.length)
+      lines.push(`note: ${label(r)}: ${r.notCompared.join(', ')} not compared (encrypted in the export; use --show-secrets)`);
   }
   lines.push(summary(reports));
   return lines.join('\n') + '\n';
@@ -56,12 +64,17 @@ function summary(reports: ResourceReport[]): string {
 }
 
 export function renderJson(reports: ResourceReport[]): string {
-  const redact = (v: unknown, secret: boolean) => (secret ? '[secret]' : v ?? null);
+  const redact = (v: unknown, secret: boolean) => (secret ? '[secret]' : (v ?? null));
   const body = {
     clean: exitCode(reports) === EXIT.clean,
     resources: reports.map((r) => ({
       ...r,
-      drift: r.drift.map((d) => ({ property: d.property, desired: redact(d.desired, d.secret), actual: redact(d.actual, d.secret), replace: d.replace })),
+      drift: r.drift.map((d) => ({
+        property: d.property,
+        desired: redact(d.desired, d.secret),
+        actual: redact(d.actual, d.secret),
+        replace: d.replace,
+      })),
     })),
   };
   return JSON.stringify(body, null, 2) + '\n';

@@ -100,7 +100,8 @@ export function parseStackExport(text: string, source: string): ParsedExport {
   }
   if (typeof doc?.version !== 'number' || typeof doc.deployment !== 'object' || doc.deployment === null)
     throw new StackExportError(`${source} is not a \`pulumi stack export\` (no version and deployment)`);
-  if (doc.version < 3) throw new StackExportError(`${source} is a version ${doc.version} deployment; export it with a current Pulumi CLI (version 3)`);
+  if (doc.version < 3)
+    throw new StackExportError(`${source} is a version ${doc.version} deployment; export it with a current Pulumi CLI (version 3)`);
   const resources = doc.deployment.resources ?? [];
   const providers = new Map<string, ProviderConfig>();
   const targets: DriftTarget[] = [];
@@ -117,13 +118,25 @@ export function parseStackExport(text: string, source: string): ParsedExport {
 }
 
 /** Adds one exported resource to the providers or the drift targets (other types are not ours). */
-function parseResource(r: ExportedResource & { urn: string; type: string }, providers: Map<string, ProviderConfig>, targets: DriftTarget[]): void {
+function parseResource(
+  r: ExportedResource & { urn: string; type: string },
+  providers: Map<string, ProviderConfig>,
+  targets: DriftTarget[],
+): void {
   if (r.type === PROVIDER_TYPE) {
     // The engine records a provider's config as its inputs (outputs echo them); the ID completes the reference.
     providers.set(`${r.urn}::${r.id ?? ''}`, { ref: `${r.urn}::${r.id ?? ''}`, urn: r.urn, ...exportedProps(r.inputs ?? r.outputs) });
   } else if (r.type.startsWith('alikms:index:') && r.custom !== false && !r.external && r.id) {
     // external: read with get(), so the stack holds no desired state for it.
-    targets.push({ urn: r.urn, type: r.type, name: parseUrn(r.urn).name, id: r.id, inputs: exportedProps(r.inputs), outputs: exportedProps(r.outputs), providerRef: r.provider });
+    targets.push({
+      urn: r.urn,
+      type: r.type,
+      name: parseUrn(r.urn).name,
+      id: r.id,
+      inputs: exportedProps(r.inputs),
+      outputs: exportedProps(r.outputs),
+      providerRef: r.provider,
+    });
   }
 }
 

@@ -43,13 +43,15 @@ export const Alias: ResourceDefinition = {
     const f: CheckFailure[] = [];
     const name = news.name;
     if (typeof name === 'string' && !unknown.has('name')) {
-      if (name.startsWith('alias/acs/')) f.push({ property: 'name', reason: `name '${name}': aliases under alias/acs/ are reserved for cloud service keys` });
+      if (name.startsWith('alias/acs/'))
+        f.push({ property: 'name', reason: `name '${name}': aliases under alias/acs/ are reserved for cloud service keys` });
       else if (!ALIAS_NAME.test(name)) f.push({ property: 'name', reason: `name '${name}' must match alias/[A-Za-z0-9_/-]{1,255}` });
     }
     const keyId = news.keyId;
     if (typeof keyId === 'string' && !unknown.has('keyId')) {
       if (keyId.startsWith('alias/')) f.push({ property: 'keyId', reason: 'keyId must be a key ID or key ARN, not another alias' });
-      else if (keyId.startsWith('acs:') && !KEY_ARN.test(keyId)) f.push({ property: 'keyId', reason: `keyId '${keyId}' is not a key ARN (acs:kms:<region>:<account>:key/<id>)` });
+      else if (keyId.startsWith('acs:') && !KEY_ARN.test(keyId))
+        f.push({ property: 'keyId', reason: `keyId '${keyId}' is not a key ARN (acs:kms:<region>:<account>:key/<id>)` });
       else if (!keyId) f.push({ property: 'keyId', reason: 'keyId must not be empty' });
     }
     return f;
@@ -61,7 +63,9 @@ export const Alias: ResourceDefinition = {
     const want = keyIdOf(inputs.keyId) as string;
     const existing = await client.findKey(name);
     if (existing && existing.KeyId !== want)
-      throw new ResourceError(`alias ${name} already exists and points at key ${existing.KeyId} (${existing.KeyState}), not ${want}; refusing to adopt it`);
+      throw new ResourceError(
+        `alias ${name} already exists and points at key ${existing.KeyId} (${existing.KeyState}), not ${want}; refusing to adopt it`,
+      );
     if (existing) ctx.log.log('warning', `alias ${name} already points at ${want}; adopting it`, ctx.urn);
     else await client.call('CreateAlias', { AliasName: name, KeyId: want });
     const live = await readAlias(client, name, inputs.keyId);
@@ -75,7 +79,8 @@ export const Alias: ResourceDefinition = {
     if (!id.startsWith('alias/')) return undefined;
     const live = await readAlias(client, id, inputs?.keyId ?? state.keyId);
     if (!live) return undefined;
-    if (live.targetKeyState === 'PendingDeletion') ctx.log.log('warning', `alias ${id} points at key ${live.outputs.targetKeyId}, which is PendingDeletion`, ctx.urn);
+    if (live.targetKeyState === 'PendingDeletion')
+      ctx.log.log('warning', `alias ${id} points at key ${live.outputs.targetKeyId}, which is PendingDeletion`, ctx.urn);
     return { id, outputs: live.outputs, inputs: { name: id, keyId: live.outputs.keyId } };
   },
 
@@ -97,7 +102,11 @@ export const Alias: ResourceDefinition = {
 };
 
 /** DescribeKey on the alias name gives the target in one call (the doc allows aliases as KeyId). */
-async function readAlias(client: KmsClient, name: string, knownKeyId: unknown): Promise<{ outputs: Props; targetKeyState: string } | undefined> {
+async function readAlias(
+  client: KmsClient,
+  name: string,
+  knownKeyId: unknown,
+): Promise<{ outputs: Props; targetKeyState: string } | undefined> {
   const key = await client.findKey(name);
   if (!key) return undefined;
   const region = client.settings.region;

@@ -2,7 +2,17 @@
 import type { KmsClient, TagResourceType } from '../client';
 import { isSystemTag, userTags, type CheckFailure, type PropertySpec } from '../resource';
 
-export const KEY_SPECS = ['Aliyun_AES_256', 'Aliyun_AES_128', 'Aliyun_AES_192', 'Aliyun_SM4', 'RSA_2048', 'RSA_3072', 'EC_P256', 'EC_P256K', 'EC_SM2'] as const;
+export const KEY_SPECS = [
+  'Aliyun_AES_256',
+  'Aliyun_AES_128',
+  'Aliyun_AES_192',
+  'Aliyun_SM4',
+  'RSA_2048',
+  'RSA_3072',
+  'EC_P256',
+  'EC_P256K',
+  'EC_SM2',
+] as const;
 export const KEY_USAGES = ['ENCRYPT/DECRYPT', 'SIGN/VERIFY'] as const;
 export const ORIGINS = ['Aliyun_KMS', 'EXTERNAL'] as const;
 export const isSymmetric = (spec: string) => spec.startsWith('Aliyun_');
@@ -24,7 +34,8 @@ export function checkTags(tags: unknown, property = 'tags'): CheckFailure[] {
   const failures: CheckFailure[] = [];
   if (entries.length > 20) failures.push({ property, reason: `${property} may hold at most 20 tags; got ${entries.length}` });
   for (const [k, v] of entries) {
-    if (isSystemTag(k)) failures.push({ property, reason: `${property} key '${k}' is reserved (acs:/aliyun prefixes belong to the cloud)` });
+    if (isSystemTag(k))
+      failures.push({ property, reason: `${property} key '${k}' is reserved (acs:/aliyun prefixes belong to the cloud)` });
     if (k.length === 0 || k.length > 128) failures.push({ property, reason: `${property} key '${k}' must be 1-128 characters` });
     if (String(v).length > 128) failures.push({ property, reason: `${property} value for '${k}' must be at most 128 characters` });
   }
@@ -53,5 +64,7 @@ export const descriptionSpec = (resource: string): PropertySpec => ({
 });
 
 export function checkDescription(v: unknown): CheckFailure[] {
-  return typeof v === 'string' && v.length > 8192 ? [{ property: 'description', reason: 'description must be at most 8192 characters' }] : [];
+  return typeof v === 'string' && v.length > 8192
+    ? [{ property: 'description', reason: 'description must be at most 8192 characters' }]
+    : [];
 }

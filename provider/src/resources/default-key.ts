@@ -20,7 +20,12 @@ export const DefaultKey: ResourceDefinition = {
   properties: {
     description: descriptionSpec('default key'),
     enabled: { type: 'boolean', input: 'optional', default: true, alwaysOutput: true, description: 'Whether the key is Enabled.' },
-    deletionProtection: { type: 'boolean', input: 'optional', diff: 'whenSet', description: 'Deletion protection (the key cannot be deleted anyway).' },
+    deletionProtection: {
+      type: 'boolean',
+      input: 'optional',
+      diff: 'whenSet',
+      description: 'Deletion protection (the key cannot be deleted anyway).',
+    },
     tags: tagsSpec('default key'),
     keyId: out('The default key ID.', true),
     arn: out('The default key ARN.', true),
@@ -64,7 +69,8 @@ export const DefaultKey: ResourceDefinition = {
     }
     const outputs = view(live);
     const inputsOut: Props = {};
-    for (const k of ['description', 'enabled', 'deletionProtection', 'tags']) if (inputs ? inputs[k] !== undefined : k !== 'deletionProtection') inputsOut[k] = outputs[k];
+    for (const k of ['description', 'enabled', 'deletionProtection', 'tags'])
+      if (inputs ? inputs[k] !== undefined : k !== 'deletionProtection') inputsOut[k] = outputs[k];
     return { id, outputs, inputs: inputsOut };
   },
 
@@ -86,7 +92,12 @@ async function apply(ctx: ResourceContext, keyId: string, live: Props, inputs: P
 }
 
 function view(live: Props): Props {
-  const outputs: Props = { description: live.description, enabled: live.enabled, deletionProtection: live.deletionProtection, tags: live.tags };
+  const outputs: Props = {
+    description: live.description,
+    enabled: live.enabled,
+    deletionProtection: live.deletionProtection,
+    tags: live.tags,
+  };
   for (const k of KEY_OUTPUTS) outputs[k] = live[k];
   return outputs;
 }
@@ -103,7 +114,8 @@ async function findDefaultKey(client: KmsClient): Promise<string | undefined> {
     const keys = res.Keys?.Key ?? [];
     for (const k of keys) {
       const m = await client.describeKey(k.KeyId);
-      if (!m.DKMSInstanceId && m.KeyState !== 'PendingDeletion' && m.KeySpec === 'Aliyun_AES_256') candidates.push({ id: m.KeyId, created: m.CreationDate });
+      if (!m.DKMSInstanceId && m.KeyState !== 'PendingDeletion' && m.KeySpec === 'Aliyun_AES_256')
+        candidates.push({ id: m.KeyId, created: m.CreationDate });
     }
     if (keys.length < 100 || page * 100 >= res.TotalCount) break;
   }

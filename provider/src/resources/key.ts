@@ -4,7 +4,15 @@
  */
 import { isNotFound, type KeyMetadata, type KmsClient } from '../client';
 import { jsonEqual } from '../diff';
-import { clientOf, finishCreate, ResourceError, userTags, type CheckFailure, type ResourceContext, type ResourceDefinition } from '../resource';
+import {
+  clientOf,
+  finishCreate,
+  ResourceError,
+  userTags,
+  type CheckFailure,
+  type ResourceContext,
+  type ResourceDefinition,
+} from '../resource';
 import type { Props } from '../values';
 import { checkDescription, checkTags, descriptionSpec, isSymmetric, KEY_SPECS, KEY_USAGES, ORIGINS, syncTags, tagsSpec } from './common';
 
@@ -34,7 +42,15 @@ export const Key: ResourceDefinition = {
       requiredHint: ' (the default key of a region is managed by alikms:index:DefaultKey)',
       description: 'The KMS instance (`kst-…`) the key lives in (DKMSInstanceId). Default keys are managed by `DefaultKey`.',
     },
-    keySpec: { type: 'string', input: 'optional', replaceOnChanges: true, enum: KEY_SPECS, default: 'Aliyun_AES_256', alwaysOutput: true, description: 'Key type. Forces replacement.' },
+    keySpec: {
+      type: 'string',
+      input: 'optional',
+      replaceOnChanges: true,
+      enum: KEY_SPECS,
+      default: 'Aliyun_AES_256',
+      alwaysOutput: true,
+      description: 'Key type. Forces replacement.',
+    },
     keyUsage: {
       type: 'string',
       input: 'optional',
@@ -44,10 +60,30 @@ export const Key: ResourceDefinition = {
       alwaysOutput: true,
       description: 'ENCRYPT/DECRYPT or SIGN/VERIFY; unset lets the service pick from the spec. Forces replacement.',
     },
-    origin: { type: 'string', input: 'optional', replaceOnChanges: true, enum: ORIGINS, default: 'Aliyun_KMS', alwaysOutput: true, description: 'Key material origin. Forces replacement.' },
+    origin: {
+      type: 'string',
+      input: 'optional',
+      replaceOnChanges: true,
+      enum: ORIGINS,
+      default: 'Aliyun_KMS',
+      alwaysOutput: true,
+      description: 'Key material origin. Forces replacement.',
+    },
     description: descriptionSpec('key'),
-    enabled: { type: 'boolean', input: 'optional', default: true, alwaysOutput: true, description: 'Whether the key is Enabled (EnableKey/DisableKey).' },
-    deletionProtection: { type: 'boolean', input: 'optional', default: false, alwaysOutput: true, description: 'Deletion protection; a protected key cannot be deleted.' },
+    enabled: {
+      type: 'boolean',
+      input: 'optional',
+      default: true,
+      alwaysOutput: true,
+      description: 'Whether the key is Enabled (EnableKey/DisableKey).',
+    },
+    deletionProtection: {
+      type: 'boolean',
+      input: 'optional',
+      default: false,
+      alwaysOutput: true,
+      description: 'Deletion protection; a protected key cannot be deleted.',
+    },
     deletionProtectionDescription: {
       type: 'string',
       input: 'optional',
@@ -86,21 +122,27 @@ export const Key: ResourceDefinition = {
 
   async check(ctx, news, unknown) {
     const f: CheckFailure[] = [...checkDescription(news.description), ...checkTags(news.tags)];
-    const spec = news.keySpec as string | undefined, usage = news.keyUsage as string | undefined;
+    const spec = news.keySpec as string | undefined,
+      usage = news.keyUsage as string | undefined;
     if (typeof news.instanceId === 'string' && !/^kst-[a-z0-9]+$/.test(news.instanceId))
       f.push({ property: 'instanceId', reason: `instanceId must be a KMS instance ID (kst-…); got '${news.instanceId}'` });
     if (spec && usage && !unknown.has('keySpec') && !unknown.has('keyUsage')) {
-      if (isSymmetric(spec) && usage !== 'ENCRYPT/DECRYPT') f.push({ property: 'keyUsage', reason: `keyUsage must be ENCRYPT/DECRYPT for symmetric keySpec ${spec}` });
-      if (spec.startsWith('EC_') && usage !== 'SIGN/VERIFY') f.push({ property: 'keyUsage', reason: `keyUsage must be SIGN/VERIFY for keySpec ${spec}` });
+      if (isSymmetric(spec) && usage !== 'ENCRYPT/DECRYPT')
+        f.push({ property: 'keyUsage', reason: `keyUsage must be ENCRYPT/DECRYPT for symmetric keySpec ${spec}` });
+      if (spec.startsWith('EC_') && usage !== 'SIGN/VERIFY')
+        f.push({ property: 'keyUsage', reason: `keyUsage must be SIGN/VERIFY for keySpec ${spec}` });
     }
-    if (news.origin === 'EXTERNAL' && spec && !isSymmetric(spec)) f.push({ property: 'origin', reason: `origin EXTERNAL needs a symmetric keySpec; got ${spec}` });
+    if (news.origin === 'EXTERNAL' && spec && !isSymmetric(spec))
+      f.push({ property: 'origin', reason: `origin EXTERNAL needs a symmetric keySpec; got ${spec}` });
     if (typeof news.policy === 'string') {
       const parsed = normalizePolicy(news.policy);
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) f.push({ property: 'policy', reason: 'policy must be a JSON object document' });
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        f.push({ property: 'policy', reason: 'policy must be a JSON object document' });
       if (Buffer.byteLength(news.policy) > 32768) f.push({ property: 'policy', reason: 'policy must be at most 32768 bytes' });
     }
     const w = news.pendingWindowInDays;
-    if (typeof w === 'number' && (w < 7 || w > 366)) f.push({ property: 'pendingWindowInDays', reason: `pendingWindowInDays must be 7-366; got ${w}` });
+    if (typeof w === 'number' && (w < 7 || w > 366))
+      f.push({ property: 'pendingWindowInDays', reason: `pendingWindowInDays must be 7-366; got ${w}` });
     if (news.deletionProtectionDescription !== undefined && news.deletionProtection !== true && !unknown.has('deletionProtection'))
       f.push({ property: 'deletionProtectionDescription', reason: 'deletionProtectionDescription needs deletionProtection: true' });
     return f;
@@ -142,11 +184,17 @@ export const Key: ResourceDefinition = {
     const enabled = news.enabled ?? true;
     // Enable first and disable last, so the other calls never meet a Disabled key (aws #5688 lesson).
     if (enabled && meta.KeyState === 'Disabled') await client.call('EnableKey', { KeyId: id });
-    if ((news.description ?? '') !== meta.Description) await client.call('UpdateKeyDescription', { KeyId: id, Description: news.description ?? '' });
+    if ((news.description ?? '') !== meta.Description)
+      await client.call('UpdateKeyDescription', { KeyId: id, Description: news.description ?? '' });
     if (news.policy !== undefined && !jsonEqual(normalizePolicy(news.policy), normalizePolicy(olds.policy)))
       await client.call('SetKeyPolicy', { KeyId: id, PolicyName: 'default', Policy: news.policy });
     const protectedNow = meta.DeletionProtection === 'Enabled';
-    if ((news.deletionProtection ?? false) !== protectedNow || (news.deletionProtection && news.deletionProtectionDescription !== undefined && news.deletionProtectionDescription !== (meta.DeletionProtectionDescription ?? '')))
+    if (
+      (news.deletionProtection ?? false) !== protectedNow ||
+      (news.deletionProtection &&
+        news.deletionProtectionDescription !== undefined &&
+        news.deletionProtectionDescription !== (meta.DeletionProtectionDescription ?? ''))
+    )
       await client.call('SetDeletionProtection', {
         ProtectedResourceArn: meta.Arn,
         EnableDeletionProtection: news.deletionProtection ?? false,
@@ -164,7 +212,9 @@ export const Key: ResourceDefinition = {
     const meta = await client.findKey(id);
     if (!meta || meta.KeyState === 'PendingDeletion') return;
     if (meta.DeletionProtection === 'Enabled')
-      throw new ResourceError(`key ${id} has deletion protection enabled; set deletionProtection: false and run \`pulumi up\` before deleting it`);
+      throw new ResourceError(
+        `key ${id} has deletion protection enabled; set deletionProtection: false and run \`pulumi up\` before deleting it`,
+      );
     // Old inputs win: a changed window is never diffed, so the outputs may still hold the previous one.
     const days = (oldInputs.pendingWindowInDays ?? olds.pendingWindowInDays ?? 30) as number;
     try {
@@ -191,7 +241,11 @@ export async function readKey(client: KmsClient, id: string, known: Props, ctx?:
   const m = await client.findKey(id);
   if (!m) return undefined;
   if (m.KeyState === 'PendingDeletion') {
-    ctx?.log.log('warning', `key ${id} is PendingDeletion (deletes ${m.DeleteDate}); treating it as deleted. To recover: CancelKeyDeletion, then pulumi import`, ctx.urn);
+    ctx?.log.log(
+      'warning',
+      `key ${id} is PendingDeletion (deletes ${m.DeleteDate}); treating it as deleted. To recover: CancelKeyDeletion, then pulumi import`,
+      ctx.urn,
+    );
     return undefined;
   }
   if (m.KeyState === 'PendingImport') ctx?.log.log('warning', `key ${id} is PendingImport: it has no key material yet`, ctx.urn);
@@ -227,7 +281,19 @@ export async function readKey(client: KmsClient, id: string, known: Props, ctx?:
   };
 }
 
-const INPUTS = ['instanceId', 'keySpec', 'keyUsage', 'origin', 'description', 'enabled', 'deletionProtection', 'deletionProtectionDescription', 'policy', 'pendingWindowInDays', 'tags'];
+const INPUTS = [
+  'instanceId',
+  'keySpec',
+  'keyUsage',
+  'origin',
+  'description',
+  'enabled',
+  'deletionProtection',
+  'deletionProtectionDescription',
+  'policy',
+  'pendingWindowInDays',
+  'tags',
+];
 
 /**
  * Inputs as Check would return them. Refresh: the old inputs with live values for the properties the program set.
@@ -243,4 +309,3 @@ function inputsFromLive(live: Props, old: Props | undefined): Props {
   if (!old && Object.keys(live.tags as object).length === 0) delete inputs.tags;
   return inputs;
 }
-

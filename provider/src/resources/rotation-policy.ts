@@ -16,7 +16,8 @@ const UNITS: Record<string, number> = { d: 86400, h: 3600, m: 60, s: 1 };
  * --max-rotation-interval). UpdateRotationPolicy's doc says 730d; checking the narrower range means a preview never
  * accepts an interval that `up` would then be refused.
  */
-const MIN_SECONDS = 7 * 86400, MAX_SECONDS = 365 * 86400;
+const MIN_SECONDS = 7 * 86400,
+  MAX_SECONDS = 365 * 86400;
 
 /** `7d`, `168h`, `604800s` → seconds; undefined when malformed. */
 export function intervalSeconds(v: unknown): number | undefined {
@@ -28,7 +29,8 @@ export function intervalSeconds(v: unknown): number | undefined {
 export function ineligibility(key: KeyMetadata, stateless = false): string | undefined {
   if (!isSymmetric(key.KeySpec)) return `key ${key.KeyId} has asymmetric spec ${key.KeySpec}; only symmetric keys rotate automatically`;
   if (key.Origin !== 'Aliyun_KMS') return `key ${key.KeyId} has origin ${key.Origin}; only KMS-generated key material rotates`;
-  if (key.ProtectionLevel !== 'SOFTWARE') return `key ${key.KeyId} is ${key.ProtectionLevel}-protected; hardware keys do not rotate automatically`;
+  if (key.ProtectionLevel !== 'SOFTWARE')
+    return `key ${key.KeyId} is ${key.ProtectionLevel}-protected; hardware keys do not rotate automatically`;
   if (/^acs:|Service/i.test(key.Creator ?? '')) return `key ${key.KeyId} is a service key`;
   if (key.KeyState !== 'Enabled' && !stateless) return `key ${key.KeyId} is ${key.KeyState}; UpdateRotationPolicy needs an Enabled key`;
   return undefined;
@@ -41,7 +43,14 @@ export const RotationPolicy: ResourceDefinition = {
     'diff. Rotation shown as Suspended (the key is not Enabled) is not drift. Deleting the resource turns rotation off. ' +
     'Eligibility (symmetric, KMS-generated, software-protected, user-created, Enabled) is checked at preview.',
   properties: {
-    keyId: { type: 'string', input: 'required', replaceOnChanges: true, alwaysOutput: true, normalize: keyIdOf, description: 'The key (ID or ARN). Forces replacement.' },
+    keyId: {
+      type: 'string',
+      input: 'required',
+      replaceOnChanges: true,
+      alwaysOutput: true,
+      normalize: keyIdOf,
+      description: 'The key (ID or ARN). Forces replacement.',
+    },
     enabled: { type: 'boolean', input: 'optional', default: true, alwaysOutput: true, description: 'Whether automatic rotation is on.' },
     interval: {
       type: 'string',
@@ -51,7 +60,7 @@ export const RotationPolicy: ResourceDefinition = {
       normalize: intervalSeconds,
       description:
         'Rotation period as `<n>d|h|m|s`, compared in seconds. Accepted: 7d-365d, the range the CreateKey documentation ' +
-        'gives for software keys and the emulator enforces by default (UpdateRotationPolicy\'s documentation says 730d).',
+        "gives for software keys and the emulator enforces by default (UpdateRotationPolicy's documentation says 730d).",
     },
     intervalSeconds: { type: 'integer', description: 'The period in seconds, as the service reports it.' },
     status: { type: 'string', alwaysOutput: true, description: 'Enabled, Disabled or Suspended (rotation on, key not Enabled).' },
@@ -64,10 +73,13 @@ export const RotationPolicy: ResourceDefinition = {
     const f: CheckFailure[] = [];
     if (news.interval !== undefined && !unknown.has('interval')) {
       const s = intervalSeconds(news.interval);
-      if (s === undefined) f.push({ property: 'interval', reason: `interval '${String(news.interval)}' must be <integer><d|h|m|s>, e.g. 30d or 604800s` });
-      else if (s < MIN_SECONDS || s > MAX_SECONDS) f.push({ property: 'interval', reason: `interval ${String(news.interval)} must be between 7d and 365d` });
+      if (s === undefined)
+        f.push({ property: 'interval', reason: `interval '${String(news.interval)}' must be <integer><d|h|m|s>, e.g. 30d or 604800s` });
+      else if (s < MIN_SECONDS || s > MAX_SECONDS)
+        f.push({ property: 'interval', reason: `interval ${String(news.interval)} must be between 7d and 365d` });
     }
-    if (typeof news.keyId === 'string' && news.keyId.startsWith('alias/')) f.push({ property: 'keyId', reason: 'keyId must be a key ID or ARN, not an alias' });
+    if (typeof news.keyId === 'string' && news.keyId.startsWith('alias/'))
+      f.push({ property: 'keyId', reason: 'keyId must be a key ID or ARN, not an alias' });
     // Eligibility needs the live key: only when it is known and the provider is configured (not during unknown-config preview).
     if (!f.length && typeof news.keyId === 'string' && !unknown.has('keyId') && ctx.client && news.enabled !== false) {
       const key = await ctx.client.findKey(keyIdOf(news.keyId) as string);
@@ -141,7 +153,11 @@ async function readPolicy(client: KmsClient, keyId: string, known: Props): Promi
   const enabled = key.AutomaticRotation !== 'Disabled';
   const seconds = intervalSeconds(key.RotationInterval);
   // Keep the user's spelling when it means the same period; otherwise show the service's seconds.
-  const interval = !enabled ? (known.interval ?? '365d') : intervalSeconds(known.interval) === seconds ? known.interval : key.RotationInterval;
+  const interval = !enabled
+    ? (known.interval ?? '365d')
+    : intervalSeconds(known.interval) === seconds
+      ? known.interval
+      : key.RotationInterval;
   return {
     keyId: known.keyId ?? keyId,
     enabled,

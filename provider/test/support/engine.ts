@@ -39,7 +39,10 @@ export class EngineSim {
   /** Every RPC, in order, for asserting the sequence. */
   readonly calls: string[] = [];
 
-  constructor(readonly plugin: RunningPlugin, private readonly engineAddress: string) {}
+  constructor(
+    readonly plugin: RunningPlugin,
+    private readonly engineAddress: string,
+  ) {}
 
   private rpc<Res>(method: string, req: unknown): Promise<Res> {
     this.calls.push(method);
@@ -52,10 +55,19 @@ export class EngineSim {
     const info = await this.rpc<PluginInfo>('getPluginInfo', new (require('google-protobuf/google/protobuf/empty_pb').Empty)());
     const checked = await this.rpc<proto.CheckResponse>(
       'checkConfig',
-      new proto.CheckRequest().setUrn('urn:pulumi:dev::alikms-test::pulumi:providers:alikms::default').setOlds(toStruct({})).setNews(toStruct(config)),
+      new proto.CheckRequest()
+        .setUrn('urn:pulumi:dev::alikms-test::pulumi:providers:alikms::default')
+        .setOlds(toStruct({}))
+        .setNews(toStruct(config)),
     );
-    if (checked.getFailuresList().length) throw new CheckFailed(checked.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })));
-    const req = new proto.ConfigureRequest().setArgs(checked.getInputs()).setAcceptsecrets(true).setAcceptresources(true).setSendsOldInputs(true).setSendsOldInputsToDelete(true);
+    if (checked.getFailuresList().length)
+      throw new CheckFailed(checked.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })));
+    const req = new proto.ConfigureRequest()
+      .setArgs(checked.getInputs())
+      .setAcceptsecrets(true)
+      .setAcceptresources(true)
+      .setSendsOldInputs(true)
+      .setSendsOldInputsToDelete(true);
     for (const [k, v] of Object.entries(config)) if (typeof v === 'string') req.getVariablesMap().set(`alikms:config:${k}`, v);
     return { version: info.getVersion(), configure: await this.rpc<proto.ConfigureResponse>('configure', req) };
   }
@@ -65,18 +77,31 @@ export class EngineSim {
       'check',
       new proto.CheckRequest().setUrn(urnOf(type, name)).setType(type).setName(name).setOlds(toStruct(olds)).setNews(toStruct(news)),
     );
-    if (res.getFailuresList().length) throw new CheckFailed(res.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })));
+    if (res.getFailuresList().length)
+      throw new CheckFailed(res.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })));
     return fromStruct(res.getInputs());
   }
 
   async diff(type: string, name: string, id: string, olds: Props, oldInputs: Props, news: Props): Promise<DiffView> {
     const res = await this.rpc<proto.DiffResponse>(
       'diff',
-      new proto.DiffRequest().setUrn(urnOf(type, name)).setType(type).setName(name).setId(id).setOlds(toStruct(olds)).setOldInputs(toStruct(oldInputs)).setNews(toStruct(news)),
+      new proto.DiffRequest()
+        .setUrn(urnOf(type, name))
+        .setType(type)
+        .setName(name)
+        .setId(id)
+        .setOlds(toStruct(olds))
+        .setOldInputs(toStruct(oldInputs))
+        .setNews(toStruct(news)),
     );
     const detailedDiff: Record<string, string> = {};
     res.getDetaileddiffMap().forEach((v, k) => (detailedDiff[k] = KINDS[v.getKind()]));
-    return { changes: CHANGES[res.getChanges()] as DiffView['changes'], replaces: res.getReplacesList(), deleteBeforeReplace: res.getDeletebeforereplace(), detailedDiff };
+    return {
+      changes: CHANGES[res.getChanges()] as DiffView['changes'],
+      replaces: res.getReplacesList(),
+      deleteBeforeReplace: res.getDeletebeforereplace(),
+      detailedDiff,
+    };
   }
 
   private async create(type: string, name: string, inputs: Props, preview: boolean): Promise<{ id: string; outputs: Props }> {
@@ -90,7 +115,13 @@ export class EngineSim {
   async delete(type: string, name: string, s: ResourceState): Promise<void> {
     await this.rpc(
       'delete',
-      new proto.DeleteRequest().setUrn(urnOf(type, name)).setType(type).setName(name).setId(s.id).setProperties(toStruct(s.outputs)).setOldInputs(toStruct(s.inputs)),
+      new proto.DeleteRequest()
+        .setUrn(urnOf(type, name))
+        .setType(type)
+        .setName(name)
+        .setId(s.id)
+        .setProperties(toStruct(s.outputs))
+        .setOldInputs(toStruct(s.inputs)),
     );
   }
 
@@ -98,7 +129,12 @@ export class EngineSim {
    * One resource registration during `up` (preview=false) or `preview` (preview=true, state untouched).
    * Returns the step and, for an existing resource, the diff.
    */
-  async register(type: string, name: string, program: Props, preview = false): Promise<{ step: StepKind; diff?: DiffView; outputs: Props; id: string }> {
+  async register(
+    type: string,
+    name: string,
+    program: Props,
+    preview = false,
+  ): Promise<{ step: StepKind; diff?: DiffView; outputs: Props; id: string }> {
     const urn = urnOf(type, name);
     const old = this.state.get(urn);
     if (!old) {
@@ -116,7 +152,15 @@ export class EngineSim {
     if (diff.replaces.length === 0) {
       const res = await this.rpc<proto.UpdateResponse>(
         'update',
-        new proto.UpdateRequest().setUrn(urn).setType(type).setName(name).setId(old.id).setOlds(toStruct(old.outputs)).setOldInputs(toStruct(old.inputs)).setNews(toStruct(inputs)).setPreview(preview),
+        new proto.UpdateRequest()
+          .setUrn(urn)
+          .setType(type)
+          .setName(name)
+          .setId(old.id)
+          .setOlds(toStruct(old.outputs))
+          .setOldInputs(toStruct(old.inputs))
+          .setNews(toStruct(inputs))
+          .setPreview(preview),
       );
       const outputs = fromStruct(res.getProperties());
       if (!preview) this.state.set(urn, { ...old, inputs, outputs });
@@ -131,7 +175,13 @@ export class EngineSim {
     return { step: 'replace', diff, ...made };
   }
 
-  async read(type: string, name: string, id: string, state: Props, inputs?: Props): Promise<{ id: string; outputs: Props; inputs?: Props }> {
+  async read(
+    type: string,
+    name: string,
+    id: string,
+    state: Props,
+    inputs?: Props,
+  ): Promise<{ id: string; outputs: Props; inputs?: Props }> {
     const req = new proto.ReadRequest().setUrn(urnOf(type, name)).setType(type).setName(name).setId(id).setProperties(toStruct(state));
     if (inputs) req.setInputs(toStruct(inputs));
     const res = await this.rpc<proto.ReadResponse>('read', req);

@@ -25,11 +25,24 @@ export async function makeInstance(endpoint: string, cloud: ReturnType<typeof ac
   (bss as any).apiVersion = '2017-12-14';
   const bought: any = await bss.request(
     'CreateInstance',
-    { ProductCode: 'kms', SubscriptionType: 'PayAsYouGo', 'Parameter.1.Code': 'ProductVersion', 'Parameter.1.Value': '3', 'Parameter.2.Code': 'KeyNum', 'Parameter.2.Value': '1000' },
+    {
+      ProductCode: 'kms',
+      SubscriptionType: 'PayAsYouGo',
+      'Parameter.1.Code': 'ProductVersion',
+      'Parameter.1.Value': '3',
+      'Parameter.2.Code': 'KeyNum',
+      'Parameter.2.Value': '1000',
+    },
     { method: 'POST' },
   );
   const instanceId = bought.Data.InstanceId as string;
-  await cloud('ConnectKmsInstance', { KmsInstanceId: instanceId, KMProvider: 'Aliyun', VpcId: 'vpc-test', ZoneIds: 'cn-hangzhou-k,cn-hangzhou-j', VSwitchIds: 'vsw-test' });
+  await cloud('ConnectKmsInstance', {
+    KmsInstanceId: instanceId,
+    KMProvider: 'Aliyun',
+    VpcId: 'vpc-test',
+    ZoneIds: 'cn-hangzhou-k,cn-hangzhou-j',
+    VSwitchIds: 'vsw-test',
+  });
   return instanceId;
 }
 

@@ -61,7 +61,8 @@ export async function launchPlugin(engineAddress: string, env: NodeJS.ProcessEnv
     env: { PATH: process.env.PATH, HOME: process.env.HOME, PULUMI_PROJECT: 'alikms-test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '', err = '';
+  let out = '',
+    err = '';
   child.stderr!.on('data', (d) => (err += d));
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.on('data', (d) => {

@@ -23,7 +23,9 @@ const PROVIDER_ID = '5b1e4c0e-8a4f-4b59-9d3e-0c6f1a2b3c4d';
 function exported(v: unknown, showSecrets: boolean): unknown {
   if (typeof v === 'object' && v !== null && (v as Props)[SIG_KEY] === SECRET_SIG) {
     const value = (v as Props).value;
-    return showSecrets ? { [SIG_KEY]: SECRET_SIG, plaintext: JSON.stringify(value) } : { [SIG_KEY]: SECRET_SIG, ciphertext: 'v1:AAAAAAAAAAAAAAAA:ZW5jcnlwdGVk' };
+    return showSecrets
+      ? { [SIG_KEY]: SECRET_SIG, plaintext: JSON.stringify(value) }
+      : { [SIG_KEY]: SECRET_SIG, ciphertext: 'v1:AAAAAAAAAAAAAAAA:ZW5jcnlwdGVk' };
   }
   if (Array.isArray(v)) return v.map((x) => exported(x, showSecrets));
   if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, exported(x, showSecrets)]));
@@ -43,7 +45,16 @@ export function stackExport(sim: EngineSim, o: ExportOptions): Props {
   const providerProps = exported({ ...o.provider, version: '0.1.0' }, show);
   const resources: Props[] = [
     { urn: STACK_URN, custom: false, type: 'pulumi:pulumi:Stack', outputs: {}, created: time, modified: time },
-    { urn: PROVIDER_URN, custom: true, id: PROVIDER_ID, type: 'pulumi:providers:alikms', inputs: providerProps, outputs: providerProps, created: time, modified: time },
+    {
+      urn: PROVIDER_URN,
+      custom: true,
+      id: PROVIDER_ID,
+      type: 'pulumi:providers:alikms',
+      inputs: providerProps,
+      outputs: providerProps,
+      created: time,
+      modified: time,
+    },
   ];
   for (const [urn, s] of sim.state)
     resources.push({
@@ -94,8 +105,11 @@ export interface CliRun {
 /** `alikms <args>` as a child process, with only the given environment (no ALIBABA_* leaking in from the shell). */
 export function runAlikms(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   return new Promise((resolve) =>
-    execFile(process.execPath, [CLI, ...args], { cwd: REPO, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { cwd: REPO, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } },
+      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     ),
   );
 }

@@ -6,7 +6,12 @@ import { nonEmpty } from '../schemas';
 const commaList = (min: number, max: number) =>
   z
     .string()
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string()).min(min).max(max));
 
 export const ConnectKmsInstance = defineAction({

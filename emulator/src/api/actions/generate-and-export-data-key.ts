@@ -9,6 +9,11 @@ export const GenerateAndExportDataKey = defineAction({
   input: z.object({ KeyId: nonEmpty, EncryptionContext: stringMap.optional(), ...dataKeyLength, ...exportWrapping }),
   async handle(i, { kms, scope }) {
     const r = await kms.symmetric.generateAndExportDataKey(scope, i.KeyId, dataKeyBytes(i), i.EncryptionContext, toExportWrapping(i));
-    return { CiphertextBlob: r.ciphertextBlob, ExportedDataKey: r.exportedDataKey.toString('base64'), KeyId: r.keyId, KeyVersionId: r.keyVersionId };
+    return {
+      CiphertextBlob: r.ciphertextBlob,
+      ExportedDataKey: r.exportedDataKey.toString('base64'),
+      KeyId: r.keyId,
+      KeyVersionId: r.keyVersionId,
+    };
   },
 });

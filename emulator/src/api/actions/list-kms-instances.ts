@@ -33,6 +33,14 @@ export const ListKmsInstances = defineAction({
       .filter((x) => (i.Filters ?? []).every((f) => f.Values.includes(FILTERS[f.Key](x, kms))))
       .sort((a, b) => a.createdAt - b.createdAt);
     const { items, paging } = page(instances, i.PageNumber, i.PageSize);
-    return { KmsInstances: { KmsInstance: items.map((x) => ({ KmsInstanceId: x.instanceId, KmsInstanceArn: instanceArn(x.regionId, x.accountId, x.instanceId) })) }, ...paging };
+    return {
+      KmsInstances: {
+        KmsInstance: items.map((x) => ({
+          KmsInstanceId: x.instanceId,
+          KmsInstanceArn: instanceArn(x.regionId, x.accountId, x.instanceId),
+        })),
+      },
+      ...paging,
+    };
   },
 });

@@ -11,7 +11,10 @@ import { bool, nonEmpty } from '../schemas';
 
 const resourceType = z.enum(TAG_RESOURCE_TYPES);
 const resourceIds = z.array(nonEmpty).min(1).max(LIMITS.tagResourcesPerCall);
-const tags = z.array(z.object({ Key: nonEmpty, Value: z.string().default('') })).min(1).max(LIMITS.tagsPerResource);
+const tags = z
+  .array(z.object({ Key: nonEmpty, Value: z.string().default('') }))
+  .min(1)
+  .max(LIMITS.tagsPerResource);
 
 export const TagResources = defineAction({
   name: 'TagResources',
@@ -57,17 +60,27 @@ export const ListTagResources = defineAction({
     RegionId: nonEmpty,
     ResourceType: resourceType,
     ResourceId: resourceIds.optional(),
-    Tag: z.array(z.object({ Key: nonEmpty, Value: z.string().optional() })).max(LIMITS.tagsPerResource).optional(),
+    Tag: z
+      .array(z.object({ Key: nonEmpty, Value: z.string().optional() }))
+      .max(LIMITS.tagsPerResource)
+      .optional(),
     NextToken: z.string().regex(/^\d+$/).transform(Number).optional(),
   }),
   async handle(i, { kms, scope }) {
     const target = kms.tagTargets[i.ResourceType];
-    let resources: Tagged[] = i.ResourceId ? await Promise.all(i.ResourceId.map((id) => target.resolve(scope, id))) : await target.list(scope);
+    let resources: Tagged[] = i.ResourceId
+      ? await Promise.all(i.ResourceId.map((id) => target.resolve(scope, id)))
+      : await target.list(scope);
     // Own keys only: `in` would also match Object.prototype names such as `toString`.
-    if (i.Tag) resources = resources.filter((r) => i.Tag!.every((t) => Object.hasOwn(r.tags, t.Key) && (t.Value === undefined || r.tags[t.Key] === t.Value)));
+    if (i.Tag)
+      resources = resources.filter((r) =>
+        i.Tag!.every((t) => Object.hasOwn(r.tags, t.Key) && (t.Value === undefined || r.tags[t.Key] === t.Value)),
+      );
     const rows = resources
       .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
-      .flatMap((r) => Object.entries(r.tags).map(([TagKey, TagValue]) => ({ ResourceId: r.id, ResourceType: i.ResourceType, TagKey, TagValue })));
+      .flatMap((r) =>
+        Object.entries(r.tags).map(([TagKey, TagValue]) => ({ ResourceId: r.id, ResourceType: i.ResourceType, TagKey, TagValue })),
+      );
     const start = i.NextToken ?? 0;
     const next = start + PAGE < rows.length ? String(start + PAGE) : '';
     return { TagResources: { TagResource: rows.slice(start, start + PAGE) }, NextToken: next };

@@ -17,7 +17,9 @@ export const RefundInstance = defineAction({
   async handle(i, { kms, scope }) {
     const exists = (await kms.instances.list(scope)).some((x) => x.instanceId === i.InstanceId);
     if (!exists) throw new KmsError('ResourceNotExists');
-    await kms.instances.remove(scope, i.InstanceId, 'refund', (k) => kms.lifecycle.purge(k.keyId, (now) => now.keyState === 'PendingDeletion'));
+    await kms.instances.remove(scope, i.InstanceId, 'refund', (k) =>
+      kms.lifecycle.purge(k.keyId, (now) => now.keyState === 'PendingDeletion'),
+    );
     return ok({ HostId: i.InstanceId, OrderId: String(kms.clock.now()) });
   },
 });

@@ -28,7 +28,18 @@ import {
 import { ecdsaDerToRaw, ecdsaRawToDer, ecSpki, rsaSpki } from './der';
 import { unwrapIntoToken } from './byok';
 import { ckrOf, DECRYPT_FAILED, failAs, keepAlive, Refusals, unsupportedOnHsm } from './errors';
-import { aesGcm, aesTemplate, keyPairMechanism, keyPairTemplates, oaepMaxPlaintext, planFor, rsaOaep, signing, type KeyPlan, type OaepHash } from './mechanisms';
+import {
+  aesGcm,
+  aesTemplate,
+  keyPairMechanism,
+  keyPairTemplates,
+  oaepMaxPlaintext,
+  planFor,
+  rsaOaep,
+  signing,
+  type KeyPlan,
+  type OaepHash,
+} from './mechanisms';
 import { Token, type Handle, type TokenOptions } from './token';
 
 export type Pkcs11Options = TokenOptions;
@@ -47,7 +58,6 @@ const { CKO_SECRET_KEY, CKO_PRIVATE_KEY, CKO_PUBLIC_KEY } = pkcs11js;
 const GCM_IV_BYTES = 12;
 const GCM_TAG_BYTES = 16;
 const BAD_SIGNATURE = new Set(['CKR_SIGNATURE_INVALID', 'CKR_SIGNATURE_LEN_RANGE']);
-
 
 export class Pkcs11Backend implements CryptoBackend {
   readonly name = 'pkcs11';
@@ -77,7 +87,11 @@ export class Pkcs11Backend implements CryptoBackend {
     const p11 = this.token.p11;
     await this.token.run(async (s) => {
       if (plan.kind === 'aes') {
-        this.token.remember(hex, CKO_SECRET_KEY, await p11.C_GenerateKeyAsync(s, { mechanism: pkcs11js.CKM_AES_KEY_GEN }, aesTemplate(id, plan.bytes)));
+        this.token.remember(
+          hex,
+          CKO_SECRET_KEY,
+          await p11.C_GenerateKeyAsync(s, { mechanism: pkcs11js.CKM_AES_KEY_GEN }, aesTemplate(id, plan.bytes)),
+        );
         return;
       }
       const { pub, priv } = keyPairTemplates(id, plan);
@@ -116,13 +130,15 @@ export class Pkcs11Backend implements CryptoBackend {
       return sealed;
     });
     // A token that drops the tag would give unauthenticated ciphertext (§7 pitfall 2): never hand that out.
-    if (out.length !== plaintext.length + GCM_TAG_BYTES) throw new Error(`PKCS#11 AES-GCM returned ${out.length} bytes for ${plaintext.length}`);
+    if (out.length !== plaintext.length + GCM_TAG_BYTES)
+      throw new Error(`PKCS#11 AES-GCM returned ${out.length} bytes for ${plaintext.length}`);
     return { iv, ciphertext: Buffer.from(out.subarray(0, plaintext.length)), tag: Buffer.from(out.subarray(plaintext.length)) };
   }
 
   async decrypt(key: KeyHandle, sealed: Sealed, aad: Buffer): Promise<Buffer> {
     const id = this.keyOf(key, 'aes');
-    if (sealed.iv.length !== GCM_IV_BYTES || sealed.tag.length !== GCM_TAG_BYTES) throw new CryptoFailure('decrypt', 'bad IV or tag length');
+    if (sealed.iv.length !== GCM_IV_BYTES || sealed.tag.length !== GCM_TAG_BYTES)
+      throw new CryptoFailure('decrypt', 'bad IV or tag length');
     const input = Buffer.concat([sealed.ciphertext, sealed.tag]); // PKCS#11 GCM takes ciphertext‖tag
     const p11 = this.token.p11;
     return failAs('decrypt', 'authentication failed', DECRYPT_FAILED, () =>
@@ -196,7 +212,8 @@ export class Pkcs11Backend implements CryptoBackend {
   async verify(key: KeyHandle, algorithm: SigningAlgorithm, digest: Buffer, signature: Buffer): Promise<boolean> {
     const { id, plan } = this.signingKey(key, algorithm, digest);
     const { mechanism, input } = signing(algorithm, digest);
-    const raw = plan.kind === 'ec' ? ecdsaDerToRaw(signature, plan.coordinateBytes) : signature.length === plan.bits / 8 ? signature : undefined;
+    const raw =
+      plan.kind === 'ec' ? ecdsaDerToRaw(signature, plan.coordinateBytes) : signature.length === plan.bits / 8 ? signature : undefined;
     if (!raw) return false;
     const p11 = this.token.p11;
     return this.token.run(async (s) => {
@@ -220,8 +237,15 @@ export class Pkcs11Backend implements CryptoBackend {
     if (cached) return cached;
     const spki = await this.token.run((s) => {
       const pub = this.token.find(s, id, CKO_PUBLIC_KEY);
-      const attributes = plan.kind === 'rsa' ? [pkcs11js.CKA_MODULUS, pkcs11js.CKA_PUBLIC_EXPONENT] : [pkcs11js.CKA_EC_PARAMS, pkcs11js.CKA_EC_POINT];
-      const [a, b] = this.token.p11.C_GetAttributeValue(s, pub, attributes.map((type) => ({ type }))).map((attr) => attr.value);
+      const attributes =
+        plan.kind === 'rsa' ? [pkcs11js.CKA_MODULUS, pkcs11js.CKA_PUBLIC_EXPONENT] : [pkcs11js.CKA_EC_PARAMS, pkcs11js.CKA_EC_POINT];
+      const [a, b] = this.token.p11
+        .C_GetAttributeValue(
+          s,
+          pub,
+          attributes.map((type) => ({ type })),
+        )
+        .map((attr) => attr.value);
       return plan.kind === 'rsa' ? rsaSpki(a, b) : ecSpki(a, b, plan.coordinateBytes);
     });
     this.spkis.set(id, spki);
@@ -229,8 +253,15 @@ export class Pkcs11Backend implements CryptoBackend {
   }
 
   /** BYOK, unwrapped inside the token: see byok.ts. */
-  async importMaterial(spec: KeySpec, wrappingKey: KeyHandle, algorithm: ImportWrappingAlgorithm, wrapped: Buffer): Promise<Pkcs11Material> {
-    const { id, fingerprint } = await unwrapIntoToken(this.token, this.refusals, { spec, wrappingKey, algorithm, wrapped }, (ref) => this.idOf(ref));
+  async importMaterial(
+    spec: KeySpec,
+    wrappingKey: KeyHandle,
+    algorithm: ImportWrappingAlgorithm,
+    wrapped: Buffer,
+  ): Promise<Pkcs11Material> {
+    const { id, fingerprint } = await unwrapIntoToken(this.token, this.refusals, { spec, wrappingKey, algorithm, wrapped }, (ref) =>
+      this.idOf(ref),
+    );
     return { ...this.material(id), fingerprint };
   }
 
@@ -242,7 +273,8 @@ export class Pkcs11Backend implements CryptoBackend {
   private idOf(ref: MaterialRef): string {
     if (ref.backend !== 'pkcs11' || typeof ref.id !== 'string' || !/^[0-9a-f]+$/.test(ref.id))
       throw new Error(`not PKCS#11 material: ${JSON.stringify({ backend: ref.backend, id: ref.id })}`);
-    if (ref.token !== this.token.label) throw new Error(`key material lives in PKCS#11 token "${String(ref.token)}", this emulator uses "${this.token.label}"`);
+    if (ref.token !== this.token.label)
+      throw new Error(`key material lives in PKCS#11 token "${String(ref.token)}", this emulator uses "${this.token.label}"`);
     return ref.id;
   }
 

@@ -42,7 +42,8 @@ export async function unwrapIntoToken(
   const wrappingId = idOf(wrappingKey.ref);
   const bytes = wrapPlan.bits / 8;
   if (wrapped.length !== bytes) throw new CryptoFailure('material', `wrapped key material must be ${bytes} bytes`);
-  const mechanism = algorithm === 'RSAES_PKCS1_V1_5' ? { mechanism: pkcs11js.CKM_RSA_PKCS } : rsaOaep(algorithm === 'RSAES_OAEP_SHA_1' ? 'sha1' : 'sha256');
+  const mechanism =
+    algorithm === 'RSAES_PKCS1_V1_5' ? { mechanism: pkcs11js.CKM_RSA_PKCS } : rsaOaep(algorithm === 'RSAES_OAEP_SHA_1' ? 'sha1' : 'sha256');
   const id = randomBytes(16);
   const hex = id.toString('hex');
   const p11 = token.p11;

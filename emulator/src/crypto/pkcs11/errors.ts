@@ -11,7 +11,8 @@ const CKR = /^(CKR_[A-Z0-9_]+)(?::(\d+))?/;
 
 /** The CKR_* name carried by a pkcs11js error, or undefined for anything else (our own errors, dlopen failures). */
 export function ckrOf(err: unknown): string | undefined {
-  if (!(err instanceof Error) || err instanceof CryptoFailure || err instanceof Pkcs11StartupError || err instanceof Pkcs11KeyMissing) return undefined;
+  if (!(err instanceof Error) || err instanceof CryptoFailure || err instanceof Pkcs11StartupError || err instanceof Pkcs11KeyMissing)
+    return undefined;
   return CKR.exec(err.message)?.[1];
 }
 

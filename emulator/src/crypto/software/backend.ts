@@ -28,7 +28,9 @@ import { sm4GcmDecrypt, sm4GcmEncrypt } from './sm4-gcm';
 function generatePkcs8(type: 'rsa' | 'ec', options: { modulusLength: number } | { namedCurve: string }): Promise<Buffer> {
   const encoding = { privateKeyEncoding: { type: 'pkcs8', format: 'der' }, publicKeyEncoding: { type: 'spki', format: 'der' } } as const;
   return new Promise((resolve, reject) =>
-    generateKeyPair(type as 'rsa', { ...(options as { modulusLength: number }), ...encoding }, (err, _pub, priv) => (err ? reject(err) : resolve(priv as unknown as Buffer))),
+    generateKeyPair(type as 'rsa', { ...(options as { modulusLength: number }), ...encoding }, (err, _pub, priv) =>
+      err ? reject(err) : resolve(priv as unknown as Buffer),
+    ),
   );
 }
 
@@ -136,7 +138,12 @@ export class SoftwareBackend implements CryptoBackend {
     throw new CryptoFailure('input', `${key.spec} has no public key`);
   }
 
-  async importMaterial(spec: KeySpec, wrappingKey: KeyHandle, algorithm: ImportWrappingAlgorithm, wrapped: Buffer): Promise<SoftwareMaterial> {
+  async importMaterial(
+    spec: KeySpec,
+    wrappingKey: KeyHandle,
+    algorithm: ImportWrappingAlgorithm,
+    wrapped: Buffer,
+  ): Promise<SoftwareMaterial> {
     const p = this.parsed(wrappingKey);
     let material: Buffer;
     try {

@@ -8,7 +8,19 @@
  * PKCS#1 v1.5 *decryption* (the RSAES_PKCS1_V1_5 import wrapping) is refused by Node 20's privateDecrypt
  * (CVE-2023-46809), so it is RSA_NO_PADDING plus the type-2 unpadding below; it only ever unwraps import material.
  */
-import { constants, createHash, createPrivateKey, createPublicKey, privateDecrypt, privateEncrypt, publicDecrypt, publicEncrypt, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
+import {
+  constants,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  privateDecrypt,
+  privateEncrypt,
+  publicDecrypt,
+  publicEncrypt,
+  randomBytes,
+  timingSafeEqual,
+  type KeyObject,
+} from 'node:crypto';
 import { CryptoFailure, type SigningAlgorithm } from '../backend';
 
 export interface RsaKey {
@@ -101,7 +113,8 @@ const oaepMax = (bytes: number, hash: OaepHash) => bytes - 2 * (hash === 'sha256
 
 export function rsaOaepEncrypt(pub: KeyObject, hash: OaepHash, plaintext: Buffer): Buffer {
   const bytes = Math.ceil(pub.asymmetricKeyDetails!.modulusLength! / 8);
-  if (plaintext.length > oaepMax(bytes, hash)) throw new CryptoFailure('input', `at most ${oaepMax(bytes, hash)} bytes for this key and algorithm`);
+  if (plaintext.length > oaepMax(bytes, hash))
+    throw new CryptoFailure('input', `at most ${oaepMax(bytes, hash)} bytes for this key and algorithm`);
   return publicEncrypt({ key: pub, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: hash }, plaintext);
 }
 

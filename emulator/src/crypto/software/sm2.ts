@@ -34,7 +34,11 @@ const SM2_SPKI_PREFIX = Buffer.from('3059301306072a8648ce3d020106082a811ccf55018
 
 /** The uncompressed point (hex) of an SM2 SubjectPublicKeyInfo. Parsed by hand: node reports no key type for SM2 SPKI. */
 function pointOf(spki: Buffer): string {
-  if (spki.length !== SM2_SPKI_PREFIX.length + 65 || !spki.subarray(0, SM2_SPKI_PREFIX.length).equals(SM2_SPKI_PREFIX) || spki[SM2_SPKI_PREFIX.length] !== 4)
+  if (
+    spki.length !== SM2_SPKI_PREFIX.length + 65 ||
+    !spki.subarray(0, SM2_SPKI_PREFIX.length).equals(SM2_SPKI_PREFIX) ||
+    spki[SM2_SPKI_PREFIX.length] !== 4
+  )
     throw new CryptoFailure('input', 'not an SM2 public key');
   return spki.subarray(SM2_SPKI_PREFIX.length).toString('hex');
 }
@@ -60,7 +64,8 @@ export function sm2Verify(k: Sm2Key, digest: Buffer, signature: Buffer): boolean
 }
 
 function encryptToPoint(point: string | Sm2Key['point'], plaintext: Buffer): Buffer {
-  if (plaintext.length < 1 || plaintext.length > SM2_MAX_PLAINTEXT) throw new CryptoFailure('input', `SM2PKE takes 1 to ${SM2_MAX_PLAINTEXT} bytes`);
+  if (plaintext.length < 1 || plaintext.length > SM2_MAX_PLAINTEXT)
+    throw new CryptoFailure('input', `SM2PKE takes 1 to ${SM2_MAX_PLAINTEXT} bytes`);
   try {
     return Buffer.from(sm2().doEncrypt(new Uint8Array(plaintext), point, 1, { asn1: true }), 'hex');
   } catch {

@@ -64,6 +64,7 @@ export function sm4GcmEncrypt(k: Sm4Key, plaintext: Buffer, aad: Buffer, iv: Buf
 
 export function sm4GcmDecrypt(k: Sm4Key, sealed: Sealed, aad: Buffer): Buffer {
   if (sealed.iv.length !== 12 || sealed.tag.length !== 16) throw new CryptoFailure('decrypt', 'bad IV or tag length');
-  if (!timingSafeEqual(tagOf(k, sealed.iv, aad, sealed.ciphertext), sealed.tag)) throw new CryptoFailure('decrypt', 'authentication failed');
+  if (!timingSafeEqual(tagOf(k, sealed.iv, aad, sealed.ciphertext), sealed.tag))
+    throw new CryptoFailure('decrypt', 'authentication failed');
   return ctr(k, sealed.iv, sealed.ciphertext);
 }
