@@ -13,6 +13,7 @@ import { acs3Client, kmsClient, popClient } from '../support/clients';
 import { b64, unb64 } from '../support/crypto';
 import { removeDir, startTestEmulator, type TestEmulator } from '../support/emulator';
 import { expectError } from '../support/errors';
+import { expectState, writeState } from '../support/restart-state';
 import { startPostgres, type TestPostgres } from '../support/postgres';
 
 // Root keys come from root.key files here (one per test directory); an ALIKMS_ROOT_KEY of the caller would override
@@ -55,48 +56,14 @@ const tagsOf = async (emu: TestEmulator, keyId: string) =>
     (await kmsClient(emu).listResourceTags(new $Kms.ListResourceTagsRequest({ keyId }))).tags.tag.map((t) => [t.tagKey, t.tagValue]),
   );
 
-test('keys, versions, aliases, tags and policies come back after a restart against the same database', async () => {
+test('keys, versions, aliases, tags, policies and the moved clock come back after a restart against the same database', async () => {
   const url = await pg.createDatabase();
   const dir = newDir();
   let emu = await start(url, dir);
-  const kms = kmsClient(emu);
-  const acs3 = acs3Client(emu);
-  await kms.createKey(new $Kms.CreateKeyRequest({})); // the default key
-  const aes = (
-    await kms.createKey(new $Kms.CreateKeyRequest({ description: 'survivor', enableAutomaticRotation: true, rotationInterval: '30d' }))
-  ).keyMetadata;
-  const ec = (await kms.createKey(new $Kms.CreateKeyRequest({ keySpec: 'EC_P256' }))).keyMetadata;
-  await kms.createAlias(new $Kms.CreateAliasRequest({ aliasName: 'alias/survivor', keyId: aes.keyId }));
-  await kms.tagResource(new $Kms.TagResourceRequest({ keyId: aes.keyId, tags: tagsJson({ keep: 'me', team: 'a' }) }));
-  await kms.disableKey(new $Kms.DisableKeyRequest({ keyId: ec.keyId }));
-  await acs3('SetKeyPolicy', { KeyId: aes.keyId, Policy: '{"Version":"1","Statement":[{"Effect":"Allow"}]}' });
-  await acs3('SetDeletionProtection', {
-    ProtectedResourceArn: aes.arn,
-    EnableDeletionProtection: true,
-    DeletionProtectionDescription: 'kept',
-  });
-  const sealed = (await kms.encrypt(new $Kms.EncryptRequest({ keyId: 'alias/survivor', plaintext: b64('across restarts') })))
-    .ciphertextBlob;
-  const before = {
-    aes: (await acs3('DescribeKey', { KeyId: aes.keyId })).KeyMetadata,
-    ec: (await acs3('DescribeKey', { KeyId: ec.keyId })).KeyMetadata,
-    keys: (await kms.listKeys(new $Kms.ListKeysRequest({ pageSize: 100 }))).keys.key,
-    aliases: (await kms.listAliases(new $Kms.ListAliasesRequest({}))).aliases.alias,
-  };
-  expect(before.keys).toHaveLength(3);
-
+  const before = await writeState(emu);
   await stop(emu);
   emu = await start(url, dir);
-  const kms2 = kmsClient(emu);
-  const acs32 = acs3Client(emu);
-  expect((await acs32('DescribeKey', { KeyId: aes.keyId })).KeyMetadata).toEqual(before.aes);
-  expect((await acs32('DescribeKey', { KeyId: ec.keyId })).KeyMetadata).toEqual(before.ec);
-  expect(before.ec).toMatchObject({ KeyState: 'Disabled' });
-  expect((await kms2.listKeys(new $Kms.ListKeysRequest({ pageSize: 100 }))).keys.key).toEqual(before.keys);
-  expect((await kms2.listAliases(new $Kms.ListAliasesRequest({}))).aliases.alias).toEqual(before.aliases);
-  expect(await tagsOf(emu, aes.keyId)).toEqual({ keep: 'me', team: 'a' });
-  expect((await acs32('GetKeyPolicy', { KeyId: aes.keyId })).Policy).toBe('{"Version":"1","Statement":[{"Effect":"Allow"}]}');
-  expect(unb64((await kms2.decrypt(new $Kms.DecryptRequest({ ciphertextBlob: sealed }))).plaintext).toString()).toBe('across restarts');
+  await expectState(emu, before);
   // The state was in the database, not in a lowdb file beside the root key.
   expect(existsSync(join(dir, 'state.json'))).toBe(false);
 });
