@@ -24,7 +24,7 @@ import { answerUnparsableRequests } from './wire/http-errors';
 import { kmsRequestListener } from './wire/server';
 import { applySeed } from './seed/apply';
 import { exportSeed } from './seed/export';
-import { readSeed, type Seed } from './seed/format';
+import { parseSeed, readSeed, type SeedInput } from './seed/format';
 
 export const DEFAULT_PORT = 4599;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -47,8 +47,8 @@ export interface EmulatorOptions {
   adminToken?: string;
   /** How often the scheduler looks for due rotations and deletions; 0 turns the background run off. */
   schedulerIntervalMs?: number;
-  /** State to create at start (a seed file path, or its parsed content); existing state is never overwritten. */
-  seed?: string | Seed;
+  /** State to create at start (a seed file path, or the seed itself); existing state is never overwritten. */
+  seed?: string | SeedInput;
   /** Domain settings: rotation rules, instance connect delay, throttling. */
   kms?: Omit<KmsOptions, 'regions' | 'hsm'>;
   /** PKCS#11 token for the keys of hardware instances; without it they are simulated in software. */
@@ -91,7 +91,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       hsm: hsm ? 'pkcs11' : 'simulated',
     });
     if (opts.seed) {
-      const seed = typeof opts.seed === 'string' ? readSeed(opts.seed) : opts.seed;
+      const seed = typeof opts.seed === 'string' ? readSeed(opts.seed) : parseSeed(opts.seed);
       accounts.add(seed.accounts.flatMap((a) => a.accessKeys.map((k) => ({ ...k, accountId: a.id }))));
       const applied = await applySeed(seed, kms, software, { accountId: accounts.all()[0].accountId, regionId: region });
       opts.log?.(`seed: ${applied.instances} instances, ${applied.keys} keys, ${applied.aliases} aliases created`);

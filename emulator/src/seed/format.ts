@@ -70,6 +70,8 @@ export const Seed = z.object({
 });
 
 export type Seed = z.infer<typeof Seed>;
+/** A seed as written (defaults not yet filled in): what a file or `startEmulator({ seed })` holds. */
+export type SeedInput = z.input<typeof Seed>;
 export type SeedKey = z.infer<typeof SeedKey>;
 export type SeedInstance = z.infer<typeof SeedInstance>;
 
@@ -78,7 +80,12 @@ export function readSeed(file: string): Seed {
   const text = readFileSync(file, 'utf8');
   // yaml is loaded only for YAML seeds: it would add ~40 ms to every emulator start.
   const raw: unknown = /\.ya?ml$/i.test(file) ? (require('yaml') as typeof import('yaml')).parse(text) : JSON.parse(text);
-  const parsed = Seed.safeParse(raw ?? {});
-  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parseSeed(raw ?? {}, file);
+}
+
+/** Validates a seed and fills in its defaults; `source` names it in the error. */
+export function parseSeed(raw: unknown, source = 'seed'): Seed {
+  const parsed = Seed.safeParse(raw);
+  if (!parsed.success) throw new Error(`${source}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
 }

@@ -103,6 +103,10 @@ test('export gives back the seed, material included on request', async () => {
   }
 });
 
+test('a seed passed as an object is validated like a file', async () => {
+  await expect(startTestEmulator({ seed: { keys: [{ keyId: 'key with spaces' }] } })).rejects.toThrow(/seed: keys\.0\.keyId/);
+});
+
 test('restarting with the same seed keeps what changed since', async () => {
   await acs3Client(emu)('UpdateKeyDescription', { KeyId: 'alias/payments', Description: 'changed' });
   await emu.stop();
@@ -114,39 +118,10 @@ test('in a hardware instance, seeded material lives in the encrypted database an
   const hw = await startTestEmulator({
     schedulerIntervalMs: 0,
     seed: {
-      accounts: [],
-      instances: [
-        {
-          instanceId: 'kst-hzzhardware0000000000001',
-          kind: 'hardware',
-          chargeType: 'PREPAY',
-          spec: 1000,
-          keyNum: 100,
-          secretNum: 0,
-          vpcNum: 1,
-          connected: true,
-        },
-      ],
+      instances: [{ instanceId: 'kst-hzzhardware0000000000001', kind: 'hardware' }],
       keys: [
-        {
-          keyId: 'key-hzzhwseeded',
-          instanceId: 'kst-hzzhardware0000000000001',
-          keySpec: 'Aliyun_AES_256',
-          origin: 'Aliyun_KMS',
-          description: '',
-          tags: {},
-          aliases: [],
-          versions: [{ material: aesKey }],
-        },
-        {
-          keyId: 'key-hzzhwgenerated',
-          instanceId: 'kst-hzzhardware0000000000001',
-          keySpec: 'Aliyun_AES_256',
-          origin: 'Aliyun_KMS',
-          description: '',
-          tags: {},
-          aliases: [],
-        },
+        { keyId: 'key-hzzhwseeded', instanceId: 'kst-hzzhardware0000000000001', versions: [{ material: aesKey }] },
+        { keyId: 'key-hzzhwgenerated', instanceId: 'kst-hzzhardware0000000000001' },
       ],
     },
   });
