@@ -114,34 +114,11 @@ export class PostgresStore implements Store {
     await this.pool.query(sql, params);
   }
 
-  async getKey(keyId: string) {
-    if (unstorable(keyId)) return undefined;
-    return (await this.docs<Key>('SELECT doc FROM alikms_keys WHERE key_id = $1', [keyId]))[0];
-  }
-
-  async listKeys(scope: Scope) {
-    if (unstorable(scope.accountId, scope.regionId)) return [];
-    return this.docs<Key>('SELECT doc FROM alikms_keys WHERE account_id = $1 AND region_id = $2 ORDER BY seq', [
-      scope.accountId,
-      scope.regionId,
-    ]);
-  }
-
-  listAllKeys() {
-    return this.docs<Key>('SELECT doc FROM alikms_keys ORDER BY seq', []);
-  }
-
-  putKey(key: Key) {
-    return this.run(
-      `INSERT INTO alikms_keys (key_id, account_id, region_id, doc) VALUES ($1, $2, $3, $4::json)
-       ON CONFLICT (key_id) DO UPDATE SET account_id = EXCLUDED.account_id, region_id = EXCLUDED.region_id, doc = EXCLUDED.doc`,
-      [key.keyId, key.accountId, key.regionId, json(key)],
-    );
-  }
-
-  deleteKey(keyId: string) {
-    return this.run('DELETE FROM alikms_keys WHERE key_id = $1', [keyId]);
-  }
+  getKey = (keyId: string) => this.keyRows.get(keyId);
+  listKeys = (scope: Scope) => this.keyRows.list(scope);
+  listAllKeys = () => this.docs<Key>('SELECT doc FROM alikms_keys ORDER BY seq', []);
+  putKey = (key: Key) => this.keyRows.put(key.keyId, key);
+  deleteKey = (keyId: string) => this.keyRows.delete(keyId);
 
   async getAlias(scope: Scope, aliasName: string) {
     if (unstorable(scope.accountId, scope.regionId, aliasName)) return undefined;
@@ -173,27 +150,34 @@ export class PostgresStore implements Store {
     ]);
   }
 
-  async getInstance(instanceId: string) {
-    if (unstorable(instanceId)) return undefined;
-    return (await this.docs<Instance>('SELECT doc FROM alikms_instances WHERE instance_id = $1', [instanceId]))[0];
-  }
+  getInstance = (instanceId: string) => this.instanceRows.get(instanceId);
+  listInstances = (scope: Scope) => this.instanceRows.list(scope);
+  putInstance = (instance: Instance) => this.instanceRows.put(instance.instanceId, instance);
+  deleteInstance = (instanceId: string) => this.instanceRows.delete(instanceId);
 
-  async listInstances(scope: Scope) {
-    if (unstorable(scope.accountId, scope.regionId)) return [];
-    const sql = 'SELECT doc FROM alikms_instances WHERE account_id = $1 AND region_id = $2 ORDER BY seq';
-    return this.docs<Instance>(sql, [scope.accountId, scope.regionId]);
-  }
+  /** Keys and instances are rows of one shape: keyed by an id, listed by account and region in insertion order. */
+  private readonly keyRows = this.rowsById<Key>('alikms_keys', 'key_id');
+  private readonly instanceRows = this.rowsById<Instance>('alikms_instances', 'instance_id');
 
-  putInstance(instance: Instance) {
-    return this.run(
-      `INSERT INTO alikms_instances (instance_id, account_id, region_id, doc) VALUES ($1, $2, $3, $4::json)
-       ON CONFLICT (instance_id) DO UPDATE SET account_id = EXCLUDED.account_id, region_id = EXCLUDED.region_id, doc = EXCLUDED.doc`,
-      [instance.instanceId, instance.accountId, instance.regionId, json(instance)],
-    );
-  }
-
-  deleteInstance(instanceId: string) {
-    return this.run('DELETE FROM alikms_instances WHERE instance_id = $1', [instanceId]);
+  private rowsById<T extends Scope>(table: string, idColumn: string) {
+    return {
+      get: async (id: string): Promise<T | undefined> =>
+        unstorable(id) ? undefined : (await this.docs<T>(`SELECT doc FROM ${table} WHERE ${idColumn} = $1`, [id]))[0],
+      list: async (scope: Scope): Promise<T[]> =>
+        unstorable(scope.accountId, scope.regionId)
+          ? []
+          : this.docs<T>(`SELECT doc FROM ${table} WHERE account_id = $1 AND region_id = $2 ORDER BY seq`, [
+              scope.accountId,
+              scope.regionId,
+            ]),
+      put: (id: string, record: T) =>
+        this.run(
+          `INSERT INTO ${table} (${idColumn}, account_id, region_id, doc) VALUES ($1, $2, $3, $4::json)
+           ON CONFLICT (${idColumn}) DO UPDATE SET account_id = EXCLUDED.account_id, region_id = EXCLUDED.region_id, doc = EXCLUDED.doc`,
+          [id, record.accountId, record.regionId, json(record)],
+        ),
+      delete: (id: string) => this.run(`DELETE FROM ${table} WHERE ${idColumn} = $1`, [id]),
+    };
   }
 
   async getSetting(name: string): Promise<unknown> {
