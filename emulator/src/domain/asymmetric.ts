@@ -10,11 +10,6 @@ import { LIMITS } from './limits';
 import type { Scope } from './model';
 import type { KeyUsage } from './specs';
 
-export interface VersionResult {
-  readonly keyId: string;
-  readonly keyVersionId: string;
-}
-
 /** SubjectPublicKeyInfo DER as PEM, the form GetPublicKey answers with. */
 export function spkiPem(der: Buffer): string {
   const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
