@@ -79,6 +79,10 @@ async function seedKey(k: SeedKey, scope: Scope, kms: Kms, software: SoftwareBac
   const createdAt = time(k.createdAt, now);
   const instance = k.instanceId ? await kms.store.getInstance(k.instanceId) : undefined;
   if (k.instanceId && !instance) throw new Error(`seed key ${k.keyId}: unknown instance ${k.instanceId}`);
+  if (k.defaultKey && (instance || k.keySpec !== 'Aliyun_AES_256'))
+    throw new Error(`seed key ${k.keyId}: a default key is an Aliyun_AES_256 key outside any instance`);
+  if (k.defaultKey && (await kms.store.listKeys(scope)).some((other) => other.defaultKey))
+    throw new Error(`seed key ${k.keyId}: ${scope.accountId}/${scope.regionId} already has a default key`);
   const external = k.origin === 'EXTERNAL';
   const hardware = instance?.kind === 'hardware';
   // Material written in a seed is software material: in a hardware instance such a key lives in the encrypted
@@ -120,6 +124,7 @@ async function seedKey(k: SeedKey, scope: Scope, kms: Kms, software: SoftwareBac
     dkmsInstanceId: instance?.instanceId,
     keyStorageMechanism,
     policy: k.policy,
+    ...(k.defaultKey && { defaultKey: true as const }),
     rotation:
       interval === undefined
         ? { enabled: false, lastRotatedAt }

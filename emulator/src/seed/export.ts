@@ -53,6 +53,7 @@ export async function exportSeed(kms: Kms, software: SoftwareBackend, scope: Sco
         ...(material && v.material?.backend === 'software' && { material: exportMaterial(k, software.unwrap(v.material)) }),
       })),
       ...(k.policy && { policy: k.policy }),
+      ...(k.defaultKey && { defaultKey: true }),
     })),
   };
 }

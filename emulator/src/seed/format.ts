@@ -43,6 +43,8 @@ export const SeedKey = z.object({
   aliases: z.array(z.string()).default([]),
   versions: z.array(SeedVersion).min(1).optional(),
   policy: z.string().optional(),
+  /** The region's default CMK (an instance-less Aliyun_AES_256 key; at most one per account and region). */
+  defaultKey: z.boolean().optional(),
 });
 
 export const SeedInstance = z.object({

@@ -103,6 +103,33 @@ test('export gives back the seed, material included on request', async () => {
   }
 });
 
+test('the default key keeps its status through export and seed', async () => {
+  const first = await startTestEmulator({ schedulerIntervalMs: 0 });
+  await acs3Client(first)('CreateKey', {}); // the first instance-less AES-256 key: the region's default key
+  const second = await startTestEmulator({ schedulerIntervalMs: 0, seed: await exportOf(first) });
+  try {
+    const [defaultKey] = (await exportOf(second)).keys.filter((k: any) => k.defaultKey);
+    expect(defaultKey.keyId).toBe((await exportOf(first)).keys[0].keyId);
+    // So a key created afterwards is an ordinary KMS 1.0 key, and the default one still refuses deletion.
+    const later = (await acs3Client(second)('CreateKey', {})).KeyMetadata.KeyId;
+    expect((await exportOf(second)).keys.find((k: any) => k.keyId === later).defaultKey).toBeUndefined();
+    await expect(acs3Client(second)('ScheduleKeyDeletion', { KeyId: defaultKey.keyId, PendingWindowInDays: 7 })).rejects.toMatchObject({
+      code: 'Forbidden.NoPermission',
+    });
+  } finally {
+    await stopTestEmulator(first);
+    await stopTestEmulator(second);
+  }
+});
+
+/** An emulator's account and region in the seed format. */
+async function exportOf(emulator: TestEmulator): Promise<any> {
+  const res = await fetch(`${emulator.endpoint}/_alikms/state`, {
+    headers: { authorization: 'Basic ' + Buffer.from('test:test').toString('base64') },
+  });
+  return res.json();
+}
+
 test('a seed passed as an object is validated like a file', async () => {
   await expect(startTestEmulator({ seed: { keys: [{ keyId: 'key with spaces' }] } })).rejects.toThrow(/seed: keys\.0\.keyId/);
 });
