@@ -1,6 +1,6 @@
 /** Seeded, deterministic state: applied at start without overwriting, exported back to the same format. */
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
@@ -163,5 +163,17 @@ test('in a hardware instance, seeded material lives in the encrypted database an
     expect((await acs3Client(hw)('DescribeKey', { KeyId: 'key-hzzhwgenerated' })).KeyMetadata.ProtectionLevel).toBe('HSM');
   } finally {
     await stopTestEmulator(hw);
+  }
+});
+
+test("the README's seed example starts an emulator", async () => {
+  const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+  const example = /## Seeded state[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1];
+  const seeded = await startTestEmulator({ schedulerIntervalMs: 0, seed: parseYaml(example) });
+  try {
+    const described = await acs3Client(seeded)('DescribeKey', { KeyId: 'alias/payments' });
+    expect(described.KeyMetadata).toMatchObject({ KeyId: 'key-hzzseeded0000000000000a', RotationInterval: '2592000s' });
+  } finally {
+    await stopTestEmulator(seeded);
   }
 });
