@@ -16,7 +16,8 @@ import { HsmRouter } from './crypto/pkcs11/hsm-router';
 import { LowdbStore } from './store/lowdb';
 import { isPostgresUrl, PostgresStore, redactUrl } from './store/postgres';
 import { checkRootKey } from './store/root-key-check';
-import type { Store } from './store/store';
+import type { CryptoBackend } from './domain/ports/crypto-backend';
+import type { Store } from './domain/ports/store';
 import { Accounts } from './wire/accounts';
 import { Authenticator } from './wire/auth';
 import { adminListener } from './wire/admin';
@@ -64,6 +65,9 @@ export interface RunningEmulator {
   readonly accounts: Accounts;
   readonly kms: Kms;
   readonly clock: Clock;
+  /** The layers beneath the domain, for tests that look at or intercept what the API cannot show. */
+  readonly store: Store;
+  readonly crypto: CryptoBackend;
   stop(): Promise<void>;
 }
 
@@ -85,7 +89,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     const opened = (store = opts.storeUrl ? await openSharedStore(opts.storeUrl, rootKey) : await LowdbStore.open(opts.dataFile));
     const clock = opts.clock ?? new Clock();
     const software = new SoftwareBackend(rootKey);
-    const kms = new Kms(opened, hsm ? new HsmRouter(software, hsm) : software, clock, {
+    const crypto: CryptoBackend = hsm ? new HsmRouter(software, hsm) : software;
+    const kms = new Kms(opened, crypto, clock, {
       ...opts.kms,
       regions,
       hsm: hsm ? 'pkcs11' : 'simulated',
@@ -93,7 +98,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     if (opts.seed) {
       const seed = typeof opts.seed === 'string' ? readSeed(opts.seed) : parseSeed(opts.seed);
       accounts.add(seed.accounts.flatMap((a) => a.accessKeys.map((k) => ({ ...k, accountId: a.id }))));
-      const applied = await applySeed(seed, kms, software, { accountId: accounts.all()[0].accountId, regionId: region });
+      const applied = await applySeed(seed, kms, { accountId: accounts.all()[0].accountId, regionId: region });
       opts.log?.(`seed: ${applied.instances} instances, ${applied.keys} keys, ${applied.aliases} aliases created`);
     }
     // Catch up on whatever fell due while the emulator was down, before serving.
@@ -128,6 +133,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       accounts,
       kms,
       clock,
+      store: opened,
+      crypto,
       async stop() {
         if (scheduler) clearInterval(scheduler);
         await kms.lifecycle.runDue(0); // waits for a run in progress

@@ -16,8 +16,12 @@ export interface ActionContext {
 export interface Action<S extends z.ZodType = z.ZodType> {
   readonly name: string;
   readonly input: S;
-  /** Actions whose request model has `DryRun` (the data plane) answer DryRunOperationError instead of acting. */
-  readonly dryRun?: boolean;
+  /**
+   * Actions whose request model has `DryRun` (the data plane) have a check: with DryRun=true the wire layer runs it
+   * instead of `handle` and answers DryRunOperationError when it passes. It refuses what `handle` would refuse
+   * (parameters, key state, quotas) and changes nothing.
+   */
+  check?(input: z.output<S>, ctx: ActionContext): Promise<unknown>;
   handle(input: z.output<S>, ctx: ActionContext): Promise<Record<string, unknown>> | Record<string, unknown>;
 }
 

@@ -5,7 +5,19 @@
 import { z } from 'zod';
 import { LIMITS } from '../domain/limits';
 import { parseInterval } from '../domain/rotation';
-import { KEY_SPECS, KEY_STATES, KEY_USAGES, PROTECTION_LEVELS, CREATOR_TYPES } from '../domain/specs';
+import {
+  CREATOR_TYPES,
+  ENCRYPTION_ALGORITHMS,
+  KEY_SPECS,
+  KEY_STATES,
+  KEY_USAGES,
+  PROTECTION_LEVELS,
+  SIGNING_ALGORITHMS,
+  WRAPPING_KEY_SPECS,
+  type EncryptionAlgorithm,
+  type WrappingKeySpec,
+  type SigningAlgorithm,
+} from '../domain/specs';
 
 export const text = z.string();
 export const nonEmpty = z.string().min(1);
@@ -64,18 +76,8 @@ export const rotationInterval = z.string().transform((s, ctx) => {
   return seconds;
 });
 
-/** A JSON object document kept as the caller wrote it (key policies). */
-export const jsonObjectText = z.string().refine((s) => {
-  try {
-    const v: unknown = JSON.parse(s);
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
-  } catch {
-    return false;
-  }
-}, 'expected a JSON object');
-
-/** CreateKey.Policy / SetKeyPolicy.Policy: a JSON object of at most 32 KiB. */
-export const keyPolicy = jsonObjectText.refine((s) => Buffer.byteLength(s) <= LIMITS.policyMaxBytes, 'policy too large');
+/** CreateKey.Policy / SetKeyPolicy.Policy: checked by the domain (domain/policy.ts), which seeds share. */
+export const keyPolicy = z.string();
 
 /**
  * Standard padded base64 -> bytes. Every binary parameter goes through it, so malformed input is InvalidParameter.
@@ -88,8 +90,8 @@ export const base64 = z.string().transform((s, ctx) => {
   return z.NEVER;
 });
 
-export const encryptionAlgorithm = z.enum(['RSAES_OAEP_SHA_256', 'RSAES_OAEP_SHA_1', 'SM2PKE']);
-export const signingAlgorithm = z.enum(['RSA_PSS_SHA_256', 'RSA_PKCS1_SHA_256', 'ECDSA_SHA_256', 'SM2DSA']);
+export const encryptionAlgorithm = z.enum(Object.keys(ENCRYPTION_ALGORITHMS) as [EncryptionAlgorithm, ...EncryptionAlgorithm[]]);
+export const signingAlgorithm = z.enum(Object.keys(SIGNING_ALGORITHMS) as [SigningAlgorithm, ...SigningAlgorithm[]]);
 
 /** GenerateDataKey*: NumberOfBytes wins over KeySpec; neither means a 256-bit key (§3.3). */
 export const dataKeyLength = {
@@ -102,12 +104,12 @@ export const dataKeyBytes = (i: { NumberOfBytes?: number; KeySpec?: 'AES_256' | 
 /** ExportDataKey / GenerateAndExportDataKey: the public key a data key is exported to. */
 export const exportWrapping = {
   PublicKeyBlob: base64,
-  WrappingKeySpec: z.enum(['RSA_2048', 'EC_SM2']),
+  WrappingKeySpec: z.enum(WRAPPING_KEY_SPECS),
   WrappingAlgorithm: encryptionAlgorithm,
 };
 export const toExportWrapping = (i: {
   PublicKeyBlob: Buffer;
-  WrappingKeySpec: 'RSA_2048' | 'EC_SM2';
+  WrappingKeySpec: WrappingKeySpec;
   WrappingAlgorithm: z.output<typeof encryptionAlgorithm>;
 }) => ({
   publicKey: i.PublicKeyBlob,

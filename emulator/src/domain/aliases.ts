@@ -2,7 +2,7 @@
  * Aliases: `alias/<name>` pointing at one key, unique per account and region. `alias/acs/` is reserved for the
  * service keys that cloud products create, so users may not create, re-point or delete names under it.
  */
-import type { Store } from '../store/store';
+import type { Store } from './ports/store';
 import { KmsError, invalid } from './errors';
 import { SERVICE_ALIAS_PREFIX, type KeyService } from './keys';
 import { LIMITS } from './limits';
@@ -28,6 +28,21 @@ export class AliasService {
     const key = await this.keys.resolveFor(scope, keyRef, 'createAlias');
     return this.locked(scope, aliasName, async () => {
       if (await this.store.getAlias(scope, aliasName)) throw new KmsError('AliasAlreadyExists');
+      const alias: Alias = { ...scope, aliasName, keyId: key.keyId };
+      await this.store.putAlias(alias);
+      return alias;
+    });
+  }
+
+  /**
+   * A seed's alias for key `keyId`, unless the name is taken already. The name is held to the same rules as
+   * CreateAlias; the key may be in any state, as a seed declares where things end up, not how they got there.
+   */
+  async restore(scope: Scope, aliasName: string, keyId: string): Promise<Alias | undefined> {
+    assertUserAliasName(aliasName);
+    const key = await this.keys.resolve(scope, keyId);
+    return this.locked(scope, aliasName, async () => {
+      if (await this.store.getAlias(scope, aliasName)) return undefined;
       const alias: Alias = { ...scope, aliasName, keyId: key.keyId };
       await this.store.putAlias(alias);
       return alias;

@@ -3,12 +3,10 @@
  * caller's digest, GetPublicKey. Every call names the version; ciphertexts and signatures are the standard
  * encodings (OAEP, SM2 GM/T 0009 DER, DER ECDSA/SM2 signatures), so tools outside the emulator interoperate.
  */
-import type { AsymmetricEncryptionAlgorithm, SigningAlgorithm } from '../crypto/backend';
 import { invalid } from './errors';
-import { backendCall, type KeyMaterial } from './key-material';
-import { LIMITS } from './limits';
+import { backendCall, type KeyMaterial, type Mode } from './key-material';
 import type { Scope } from './model';
-import type { KeyUsage } from './specs';
+import { SIGNING_ALGORITHMS, type EncryptionAlgorithm, type KeyUsage, type SigningAlgorithm } from './specs';
 
 /** SubjectPublicKeyInfo DER as PEM, the form GetPublicKey answers with. */
 export function spkiPem(der: Buffer): string {
@@ -19,14 +17,26 @@ export function spkiPem(der: Buffer): string {
 export class AsymmetricCrypto {
   constructor(private readonly material: KeyMaterial) {}
 
-  private async use(scope: Scope, ref: string, keyVersionId: string, usage: KeyUsage | undefined, algorithm?: string) {
-    const key = await this.material.usable(scope, ref);
+  /** The key version a call names, once its key is usable for `usage` (undefined: either) with `algorithm`. */
+  private async usableVersion(
+    scope: Scope,
+    ref: string,
+    keyVersionId: string,
+    usage: KeyUsage | undefined,
+    algorithm: string | undefined,
+    mode: Mode,
+  ) {
+    const key = await this.material.usable(scope, ref, mode);
     this.material.requireAsymmetric(key, usage ?? key.keyUsage, algorithm);
-    const version = this.material.version(key, keyVersionId);
+    return { key, version: this.material.version(key, keyVersionId) };
+  }
+
+  private async use(scope: Scope, ref: string, keyVersionId: string, usage: KeyUsage | undefined, algorithm?: string) {
+    const { key, version } = await this.usableVersion(scope, ref, keyVersionId, usage, algorithm, 'use');
     return { ids: { keyId: key.keyId, keyVersionId: version.keyVersionId }, handle: this.material.handle(key, version) };
   }
 
-  async encrypt(scope: Scope, ref: string, keyVersionId: string, algorithm: AsymmetricEncryptionAlgorithm, plaintext: Buffer) {
+  async encrypt(scope: Scope, ref: string, keyVersionId: string, algorithm: EncryptionAlgorithm, plaintext: Buffer) {
     const { ids, handle } = await this.use(scope, ref, keyVersionId, 'ENCRYPT/DECRYPT', algorithm);
     const ciphertext = await backendCall(
       () => this.material.crypto.asymmetricEncrypt(handle, algorithm, plaintext),
@@ -36,7 +46,7 @@ export class AsymmetricCrypto {
     return { ...ids, ciphertext };
   }
 
-  async decrypt(scope: Scope, ref: string, keyVersionId: string, algorithm: AsymmetricEncryptionAlgorithm, ciphertext: Buffer) {
+  async decrypt(scope: Scope, ref: string, keyVersionId: string, algorithm: EncryptionAlgorithm, ciphertext: Buffer) {
     const { ids, handle } = await this.use(scope, ref, keyVersionId, 'ENCRYPT/DECRYPT', algorithm);
     const plaintext = await backendCall(
       () => this.material.crypto.asymmetricDecrypt(handle, algorithm, ciphertext),
@@ -47,14 +57,14 @@ export class AsymmetricCrypto {
   }
 
   async sign(scope: Scope, ref: string, keyVersionId: string, algorithm: SigningAlgorithm, digest: Buffer) {
-    if (digest.length !== LIMITS.digestBytes) throw invalid('Digest');
+    checkDigest(algorithm, digest);
     const { ids, handle } = await this.use(scope, ref, keyVersionId, 'SIGN/VERIFY', algorithm);
     const signature = await backendCall(() => this.material.crypto.sign(handle, algorithm, digest), 'InvalidParameter', 'Digest');
     return { ...ids, signature };
   }
 
   async verify(scope: Scope, ref: string, keyVersionId: string, algorithm: SigningAlgorithm, digest: Buffer, signature: Buffer) {
-    if (digest.length !== LIMITS.digestBytes) throw invalid('Digest');
+    checkDigest(algorithm, digest);
     const { ids, handle } = await this.use(scope, ref, keyVersionId, 'SIGN/VERIFY', algorithm);
     const valid = await backendCall(() => this.material.crypto.verify(handle, algorithm, digest, signature), 'InvalidParameter', 'Value');
     return { ...ids, valid };
@@ -64,4 +74,18 @@ export class AsymmetricCrypto {
     const { ids, handle } = await this.use(scope, ref, keyVersionId, undefined);
     return { ...ids, pem: spkiPem(await this.material.crypto.publicKey(handle)) };
   }
+
+  /**
+   * A dry run of any call above: the key, its state, usage, algorithm and version, and the digest's size, checked
+   * without touching the key's material. `usage` undefined is GetPublicKey (either usage).
+   */
+  async check(scope: Scope, ref: string, keyVersionId: string, usage?: KeyUsage, algorithm?: string, digest?: Buffer): Promise<void> {
+    if (digest && algorithm) checkDigest(algorithm as SigningAlgorithm, digest);
+    await this.usableVersion(scope, ref, keyVersionId, usage, algorithm, 'check');
+  }
+}
+
+/** The digest must be as long as the algorithm's hash (SHA-256 or SM3: 32 bytes). */
+function checkDigest(algorithm: SigningAlgorithm, digest: Buffer): void {
+  if (digest.length !== SIGNING_ALGORITHMS[algorithm].digestBytes) throw invalid('Digest');
 }

@@ -2,21 +2,20 @@
  * The symmetric CiphertextBlob: an emulator-defined, versioned, self-describing format (kms-openapi.md §3.6 leaves
  * the real one undocumented; only our own Decrypt ever reads it).
  *
- *   "AKB" | format 0x01 | cipher (1 = AES-GCM, 2 = SM4-GCM) | len | keyId | len | keyVersionId | iv(12) | tag(16) | ciphertext
+ *   "AKB" | format 0x01 | cipher (specs.ts BLOB_CIPHERS) | len | keyId | len | keyVersionId | iv(12) | tag(16) | ciphertext
  *
  * It names the key and the version, so Decrypt needs no KeyId and old versions keep decrypting after rotation.
  * The authenticated data is the header (everything before the IV) followed by the canonical EncryptionContext, so
  * changing any byte of the blob, or decrypting with another context, fails authentication.
  */
-import type { Sealed } from '../crypto/backend';
+import type { Sealed } from './ports/crypto-backend';
 import { KmsError } from './errors';
-import type { KeySpec } from './specs';
+import { blobCipherOf, type KeySpec } from './specs';
 
 const MAGIC = Buffer.from('AKB');
 const FORMAT = 1;
 const IV = 12;
 const TAG = 16;
-const CIPHERS: Partial<Record<KeySpec, number>> = { Aliyun_AES_256: 1, Aliyun_AES_192: 1, Aliyun_AES_128: 1, Aliyun_SM4: 2 };
 
 export interface BlobHeader {
   readonly keyId: string;
@@ -30,13 +29,11 @@ export function blobHeader(spec: KeySpec, keyId: string, keyVersionId: string): 
   const id = Buffer.from(keyId, 'utf8');
   const version = Buffer.from(keyVersionId, 'utf8');
   if (id.length > 255 || version.length > 255) throw new Error('identifier too long for a blob');
-  const cipher = CIPHERS[spec] ?? 0;
+  const cipher = blobCipherOf(spec);
+  if (cipher === undefined) throw new Error(`${spec} keys make no symmetric blobs`);
   const bytes = Buffer.concat([MAGIC, Buffer.from([FORMAT, cipher, id.length]), id, Buffer.from([version.length]), version]);
   return { keyId, keyVersionId, cipher, bytes };
 }
-
-/** The cipher id a key spec writes into blobs; a blob whose id disagrees with its key's spec is not valid. */
-export const blobCipherOf = (spec: KeySpec) => CIPHERS[spec];
 
 export const encodeBlob = (header: BlobHeader, sealed: Sealed): string =>
   Buffer.concat([header.bytes, sealed.iv, sealed.tag, sealed.ciphertext]).toString('base64');

@@ -6,15 +6,14 @@
  * of tokens that expire or are pushed out, and replaced or deleted material, are destroyed by KeyService.update.
  */
 import { randomBytes } from 'node:crypto';
-import type { CryptoBackend, ImportWrappingAlgorithm } from '../crypto/backend';
+import type { CryptoBackend } from './ports/crypto-backend';
+import type { ImportWrappingAlgorithm, WrappingKeySpec } from './specs';
 import type { Clock } from './clock';
 import { KmsError, invalid } from './errors';
 import { backendCall, destroyQuietly, materialHome, withoutMaterial } from './key-material';
 import type { KeyService } from './keys';
 import { LIMITS } from './limits';
 import type { ImportToken, Key, Scope } from './model';
-
-export type WrappingKeySpec = ImportToken['wrappingKeySpec'];
 
 /** Wrapping key specs and their algorithms (kms-openapi.md §3.2). The reference lists EC_SM2 for HSM keys only; we
  *  offer it for every key, as the emulator has no HSM distinction. */

@@ -1,33 +1,29 @@
 /**
  * KMS instances (KMS 3.0, kms-openapi.md §3.8): bought through BSS, connected to a VPC, then home to keys.
- * An instance's kind sets its keys' protection level and allowed specs; KeyNum caps its keys; Spec caps the
- * cryptographic requests per second against its keys.
+ * An instance's kind sets its keys' protection level and allowed specs (the spec registry's `instanceKinds`);
+ * KeyNum caps its keys; Spec caps the cryptographic requests per second against its keys. The BSS rules (what an
+ * order means, upgrades, renewal, refunds) live here too, so the API handlers only translate parameters.
  *
  * Our documented choices (the reference leaves them open): ProductVersion "3"/"software"/"software-small" buy a
  * software instance and "5"/"hardware"/"hardware-small" a hardware one; connecting takes `connectDelayMs` of emulator
  * time (default 1 s); an instance may be released once none of its keys is alive (keys pending deletion go with it).
  */
-import type { Store } from '../store/store';
 import type { Clock } from './clock';
 import { KmsError, invalid } from './errors';
 import { randomToken, regionCode } from './ids';
+import type { Mode } from './key-material';
 import { instanceLock, purchaseLock, type Locks } from './lock';
-import type { ChargeType, Instance, InstanceKind, Key, Scope } from './model';
-import type { KeySpec } from './specs';
+import type { BindVpc, ChargeType, Instance, Key, Scope } from './model';
+import type { Store } from './ports/store';
+import { specOf, type InstanceKind, type KeySpec } from './specs';
 
-export const INSTANCE_KINDS: Record<string, InstanceKind> = {
+export const PRODUCT_VERSIONS: Readonly<Record<string, InstanceKind>> = {
   '3': 'software',
   software: 'software',
   'software-small': 'software',
   '5': 'hardware',
   hardware: 'hardware',
   'hardware-small': 'hardware',
-};
-
-/** Key specs each kind of instance can hold (AES-128/192 only in HSMs: our reading of the key-spec table). */
-export const INSTANCE_SPECS: Record<InstanceKind, readonly KeySpec[]> = {
-  software: ['Aliyun_AES_256', 'Aliyun_SM4', 'RSA_2048', 'RSA_3072', 'EC_P256', 'EC_P256K', 'EC_SM2'],
-  hardware: ['Aliyun_AES_256', 'Aliyun_AES_192', 'Aliyun_AES_128', 'Aliyun_SM4', 'RSA_2048', 'RSA_3072', 'EC_P256', 'EC_P256K', 'EC_SM2'],
 };
 
 export const INSTANCE_LIMITS = {
@@ -39,7 +35,11 @@ export const INSTANCE_LIMITS = {
   periodMonths: [1, 2, 3, 6, 12, 24, 36],
 } as const;
 
+/** What an order leaves out (terraform sends only what its user set). */
+const DEFAULT_CAPACITY: Capacity = { spec: 1000, keyNum: 1000, secretNum: 0, vpcNum: 1, log: false, logStorage: 0 };
+
 export type InstanceStatus = 'Uninitialized' | 'Connecting' | 'Connected';
+export type Renewal = Instance['renewal'];
 
 export interface Capacity {
   spec: number;
@@ -50,13 +50,26 @@ export interface Capacity {
   logStorage: number;
 }
 
-export interface Purchase extends Capacity {
-  productVersion: string;
-  productType: string;
-  chargeType: ChargeType;
+/** BSS CreateInstance as the domain reads it: the parameters present, nothing defaulted yet. */
+export interface Order {
+  productVersion?: string;
+  productType?: string;
+  subscriptionType?: 'Subscription' | 'PayAsYouGo';
   periodMonths?: number;
-  renewal?: Instance['renewal'];
+  renewal?: { status: Renewal['status']; period?: number };
   clientToken?: string;
+  /** `Parameter.Region`: must be the region the order is placed in. */
+  region?: string;
+  capacity: Partial<Capacity>;
+}
+
+/** An instance as a seed declares it. */
+export interface RestoreInstanceInput extends Capacity {
+  instanceId: string;
+  kind: InstanceKind;
+  chargeType: ChargeType;
+  connected: boolean;
+  deletionProtection?: string;
 }
 
 const MONTH_MS = 30 * 86_400_000;
@@ -78,6 +91,8 @@ export class InstanceService {
     private readonly clock: Clock,
     private readonly locks: Locks,
     readonly options: { connectDelayMs: number; throttling: boolean; realNow?: () => number },
+    /** Deletes a key whose deletion is pending, when its instance goes (KeyService.purge). */
+    private readonly purgeKey: (keyId: string) => Promise<void>,
   ) {}
 
   status(instance: Instance): InstanceStatus {
@@ -86,46 +101,78 @@ export class InstanceService {
   }
 
   /** BSS CreateInstance. A retry with the same ClientToken (under its lock) returns the instance the first one bought. */
-  purchase(scope: Scope, p: Purchase): Promise<Instance> {
-    if (!p.clientToken) return this.buy(scope, p);
-    const token = p.clientToken;
+  purchase(scope: Scope, order: Order): Promise<Instance> {
+    if (!order.clientToken) return this.buy(scope, order);
+    const token = order.clientToken;
     return this.locks.run(purchaseLock(scope, token), async () => {
       const earlier = (await this.store.listInstances(scope)).find((i) => i.clientToken === token);
-      return earlier ?? this.buy(scope, p);
+      return earlier ?? this.buy(scope, order);
     });
   }
 
-  private async buy(scope: Scope, p: Purchase): Promise<Instance> {
-    const kind = INSTANCE_KINDS[p.productVersion];
+  private async buy(scope: Scope, order: Order): Promise<Instance> {
+    if (order.region && order.region !== scope.regionId) throw invalid('Parameter.Region');
+    if (!order.productVersion) throw new KmsError('MissingParameter', 'Parameter.ProductVersion');
+    const kind = PRODUCT_VERSIONS[order.productVersion];
     if (!kind) throw invalid('ProductVersion');
-    assertCapacity(p);
-    const months = p.periodMonths ?? 1;
-    if (p.chargeType === 'PREPAY' && !(INSTANCE_LIMITS.periodMonths as readonly number[]).includes(months)) throw invalid('Period');
+    const capacity = { ...DEFAULT_CAPACITY, ...order.capacity };
+    assertCapacity(capacity);
+    const chargeType: ChargeType =
+      order.subscriptionType === 'PayAsYouGo' || order.productType?.startsWith('kms_ppi') ? 'POSTPAY' : 'PREPAY';
+    const months = order.periodMonths ?? 1;
+    if (chargeType === 'PREPAY' && !(INSTANCE_LIMITS.periodMonths as readonly number[]).includes(months)) throw invalid('Period');
     const now = this.clock.now();
-    const instanceId = `kst-${regionCode(scope.regionId)}${randomToken(21)}`;
+    return this.put(scope, `kst-${regionCode(scope.regionId)}${randomToken(21)}`, kind, chargeType, capacity, {
+      productVersion: order.productVersion,
+      ...(order.productType && { productType: order.productType }),
+      endsAt: chargeType === 'PREPAY' ? now + months * MONTH_MS : undefined,
+      ...(order.renewal && { renewal: { status: order.renewal.status, period: order.renewal.period ?? 1, unit: 'M' } }),
+      clientToken: order.clientToken,
+    });
+  }
+
+  /** Stores a new instance record: what a purchase or a seed says, over the defaults of a fresh instance. */
+  private async put(
+    scope: Scope,
+    instanceId: string,
+    kind: InstanceKind,
+    chargeType: ChargeType,
+    capacity: Capacity,
+    fields: Partial<Instance>,
+  ): Promise<Instance> {
     const instance: Instance = {
       ...scope,
+      ...capacity,
       instanceId,
       instanceName: instanceId,
       kind,
-      productVersion: p.productVersion,
-      productType: p.productType,
-      chargeType: p.chargeType,
-      spec: p.spec,
-      keyNum: p.keyNum,
-      secretNum: p.secretNum,
-      vpcNum: p.vpcNum,
-      log: p.log,
-      logStorage: p.logStorage,
-      createdAt: now,
-      endsAt: p.chargeType === 'PREPAY' ? now + months * MONTH_MS : undefined,
-      renewal: p.renewal ?? { status: 'ManualRenewal', period: 1, unit: 'M' },
+      productVersion: kind === 'hardware' ? '5' : '3',
+      productType: chargeType === 'PREPAY' ? 'kms_ddi_public_cn' : 'kms_ppi_public_cn',
+      chargeType,
+      createdAt: this.clock.now(),
+      renewal: { status: 'ManualRenewal', period: 1, unit: 'M' },
       bindVpcs: [],
       tags: {},
-      clientToken: p.clientToken,
+      ...fields,
     };
     await this.store.putInstance(instance);
     return instance;
+  }
+
+  /** A seed's instance, unless one with its ID exists already. */
+  async restore(scope: Scope, input: RestoreInstanceInput): Promise<Instance | undefined> {
+    return this.locks.run(instanceLock(input.instanceId), async () => {
+      if (await this.store.getInstance(input.instanceId)) return undefined;
+      assertCapacity(input);
+      const now = this.clock.now();
+      const { instanceId, kind, chargeType, connected, deletionProtection, ...capacity } = input;
+      return this.put(scope, instanceId, kind, chargeType, capacity, {
+        connection: connected
+          ? { vpcId: 'vpc-seeded', zoneIds: [`${scope.regionId}-a`, `${scope.regionId}-b`], vswitchIds: ['vsw-seeded'], connectedAt: now }
+          : undefined,
+        ...(deletionProtection !== undefined && { deletionProtection: { description: deletionProtection } }),
+      });
+    });
   }
 
   async get(scope: Scope, instanceId: string): Promise<Instance> {
@@ -153,8 +200,9 @@ export class InstanceService {
     });
   }
 
-  /** BSS ModifyInstance: capacity only grows. */
-  upgrade(scope: Scope, instanceId: string, to: Partial<Capacity>) {
+  /** BSS ModifyInstance: capacity only grows (ModifyType=Upgrade). */
+  modify(scope: Scope, instanceId: string, modifyType: 'Upgrade' | 'Downgrade', to: Partial<Capacity>) {
+    if (modifyType !== 'Upgrade') throw new KmsError('Rejected.UnsupportedOperation', 'KMS instances can only be upgraded');
     return this.update(scope, instanceId, (i) => {
       const next = { ...i, ...to };
       assertCapacity(next);
@@ -164,18 +212,41 @@ export class InstanceService {
     });
   }
 
-  /** The instance a new key may go into: it must be Connected and below its KeyNum. */
+  /** BSS SetRenewal: subscriptions only; an unset period keeps the current one. */
+  async setRenewal(
+    scope: Scope,
+    instanceIds: readonly string[],
+    status: Renewal['status'],
+    period: number | undefined,
+    unit: Renewal['unit'],
+  ) {
+    for (const id of instanceIds)
+      await this.update(scope, id, (x) => {
+        if (x.chargeType !== 'PREPAY') throw new KmsError('Rejected.UnsupportedOperation', 'pay-as-you-go instances are not renewed');
+        return { ...x, renewal: { status, period: period ?? x.renewal.period, unit } };
+      });
+  }
+
+  /** UpdateKmsInstanceBindVpc: the extra VPCs (possibly of other accounts) that may reach the instance, up to VpcNum. */
+  bindVpcs(scope: Scope, instanceId: string, vpcs: readonly BindVpc[]) {
+    return this.update(scope, instanceId, (instance) => {
+      if (vpcs.length > instance.vpcNum) throw new KmsError('Rejected.LimitExceeded', `The instance allows ${instance.vpcNum} VPCs.`);
+      return { ...instance, bindVpcs: [...vpcs] };
+    });
+  }
+
+  /** The instance a new key may go into: it must be Connected, hold the spec and be below its KeyNum. */
   async forNewKey(scope: Scope, instanceId: string, keySpec: KeySpec): Promise<Instance> {
     const instance = await this.get(scope, instanceId);
     if (this.status(instance) !== 'Connected')
       throw new KmsError('Forbidden.DKMSInstanceStateInvalid', `${instanceId} is ${this.status(instance)}`);
-    if (!INSTANCE_SPECS[instance.kind].includes(keySpec))
+    if (!specOf(keySpec).instanceKinds.includes(instance.kind))
       throw new KmsError('Unsupported.KeySpec', `${keySpec} (${instance.kind} instance)`);
     await this.assertRoom(instance);
     return instance;
   }
 
-  /** Refuses a key beyond the instance's KeyNum (KeyService checks again under the instance's lock before storing). */
+  /** Refuses a key beyond the instance's KeyNum (key creation checks again under the instance's lock before storing). */
   async assertRoom(instance: Instance): Promise<void> {
     if ((await this.keysOf(instance)).length >= instance.keyNum)
       throw new KmsError('Rejected.LimitExceeded', `Instance ${instance.instanceId} holds its KeyNum of ${instance.keyNum} keys.`);
@@ -185,35 +256,48 @@ export class InstanceService {
     return (await this.store.listKeys(instance)).filter((k) => k.dkmsInstanceId === instance.instanceId);
   }
 
-  /** Release (pay-as-you-go) or refund (subscription): refused under deletion protection or while keys are alive. */
-  remove(scope: Scope, instanceId: string, how: 'release' | 'refund', purgeKey: (k: Key) => Promise<void>): Promise<void> {
+  /** ReleaseKmsInstance: pay-as-you-go instances only. */
+  release = (scope: Scope, instanceId: string) => this.remove(scope, instanceId, 'release');
+
+  /** BSS RefundInstance: subscriptions only; an instance that does not exist is BSS's ResourceNotExists. */
+  async refund(scope: Scope, instanceId: string): Promise<void> {
+    if (!(await this.list(scope)).some((x) => x.instanceId === instanceId)) throw new KmsError('ResourceNotExists');
+    await this.remove(scope, instanceId, 'refund');
+  }
+
+  /** Refused under deletion protection or while keys are alive; keys pending deletion go with the instance. */
+  private remove(scope: Scope, instanceId: string, how: 'release' | 'refund'): Promise<void> {
     // Under the instance's lock, which CreateKey takes too: no key can arrive while the instance goes.
-    return this.locks.run(instanceLock(instanceId), () => this.removeLocked(scope, instanceId, how, purgeKey));
+    return this.locks.run(instanceLock(instanceId), async () => {
+      const instance = await this.get(scope, instanceId);
+      if (how === 'release' && instance.chargeType !== 'POSTPAY')
+        throw new KmsError('Rejected.UnsupportedOperation', 'only pay-as-you-go instances are released; refund a subscription');
+      if (how === 'refund' && instance.chargeType !== 'PREPAY')
+        throw new KmsError('Rejected.UnsupportedOperation', 'only subscription instances are refunded; release a pay-as-you-go one');
+      if (instance.deletionProtection)
+        throw new KmsError('Rejected.DeletionProtection', instance.deletionProtection.description || instanceId);
+      const keys = await this.keysOf(instance);
+      if (keys.some((k) => k.keyState !== 'PendingDeletion'))
+        throw new KmsError('Rejected.UnsupportedOperation', `instance ${instanceId} still holds keys; schedule their deletion first`);
+      for (const k of keys) await this.purgeKey(k.keyId);
+      await this.store.deleteInstance(instanceId);
+      this.windows.delete(instanceId);
+    });
   }
 
-  private async removeLocked(scope: Scope, instanceId: string, how: 'release' | 'refund', purgeKey: (k: Key) => Promise<void>) {
-    const instance = await this.get(scope, instanceId);
-    if (how === 'release' && instance.chargeType !== 'POSTPAY')
-      throw new KmsError('Rejected.UnsupportedOperation', 'only pay-as-you-go instances are released; refund a subscription');
-    if (how === 'refund' && instance.chargeType !== 'PREPAY')
-      throw new KmsError('Rejected.UnsupportedOperation', 'only subscription instances are refunded; release a pay-as-you-go one');
-    if (instance.deletionProtection)
-      throw new KmsError('Rejected.DeletionProtection', instance.deletionProtection.description || instanceId);
-    const keys = await this.keysOf(instance);
-    if (keys.some((k) => k.keyState !== 'PendingDeletion'))
-      throw new KmsError('Rejected.UnsupportedOperation', `instance ${instanceId} still holds keys; schedule their deletion first`);
-    for (const k of keys) await purgeKey(k);
-    await this.store.deleteInstance(instanceId);
-    this.windows.delete(instanceId);
-  }
-
-  /** Counts one cryptographic request against the instance's Spec (QPS); throws Rejected.Throttling past it. */
-  throttle(instance: Instance): void {
+  /**
+   * Counts one cryptographic request against the instance's Spec (QPS); throws Rejected.Throttling past it.
+   * A dry run ('check') is refused when the window is full but does not count.
+   */
+  throttle(instance: Instance, mode: Mode = 'use'): void {
     if (!this.options.throttling) return;
     const second = Math.floor((this.options.realNow ?? Date.now)() / 1000);
     const w = this.windows.get(instance.instanceId);
-    if (!w || w.second !== second) this.windows.set(instance.instanceId, { second, count: 1 });
-    else if (++w.count > instance.spec) throw new KmsError('Rejected.Throttling', undefined, { headers: { 'x-acs-retry-after': '1000' } });
+    const used = w && w.second === second ? w.count : 0;
+    if (used >= instance.spec) throw new KmsError('Rejected.Throttling', undefined, { retryAfterMs: 1000 });
+    if (mode === 'check') return;
+    if (w && w.second === second) w.count++;
+    else this.windows.set(instance.instanceId, { second, count: 1 });
   }
 
   async quota(instance: Instance) {

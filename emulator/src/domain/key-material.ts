@@ -4,12 +4,18 @@
  * refusals to error codes. The operations in symmetric.ts, asymmetric.ts and import.ts all go through here.
  * Also the end of material's life: what a key change drops is destroyed in the backend (an HSM keeps token objects).
  */
-import { CryptoFailure, type CryptoBackend, type KeyHandle, type MaterialHome } from '../crypto/backend';
+import { CryptoFailure, type CryptoBackend, type KeyHandle, type MaterialHome } from './ports/crypto-backend';
 import type { Clock } from './clock';
 import { KmsError, invalid, type ErrorCode } from './errors';
 import type { KeyService } from './keys';
 import type { Key, KeyVersion, MaterialRef, Scope } from './model';
-import { isSymmetric, SPECS, type KeyStorageMechanism, type KeyUsage } from './specs';
+import { algorithmsOf, isSymmetric, specOf, type KeyStorageMechanism, type KeyUsage } from './specs';
+
+/**
+ * How a call uses a key. 'check' is a dry run: every refusal the call would meet, without its side effects (no
+ * service key is provisioned, no QPS is counted, expired material is reported but not removed, nothing is computed).
+ */
+export type Mode = 'use' | 'check';
 
 /**
  * Where a key's material lives: in the HSM for the keys of a hardware instance stored inside it (HsmInternal), else
@@ -61,9 +67,10 @@ export class KeyMaterial {
   ) {}
 
   /** The key `ref` names, when its state lets it be used and its imported material has not expired. */
-  async usable(scope: Scope, ref: string): Promise<Key> {
-    const key = await this.keys.resolveFor(scope, ref, 'useMaterial');
+  async usable(scope: Scope, ref: string, mode: Mode = 'use'): Promise<Key> {
+    const key = await this.keys.resolveFor(scope, ref, 'useMaterial', mode);
     if (key.materialExpiresAt !== undefined && this.clock.now() >= key.materialExpiresAt) {
+      if (mode === 'check') throw new KmsError('Rejected.PendingImport');
       // Expired material is gone, as after DeleteKeyMaterial (reference: "presumably the same", UNCONFIRMED).
       await this.keys.update(scope, key.keyId, 'read', (k) =>
         k.materialExpiresAt !== undefined && this.clock.now() >= k.materialExpiresAt ? withoutMaterial(k) : k,
@@ -90,12 +97,10 @@ export class KeyMaterial {
 
   /** Asymmetric operations need an asymmetric key of `usage` whose spec offers `algorithm`. */
   requireAsymmetric(key: Key, usage: KeyUsage, algorithm?: string): void {
-    const info = SPECS[key.keySpec];
-    if (info.kind === 'symmetric' || !(info.usages as readonly string[]).includes(usage))
-      throw new KmsError('Unsupported.KeySpec', key.keySpec);
+    const row = specOf(key.keySpec);
+    if (row.kind === 'symmetric' || !row.usages.includes(usage)) throw new KmsError('Unsupported.KeySpec', key.keySpec);
     if (key.keyUsage !== usage) throw new KmsError('Rejected.UnsupportedOperation', `the key usage is ${key.keyUsage}`);
-    const algorithms: readonly string[] = usage === 'SIGN/VERIFY' ? info.signAlgorithms : info.encryptAlgorithms;
-    if (algorithm !== undefined && !algorithms.includes(algorithm)) throw invalid('Algorithm');
+    if (algorithm !== undefined && !algorithmsOf(key.keySpec, usage).includes(algorithm)) throw invalid('Algorithm');
   }
 }
 

@@ -1,52 +1,30 @@
 /**
- * Keys and their versions: creation, lookup by ID / alias / ARN, and the control-plane state changes.
- * Every change is built as a new record and stored whole; changes to one key are serialised by a per-key lock so
- * two concurrent requests cannot both act on the same old record.
+ * Keys and their versions: lookup by ID / alias / ARN, and the control-plane state changes (creation lives in
+ * key-creation.ts). Every change is built as a new record and stored whole; changes to one key are serialised by a
+ * per-key lock so two concurrent requests cannot both act on the same old record.
  */
-import { CryptoFailure, type CryptoBackend, type MaterialHome } from '../crypto/backend';
-import { destroyQuietly, droppedMaterial, materialHome } from './key-material';
-import type { Store } from '../store/store';
 import type { Clock } from './clock';
-import { KmsError, invalid } from './errors';
-import { newKeyId, newKeyVersionId, parseKeyArn } from './ids';
+import { KmsError } from './errors';
+import { parseKeyArn } from './ids';
+import { KeyCreation, type CreateKeyInput, type RestoreKeyInput } from './key-creation';
+import { destroyQuietly, droppedMaterial, materialRefs, type Mode } from './key-material';
 import { assertKeyState, type KeyOperation } from './key-state';
 import { LIMITS } from './limits';
-import { aliasLock, defaultKeyLock, instanceLock, keyLock, type Locks } from './lock';
+import { aliasLock, keyLock, type Locks } from './lock';
 import { primaryVersion, sameScope, type Key, type KeyVersion, type Scope } from './model';
+import { validatePolicy } from './policy';
+import type { CryptoBackend } from './ports/crypto-backend';
+import type { Store } from './ports/store';
 import type { InstanceService } from './instances';
-import { nextRotation, rotationPolicyFor, type RotationRules } from './rotation';
-import {
-  isSymmetric,
-  SPECS,
-  type CreatorType,
-  type KeySpec,
-  type KeyStorageMechanism,
-  type KeyUsage,
-  type Origin,
-  type ProtectionLevel,
-} from './specs';
-import { validateTags } from './tags';
+import { rotationPolicyFor, type RotationRules } from './rotation';
+import { isSymmetric } from './specs';
 
 const DAY_MS = 86_400_000;
 /** Service keys live under `alias/acs/<product>`; product codes are lower-case words (oss, ecs, rds, …). */
 export const SERVICE_ALIAS_PREFIX = 'alias/acs/';
 const SERVICE_PRODUCT = /^[a-z][a-z0-9_-]{0,63}$/;
 
-export interface CreateKeyInput {
-  keySpec?: KeySpec;
-  keyUsage?: KeyUsage;
-  origin?: Origin;
-  protectionLevel?: ProtectionLevel;
-  description?: string;
-  dkmsInstanceId?: string;
-  keyStorageMechanism?: KeyStorageMechanism;
-  enableAutomaticRotation?: boolean;
-  rotationIntervalSeconds?: number;
-  policy?: string;
-  tags?: Record<string, string>;
-  /** Service keys are created by a product, not by the account. */
-  creator?: { name: string; type: CreatorType };
-}
+export type { CreateKeyInput, RestoreKeyInput };
 
 export interface KeyFilter {
   readonly field: 'KeyState' | 'KeySpec' | 'KeyUsage' | 'ProtectionLevel' | 'CreatorType' | 'DKMSInstanceId' | 'Creator';
@@ -54,76 +32,26 @@ export interface KeyFilter {
 }
 
 export class KeyService {
+  private readonly creation: KeyCreation;
+
   constructor(
     private readonly store: Store,
     private readonly crypto: CryptoBackend,
     private readonly clock: Clock,
     private readonly locks: Locks,
     private readonly instances: InstanceService,
-    readonly policy: RotationRules,
-  ) {}
-
-  async create(scope: Scope, input: CreateKeyInput): Promise<Key> {
-    const keySpec = input.keySpec ?? 'Aliyun_AES_256';
-    const info = SPECS[keySpec];
-    const keyUsage = input.keyUsage ?? info.usages[0];
-    if (!(info.usages as readonly string[]).includes(keyUsage)) throw invalid('KeyUsage');
-    const origin = input.origin ?? 'Aliyun_KMS';
-    if (origin === 'EXTERNAL' && info.kind !== 'symmetric') throw new KmsError('Unsupported.Origin');
-    const instance = input.dkmsInstanceId ? await this.instances.forNewKey(scope, input.dkmsInstanceId, keySpec) : undefined;
-    const hardware = instance?.kind === 'hardware';
-    const keyStorageMechanism = hardware ? (input.keyStorageMechanism ?? 'HsmInternal') : undefined;
-    const now = this.clock.now();
-    const keyId = newKeyId(scope.regionId);
-    const version: KeyVersion = {
-      keyVersionId: newKeyVersionId(),
-      createdAt: now,
-      material: origin === 'EXTERNAL' ? undefined : await this.newMaterial(keySpec, materialHome({ hardware, keyStorageMechanism })),
-    };
-    const creatorType = input.creator?.type ?? 'User';
-    // The first instance-less AES-256 user key of an account and region is its default CMK (kms-openapi.md §3.9).
-    const mayBeDefault = !instance && creatorType === 'User' && keySpec === 'Aliyun_AES_256';
-    // KeyNum and "the first default key" are check-then-write: decided and stored under one lock.
-    const lock = instance ? instanceLock(instance.instanceId) : mayBeDefault ? defaultKeyLock(scope) : undefined;
-    const store = async () => {
-      if (instance) await this.instances.assertRoom(instance);
-      const defaultKey = mayBeDefault && !(await this.store.listKeys(scope)).some((k) => k.defaultKey);
-      const draft: Key = {
-        ...scope,
-        keyId,
-        description: input.description ?? '',
-        keySpec,
-        keyUsage,
-        origin,
-        // An instance decides the protection level and the request's value is ignored; a default key is always SOFTWARE.
-        protectionLevel: instance ? (hardware ? 'HSM' : 'SOFTWARE') : defaultKey ? 'SOFTWARE' : (input.protectionLevel ?? 'SOFTWARE'),
-        keyState: origin === 'EXTERNAL' ? 'PendingImport' : 'Enabled',
-        creator: input.creator?.name ?? scope.accountId,
-        creatorType,
-        createdAt: now,
-        dkmsInstanceId: instance?.instanceId,
-        keyStorageMechanism,
-        ...(defaultKey && { defaultKey: true as const }),
-        policy: input.policy,
-        rotation: { enabled: false, lastRotatedAt: now },
-        primaryKeyVersionId: version.keyVersionId,
-        versions: [version],
-        tags: validateTags({}, input.tags ?? {}),
-      };
-      const key = input.enableAutomaticRotation
-        ? { ...draft, rotation: rotationPolicyFor(draft, true, input.rotationIntervalSeconds, this.policy) }
-        : draft;
-      await this.store.putKey(key);
-      return key;
-    };
-    try {
-      return await (lock ? this.locks.run(lock, store) : store());
-    } catch (err) {
-      // Refused after the material was made (quota, rotation rules): an HSM must not keep an orphan object.
-      if (version.material) await destroyQuietly(this.crypto, [version.material]);
-      throw err;
-    }
+    readonly rules: RotationRules,
+  ) {
+    this.creation = new KeyCreation(store, crypto, clock, locks, instances, rules);
   }
+
+  create = (scope: Scope, input: CreateKeyInput): Promise<Key> => this.creation.create(scope, input);
+
+  /** A seed's key; undefined when a key with its ID exists already. */
+  restore = (scope: Scope, input: RestoreKeyInput): Promise<Key | undefined> => this.creation.restore(scope, input);
+
+  /** Key `k` with a fresh primary version (rotation). */
+  addVersion = (k: Key, now?: number): Promise<Key> => this.creation.addVersion(k, now);
 
   /** The key `ref` names (key ID, `alias/…`, or key ARN) in `scope`, whatever its state. */
   async resolve(scope: Scope, ref: string): Promise<Key> {
@@ -146,14 +74,17 @@ export class KeyService {
    * Resolve, then apply the key-state matrix row for `op`. Using `alias/acs/<product>` for cryptography provisions that
    * product's service key on first use, as a cloud product does the first time it encrypts for an account.
    */
-  async resolveFor(scope: Scope, ref: string, op: KeyOperation): Promise<Key> {
+  async resolveFor(scope: Scope, ref: string, op: KeyOperation, mode: Mode = 'use'): Promise<Key> {
+    const service = op === 'useMaterial' && ref.startsWith(SERVICE_ALIAS_PREFIX) ? ref.slice(SERVICE_ALIAS_PREFIX.length) : undefined;
     const key =
-      op === 'useMaterial' && ref.startsWith(SERVICE_ALIAS_PREFIX)
-        ? await this.serviceKey(scope, ref.slice(SERVICE_ALIAS_PREFIX.length))
-        : await this.resolve(scope, ref);
+      service === undefined
+        ? await this.resolve(scope, ref)
+        : mode === 'use'
+          ? await this.serviceKey(scope, service)
+          : await this.prospectiveServiceKey(scope, service);
     assertKeyState(key, op);
     // Cryptographic calls against an instance's keys count against its Spec (QPS).
-    if (op === 'useMaterial' && key.dkmsInstanceId) this.instances.throttle(await this.instances.get(key, key.dkmsInstanceId));
+    if (op === 'useMaterial' && key.dkmsInstanceId) this.instances.throttle(await this.instances.get(key, key.dkmsInstanceId), mode);
     return key;
   }
 
@@ -176,6 +107,34 @@ export class KeyService {
       await this.store.putAlias({ ...scope, aliasName, keyId: key.keyId });
       return key;
     });
+  }
+
+  /**
+   * A dry run's view of `alias/acs/<product>`: the service key if it exists, else the key its first use would make
+   * (never stored: a dry run provisions nothing).
+   */
+  private async prospectiveServiceKey(scope: Scope, product: string): Promise<Key> {
+    if (!SERVICE_PRODUCT.test(product)) throw new KmsError('Forbidden.AliasNotFound');
+    const existing = await this.store.getAlias(scope, SERVICE_ALIAS_PREFIX + product);
+    if (existing) return this.resolve(scope, existing.keyId);
+    const now = this.clock.now();
+    return {
+      ...scope,
+      keyId: `service-key-of-${product}`,
+      description: '',
+      keySpec: 'Aliyun_AES_256',
+      keyUsage: 'ENCRYPT/DECRYPT',
+      origin: 'Aliyun_KMS',
+      protectionLevel: 'SOFTWARE',
+      keyState: 'Enabled',
+      creator: product,
+      creatorType: 'Service',
+      createdAt: now,
+      rotation: { enabled: false },
+      primaryKeyVersionId: 'prospective',
+      versions: [{ keyVersionId: 'prospective', createdAt: now }],
+      tags: {},
+    };
   }
 
   /** Resolve `ref`, check `op`, and store what `change` makes of the key, holding the key's lock throughout. */
@@ -201,7 +160,16 @@ export class KeyService {
   disable = (scope: Scope, ref: string) => this.update(scope, ref, 'disable', (k) => ({ ...k, keyState: 'Disabled' }));
 
   updateDescription = (scope: Scope, ref: string, description: string) =>
-    this.update(scope, ref, 'updateDescription', (k) => ({ ...k, description }));
+    this.update(scope, ref, 'updateDescription', (k) => {
+      if (description.length > LIMITS.descriptionMaxLength) throw new KmsError('InvalidParameter', 'Description');
+      return { ...k, description };
+    });
+
+  setPolicy = (scope: Scope, ref: string, policy: string) =>
+    this.update(scope, ref, 'setKeyPolicy', (k) => {
+      validatePolicy(policy);
+      return { ...k, policy };
+    });
 
   scheduleDeletion(scope: Scope, ref: string, days: number) {
     return this.update(scope, ref, 'scheduleDeletion', (k) => {
@@ -231,7 +199,7 @@ export class KeyService {
   setRotationPolicy(scope: Scope, ref: string, enabled: boolean, intervalSeconds?: number) {
     return this.update(scope, ref, 'updateRotationPolicy', (k) => ({
       ...k,
-      rotation: rotationPolicyFor(k, enabled, intervalSeconds, this.policy),
+      rotation: rotationPolicyFor(k, enabled, intervalSeconds, this.rules),
     }));
   }
 
@@ -250,30 +218,18 @@ export class KeyService {
     });
   }
 
-  /** Key `k` with a fresh primary version made at `now` (shared by CreateKeyVersion and rotation). */
-  async addVersion(k: Key, now = this.clock.now()): Promise<Key> {
-    const version: KeyVersion = {
-      keyVersionId: newKeyVersionId(),
-      createdAt: now,
-      material: await this.newMaterial(k.keySpec, materialHome(k)),
-    };
-    const rotation = { ...k.rotation, lastRotatedAt: now };
-    return {
-      ...k,
-      versions: [...k.versions, version],
-      primaryKeyVersionId: version.keyVersionId,
-      rotation: rotation.enabled ? { ...rotation, nextRotationAt: nextRotation(rotation, now) } : rotation,
-    };
-  }
-
-  /** Material from the backend; an HSM without the spec's mechanisms (SoftHSM2 has no SM2/SM4) refuses the spec. */
-  private async newMaterial(spec: KeySpec, home: MaterialHome) {
-    try {
-      return await this.crypto.generate(spec, home);
-    } catch (err) {
-      if (err instanceof CryptoFailure && err.kind === 'unsupported') throw new KmsError('Unsupported.KeySpec', `${spec} (${err.message})`);
-      throw err;
-    }
+  /**
+   * The end of a deletion window: the key, its aliases and its material are gone for good. Under the key's lock, and
+   * only if `still` holds for the key as it is then: a CancelKeyDeletion that got in first keeps the key.
+   */
+  purge(keyId: string, still: (key: Key) => boolean): Promise<void> {
+    return this.withLock(keyId, async () => {
+      const key = await this.store.getKey(keyId);
+      if (!key || !still(key)) return;
+      for (const alias of await this.store.listAliases(key)) if (alias.keyId === keyId) await this.store.deleteAlias(key, alias.aliasName);
+      await this.store.deleteKey(keyId);
+      await destroyQuietly(this.crypto, materialRefs(key));
+    });
   }
 
   version(key: Key, keyVersionId: string): KeyVersion {

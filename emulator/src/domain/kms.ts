@@ -1,6 +1,4 @@
 /** The domain as the API layer sees it: one object holding every service, built once per emulator. */
-import type { CryptoBackend } from '../crypto/backend';
-import type { Store } from '../store/store';
 import { AliasService } from './aliases';
 import { AsymmetricCrypto } from './asymmetric';
 import type { Clock } from './clock';
@@ -10,6 +8,8 @@ import { KeyMaterial } from './key-material';
 import { KeyService } from './keys';
 import { Lifecycle } from './lifecycle';
 import { Locks } from './lock';
+import type { CryptoBackend } from './ports/crypto-backend';
+import type { Store } from './ports/store';
 import { tagTargets, type TagResourceType, type TagTarget } from './tagging';
 import { DEFAULT_ROTATION_RULES, type RotationRules } from './rotation';
 import { SymmetricCrypto } from './symmetric';
@@ -39,8 +39,8 @@ export class Kms {
   readonly hsm: 'pkcs11' | 'simulated';
 
   constructor(
-    readonly store: Store,
-    readonly crypto: CryptoBackend,
+    store: Store,
+    crypto: CryptoBackend,
     readonly clock: Clock,
     options: KmsOptions,
   ) {
@@ -48,14 +48,17 @@ export class Kms {
     this.hsm = options.hsm ?? 'simulated';
     // One set of named locks for every service, so they serialise against each other (and, on a shared store, across processes).
     const locks = new Locks(store);
-    this.instances = new InstanceService(store, clock, locks, {
-      connectDelayMs: options.connectDelayMs ?? 1000,
-      throttling: options.throttling ?? true,
-    });
+    this.instances = new InstanceService(
+      store,
+      clock,
+      locks,
+      { connectDelayMs: options.connectDelayMs ?? 1000, throttling: options.throttling ?? true },
+      (keyId) => this.keys.purge(keyId, (k) => k.keyState === 'PendingDeletion'),
+    );
     this.keys = new KeyService(store, crypto, clock, locks, this.instances, { ...DEFAULT_ROTATION_RULES, ...options.rotation });
     this.aliases = new AliasService(store, locks, this.keys);
     this.tagTargets = tagTargets(this.keys, this.instances);
-    this.lifecycle = new Lifecycle(store, this.keys, crypto, clock);
+    this.lifecycle = new Lifecycle(store, this.keys, clock);
     const material = new KeyMaterial(this.keys, crypto, clock);
     this.asymmetric = new AsymmetricCrypto(material);
     this.symmetric = new SymmetricCrypto(material, this.asymmetric);

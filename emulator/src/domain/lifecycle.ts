@@ -8,10 +8,9 @@
  * is enabled again, an overdue rotation happens at once; expired imported material returns the key to PendingImport
  * (the reference presumes so) until the same material is imported again.
  */
-import type { CryptoBackend } from '../crypto/backend';
-import type { Store } from '../store/store';
+import type { Store } from './ports/store';
 import type { Clock } from './clock';
-import { destroyQuietly, materialRefs, withoutMaterial } from './key-material';
+import { withoutMaterial } from './key-material';
 import type { KeyService } from './keys';
 import { KeyedLock } from './lock';
 import type { Key } from './model';
@@ -46,7 +45,6 @@ export class Lifecycle {
   constructor(
     private readonly store: Store,
     private readonly keys: KeyService,
-    private readonly crypto: CryptoBackend,
     private readonly clock: Clock,
   ) {}
 
@@ -97,23 +95,9 @@ export class Lifecycle {
         await this.keys.update(scope, event.keyId, 'expireMaterial', (k) => (stillDue(k) ? withoutMaterial(k) : k));
         return;
       case 'delete':
-        await this.purge(event.keyId, stillDue);
+        await this.keys.purge(event.keyId, stillDue);
         return;
     }
-  }
-
-  /**
-   * The end of a deletion window: the key, its aliases and its material are gone for good. Under the key's lock, and
-   * only if `still` holds for the key as it is then: a CancelKeyDeletion that got in first keeps the key.
-   */
-  purge(keyId: string, still: (key: Key) => boolean): Promise<void> {
-    return this.keys.withLock(keyId, async () => {
-      const key = await this.store.getKey(keyId);
-      if (!key || !still(key)) return;
-      for (const alias of await this.store.listAliases(key)) if (alias.keyId === keyId) await this.store.deleteAlias(key, alias.aliasName);
-      await this.store.deleteKey(keyId);
-      await destroyQuietly(this.crypto, materialRefs(key));
-    });
   }
 }
 

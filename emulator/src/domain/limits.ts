@@ -18,8 +18,6 @@ export const LIMITS = {
   encryptPlaintextBytes: 6144,
   /** GenerateDataKey* NumberOfBytes; the default when neither it nor KeySpec is given is 32 (a 256-bit key). */
   dataKeyBytes: { min: 1, max: 1024, default: 32 },
-  /** AsymmetricSign/Verify digests: SHA-256, or SM3(Z‖M) for SM2DSA. */
-  digestBytes: 32,
   /** GetParametersForImport tokens. */
   importTokenSeconds: 24 * 3600,
   /** Outstanding import tokens kept per key; older ones stop working. */

@@ -3,7 +3,17 @@
  * built: domain code makes a changed copy and hands it to the store, so a failure half-way leaves nothing changed.
  * Times are epoch milliseconds of the emulator clock; the wire layer formats them.
  */
-import type { CreatorType, KeySpec, KeyState, KeyStorageMechanism, KeyUsage, Origin, ProtectionLevel } from './specs';
+import type {
+  CreatorType,
+  InstanceKind,
+  KeySpec,
+  KeyState,
+  KeyStorageMechanism,
+  KeyUsage,
+  Origin,
+  ProtectionLevel,
+  WrappingKeySpec,
+} from './specs';
 
 /** Every resource lives in one account and one region. */
 export interface Scope {
@@ -30,7 +40,7 @@ export interface KeyVersion {
 /** One GetParametersForImport answer: the token, and the wrapping key pair the material must be encrypted to. */
 export interface ImportToken {
   readonly token: string;
-  readonly wrappingKeySpec: 'RSA_2048' | 'EC_SM2';
+  readonly wrappingKeySpec: WrappingKeySpec;
   readonly wrappingAlgorithm: string;
   readonly wrappingKey: MaterialRef;
   readonly expiresAt: number;
@@ -86,7 +96,7 @@ export function primaryVersion(key: Key): KeyVersion {
   return v;
 }
 
-export type InstanceKind = 'software' | 'hardware';
+export type { InstanceKind };
 export type ChargeType = 'PREPAY' | 'POSTPAY';
 
 export interface BindVpc {

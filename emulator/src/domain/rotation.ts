@@ -6,7 +6,7 @@
 import { KmsError, invalid } from './errors';
 import { LIMITS } from './limits';
 import type { Key, RotationPolicy } from './model';
-import { isSymmetric } from './specs';
+import { specOf } from './specs';
 
 const UNITS: Record<string, number> = { d: 86400, h: 3600, m: 60, s: 1 };
 
@@ -33,7 +33,7 @@ const refuse = (why: string) => new KmsError('Rejected.UnsupportedOperation', wh
 
 /** Throws unless `key` may rotate automatically (UpdateRotationPolicy and CreateKey docs). */
 export function assertRotatable(key: Key, rules: RotationRules): void {
-  if (!isSymmetric(key.keySpec)) throw refuse('asymmetric keys do not rotate automatically');
+  if (!specOf(key.keySpec).rotates) throw refuse(`${key.keySpec} keys do not rotate automatically`);
   if (key.origin === 'EXTERNAL') throw new KmsError('Unsupported.Origin');
   if (key.creatorType === 'Service') throw refuse('service keys are managed by their service');
   if (key.protectionLevel === 'HSM' && key.dkmsInstanceId && key.keyStorageMechanism !== 'HsmEncryptedDatabase')

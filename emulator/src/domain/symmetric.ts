@@ -1,32 +1,35 @@
 /**
  * Symmetric operations (§1.3.4): Encrypt, Decrypt, ReEncrypt and the data-key family. Encrypting uses the key's
  * primary version; decrypting uses the version the blob names (blob.ts), so ciphertexts outlive rotation.
+ * Each operation's checks are a method of their own (`encryptable`, `opened`, …) that the `check*` methods run alone
+ * for a dry run, so a dry run refuses exactly what the call would and does nothing else.
  */
-import type { AsymmetricEncryptionAlgorithm } from '../crypto/backend';
 import type { AsymmetricCrypto } from './asymmetric';
-import { blobAad, blobCipherOf, blobHeader, decodeBlob, encodeBlob } from './blob';
+import { blobAad, blobHeader, decodeBlob, encodeBlob } from './blob';
 import { KmsError, invalid } from './errors';
 import { isKeyId } from './ids';
-import { backendCall, type KeyMaterial } from './key-material';
+import { backendCall, type KeyMaterial, type Mode } from './key-material';
 import { LIMITS } from './limits';
 import type { Key, Scope } from './model';
-import { SPECS } from './specs';
+import { algorithmsOf, blobCipherOf, type EncryptionAlgorithm, type WrappingKeySpec } from './specs';
 
 export type EncryptionContext = Readonly<Record<string, string>> | undefined;
 
 /** A public key to export a data key to (ExportDataKey, GenerateAndExportDataKey). */
 export interface ExportWrapping {
   readonly publicKey: Buffer;
-  readonly keySpec: 'RSA_2048' | 'EC_SM2';
-  readonly algorithm: AsymmetricEncryptionAlgorithm;
+  readonly keySpec: WrappingKeySpec;
+  readonly algorithm: EncryptionAlgorithm;
 }
 
 /** ReEncrypt's source when it is an asymmetric ciphertext rather than a blob. */
 export interface AsymmetricSource {
   readonly keyId: string;
   readonly keyVersionId: string;
-  readonly algorithm: AsymmetricEncryptionAlgorithm;
+  readonly algorithm: EncryptionAlgorithm;
 }
+
+export type ReEncryptSource = { context: EncryptionContext } | AsymmetricSource;
 
 export class SymmetricCrypto {
   constructor(
@@ -34,10 +37,33 @@ export class SymmetricCrypto {
     private readonly asymmetric: AsymmetricCrypto,
   ) {}
 
-  private async usableSymmetric(scope: Scope, ref: string): Promise<Key> {
-    const key = await this.material.usable(scope, ref);
+  private async usableSymmetric(scope: Scope, ref: string, mode: Mode): Promise<Key> {
+    const key = await this.material.usable(scope, ref, mode);
     this.material.requireSymmetric(key);
     return key;
+  }
+
+  private encryptable(scope: Scope, ref: string, plaintext: Buffer, mode: Mode): Promise<Key> {
+    if (plaintext.length > LIMITS.encryptPlaintextBytes) throw invalid('Plaintext');
+    return this.usableSymmetric(scope, ref, mode);
+  }
+
+  /** The key and version a blob names, usable; anything that is not a blob of ours for this account is InvalidCiphertext. */
+  private async opened(scope: Scope, blob: Buffer, mode: Mode) {
+    const { header, sealed } = decodeBlob(blob);
+    // Our blobs name a key by its ID. Anything else is forged, and resolving it as a reference could act on its own
+    // (`alias/acs/<product>` provisions a service key).
+    if (!isKeyId(header.keyId)) throw new KmsError('InvalidCiphertext');
+    let key: Key;
+    try {
+      key = await this.material.usable(scope, header.keyId, mode);
+    } catch (err) {
+      // A blob naming no key of this account is not a ciphertext we made; state refusals (409) pass through.
+      throw err instanceof KmsError && err.kind === 'notFound' ? new KmsError('InvalidCiphertext') : err;
+    }
+    const version = key.versions.find((v) => v.keyVersionId === header.keyVersionId);
+    if (key.keyId !== header.keyId || blobCipherOf(key.keySpec) !== header.cipher || !version) throw new KmsError('InvalidCiphertext');
+    return { key, version, header, sealed };
   }
 
   /** `plaintext` sealed under the key's primary version, as a blob. */
@@ -49,24 +75,11 @@ export class SymmetricCrypto {
   }
 
   async encrypt(scope: Scope, ref: string, plaintext: Buffer, context: EncryptionContext) {
-    if (plaintext.length > LIMITS.encryptPlaintextBytes) throw invalid('Plaintext');
-    return this.seal(await this.usableSymmetric(scope, ref), plaintext, context);
+    return this.seal(await this.encryptable(scope, ref, plaintext, 'use'), plaintext, context);
   }
 
   async decrypt(scope: Scope, blob: Buffer, context: EncryptionContext) {
-    const { header, sealed } = decodeBlob(blob);
-    // Our blobs name a key by its ID. Anything else is forged, and resolving it as a reference could act on its own
-    // (`alias/acs/<product>` provisions a service key).
-    if (!isKeyId(header.keyId)) throw new KmsError('InvalidCiphertext');
-    let key: Key;
-    try {
-      key = await this.material.usable(scope, header.keyId);
-    } catch (err) {
-      // A blob naming no key of this account is not a ciphertext we made; state refusals (409) pass through.
-      throw err instanceof KmsError && err.status === 404 ? new KmsError('InvalidCiphertext') : err;
-    }
-    const version = key.versions.find((v) => v.keyVersionId === header.keyVersionId);
-    if (key.keyId !== header.keyId || blobCipherOf(key.keySpec) !== header.cipher || !version) throw new KmsError('InvalidCiphertext');
+    const { key, version, header, sealed } = await this.opened(scope, blob, 'use');
     const handle = this.material.handle(key, version);
     const plaintext = await backendCall(
       () => this.material.crypto.decrypt(handle, sealed, blobAad(header, context)),
@@ -76,14 +89,8 @@ export class SymmetricCrypto {
     return { keyId: key.keyId, keyVersionId: version.keyVersionId, plaintext };
   }
 
-  async reEncrypt(
-    scope: Scope,
-    blob: Buffer,
-    source: { context: EncryptionContext } | AsymmetricSource,
-    destinationRef: string,
-    destinationContext: EncryptionContext,
-  ) {
-    const destination = await this.usableSymmetric(scope, destinationRef);
+  async reEncrypt(scope: Scope, blob: Buffer, source: ReEncryptSource, destinationRef: string, destinationContext: EncryptionContext) {
+    const destination = await this.usableSymmetric(scope, destinationRef, 'use');
     const { plaintext } =
       'algorithm' in source
         ? await this.asymmetric.decrypt(scope, source.keyId, source.keyVersionId, source.algorithm, blob)
@@ -92,7 +99,7 @@ export class SymmetricCrypto {
   }
 
   async generateDataKey(scope: Scope, ref: string, bytes: number, context: EncryptionContext) {
-    const key = await this.usableSymmetric(scope, ref);
+    const key = await this.usableSymmetric(scope, ref, 'use');
     const plaintext = this.material.crypto.random(bytes);
     return { ...(await this.seal(key, plaintext, context)), plaintext };
   }
@@ -109,6 +116,30 @@ export class SymmetricCrypto {
     return { ...ids, exportedDataKey: await this.exportTo(wrapping, plaintext) };
   }
 
+  // Dry runs: the checks of each operation above, alone.
+
+  async checkEncrypt(scope: Scope, ref: string, plaintext: Buffer): Promise<void> {
+    await this.encryptable(scope, ref, plaintext, 'check');
+  }
+
+  /** GenerateDataKey and GenerateDataKeyWithoutPlaintext; with `wrapping`, GenerateAndExportDataKey. */
+  async checkGenerateDataKey(scope: Scope, ref: string, wrapping?: ExportWrapping): Promise<void> {
+    if (wrapping) checkWrapping(wrapping);
+    await this.usableSymmetric(scope, ref, 'check');
+  }
+
+  /** Decrypt; with `wrapping`, ExportDataKey. */
+  async checkDecrypt(scope: Scope, blob: Buffer, wrapping?: ExportWrapping): Promise<void> {
+    if (wrapping) checkWrapping(wrapping);
+    await this.opened(scope, blob, 'check');
+  }
+
+  async checkReEncrypt(scope: Scope, blob: Buffer, source: ReEncryptSource, destinationRef: string): Promise<void> {
+    await this.usableSymmetric(scope, destinationRef, 'check');
+    if ('algorithm' in source) await this.asymmetric.check(scope, source.keyId, source.keyVersionId, 'ENCRYPT/DECRYPT', source.algorithm);
+    else await this.opened(scope, blob, 'check');
+  }
+
   private exportTo(wrapping: ExportWrapping, plaintext: Buffer): Promise<Buffer> {
     return backendCall(
       () => this.material.crypto.encryptToPublicKey(wrapping.publicKey, wrapping.algorithm, plaintext),
@@ -118,7 +149,7 @@ export class SymmetricCrypto {
   }
 }
 
-/** WrappingKeySpec and WrappingAlgorithm must agree (RSA_2048 with OAEP, EC_SM2 with SM2PKE), as in SPECS. */
+/** WrappingKeySpec and WrappingAlgorithm must agree (RSA_2048 with OAEP, EC_SM2 with SM2PKE), as the registry says. */
 function checkWrapping(w: ExportWrapping): void {
-  if (!(SPECS[w.keySpec].encryptAlgorithms as readonly string[]).includes(w.algorithm)) throw invalid('WrappingAlgorithm');
+  if (!algorithmsOf(w.keySpec, 'ENCRYPT/DECRYPT').includes(w.algorithm)) throw invalid('WrappingAlgorithm');
 }

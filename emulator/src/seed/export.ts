@@ -3,15 +3,15 @@ import { createPrivateKey } from 'node:crypto';
 import { isoDate } from '../domain/clock';
 import type { Kms } from '../domain/kms';
 import type { Key, Scope } from '../domain/model';
-import { SPECS } from '../domain/specs';
+import { specOf } from '../domain/specs';
 import type { SoftwareBackend } from '../crypto/software/backend';
 import type { Seed } from './format';
 
 /** With `material`, software-held material is exported too (base64 or PEM); HSM material never leaves its token. */
 export async function exportSeed(kms: Kms, software: SoftwareBackend, scope: Scope, material = false): Promise<Seed> {
-  const instances = (await kms.store.listInstances(scope)).sort((a, b) => a.createdAt - b.createdAt);
-  const keys = (await kms.store.listKeys(scope)).filter((k) => k.creatorType === 'User').sort((a, b) => a.createdAt - b.createdAt);
-  const aliases = await kms.store.listAliases(scope);
+  const instances = (await kms.instances.list(scope)).sort((a, b) => a.createdAt - b.createdAt);
+  const keys = (await kms.keys.list(scope)).filter((k) => k.creatorType === 'User').sort((a, b) => a.createdAt - b.createdAt);
+  const aliases = await kms.aliases.list(scope);
   return {
     accounts: [],
     instances: instances.map((i) => ({
@@ -59,6 +59,6 @@ export async function exportSeed(kms: Kms, software: SoftwareBackend, scope: Sco
 }
 
 function exportMaterial(k: Key, raw: Buffer): string {
-  if (SPECS[k.keySpec].kind === 'symmetric') return raw.toString('base64');
+  if (specOf(k.keySpec).kind === 'symmetric') return raw.toString('base64');
   return createPrivateKey({ key: raw, format: 'der', type: 'pkcs8' }).export({ type: 'pkcs8', format: 'pem' }) as string;
 }

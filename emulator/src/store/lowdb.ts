@@ -10,7 +10,7 @@ import { Low, Memory } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import type { Alias, Instance, Key, Scope } from '../domain/model';
 import { sameScope } from '../domain/model';
-import { aliasKey, type Store } from './store';
+import { aliasKey, type Store } from '../domain/ports/store';
 
 interface State {
   format: 1;

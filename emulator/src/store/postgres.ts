@@ -23,7 +23,7 @@
  */
 import { Pool, type PoolClient } from 'pg';
 import type { Alias, Instance, Key, Scope } from '../domain/model';
-import type { Store } from './store';
+import type { Store } from '../domain/ports/store';
 
 /** A lock name as PostgreSQL text: names carry caller input (alias names), which may hold U+0000 that text cannot. */
 const lockText = (name: string) => Buffer.from(name).toString('base64');

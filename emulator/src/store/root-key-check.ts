@@ -5,7 +5,7 @@
  * wrapped under the root key: AES-GCM, so only the same key opens it) lets a start with the wrong key fail at once.
  */
 import type { RootKey } from '../crypto/root-key';
-import type { Store } from './store';
+import type { Store } from '../domain/ports/store';
 
 export const ROOT_KEY_CHECK = 'rootKeyCheck';
 const CONSTANT = Buffer.from('alikms root key check v1');

@@ -24,6 +24,7 @@ import type { Scope } from '../domain/model';
 import { parseInterval } from '../domain/rotation';
 import type { Accounts } from './accounts';
 import { sameSignature } from './signature';
+import { statusOf } from './status';
 
 export interface AdminOptions {
   kms: Kms;
@@ -122,7 +123,7 @@ function adminApp({ kms, accounts, defaultRegion, adminToken, exportState }: Adm
       res.json({ KeyMetadata: keyMetadata(key), AliasName: `alias/acs/${body.product}` });
     } catch (err) {
       if (!(err instanceof KmsError)) throw err;
-      res.status(err.status).json({ Code: err.code, Message: err.message });
+      res.status(statusOf(err)).json({ Code: err.code, Message: err.message });
     }
   });
 

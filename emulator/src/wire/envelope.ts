@@ -4,7 +4,8 @@
  * Message and RequestId from it (kms-openapi.md §2.7).
  */
 import type { ServerResponse } from 'node:http';
-import { KmsError } from '../domain/errors';
+import type { KmsError } from '../domain/errors';
+import { headersOf, statusOf } from './status';
 
 const JSON_TYPE = 'application/json;charset=utf-8';
 
@@ -36,5 +37,5 @@ export function errorBody(err: KmsError, requestId: string, regionId: string) {
 }
 
 export function sendError(res: ServerResponse, err: KmsError, requestId: string, regionId: string): void {
-  sendJson(res, err.status, errorBody(err, requestId, regionId), requestId, err.headers);
+  sendJson(res, statusOf(err), errorBody(err, requestId, regionId), requestId, headersOf(err));
 }

@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import { KmsError } from '../domain/errors';
 import { newRequestId } from '../domain/ids';
 import { errorBody } from './envelope';
+import { statusOf } from './status';
 
 export function answerUnparsableRequests(server: Server, regionId: string): void {
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
@@ -38,7 +39,7 @@ function writeError(socket: Duplex, err: KmsError, regionId: string): void {
   const requestId = newRequestId();
   const body = JSON.stringify(errorBody(err, requestId, regionId));
   socket.end(
-    `HTTP/1.1 ${err.status} ${STATUS_CODES[err.status] ?? 'Error'}\r\n` +
+    `HTTP/1.1 ${statusOf(err)} ${STATUS_CODES[statusOf(err)] ?? 'Error'}\r\n` +
       'content-type: application/json;charset=utf-8\r\n' +
       `content-length: ${Buffer.byteLength(body)}\r\n` +
       `x-acs-request-id: ${requestId}\r\n` +

@@ -75,11 +75,15 @@ async function handle(opts: WireOptions, req: IncomingMessage, res: ServerRespon
   if (!opts.kms.regions.includes(regionId)) throw new KmsError('InvalidParameter', 'RegionId');
 
   const input = nest(businessParams(params));
-  const dryRun = action.dryRun === true && /^true$/i.test(params.DryRun ?? '');
+  const dryRun = action.check !== undefined && /^true$/i.test(params.DryRun ?? '');
   const parsed = action.input.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error, input, dryRun);
-  const result = await action.handle(parsed.data, { kms: opts.kms, scope: { accountId: accessKey.accountId, regionId }, requestId });
-  if (dryRun) throw new KmsError('DryRunOperationError');
+  const ctx = { kms: opts.kms, scope: { accountId: accessKey.accountId, regionId }, requestId };
+  if (dryRun) {
+    await action.check!(parsed.data, ctx);
+    throw new KmsError('DryRunOperationError');
+  }
+  const result = await action.handle(parsed.data, ctx);
   sendJson(res, 200, { RequestId: requestId, ...result }, requestId);
 }
 

@@ -67,7 +67,8 @@ test('two CreateAlias calls racing for one name: exactly one wins', async () => 
   const [a, b] = [await newKey(), await newKey()];
   // Each write of an alias waits until both requests have reached the alias service and had one event-loop turn to
   // check the name (a check needs no I/O), so unless something serialises them their checks overlap.
-  const { aliases, store } = emu.kms;
+  const { aliases } = emu.kms;
+  const { store } = emu;
   let entered = 0;
   let bothEntered!: () => void;
   const both = new Promise<void>((resolve) => (bothEntered = resolve)).then(() => new Promise((turn) => setImmediate(turn)));

@@ -102,25 +102,25 @@ test('DeleteKeyMaterial returns the key to PendingImport; only the same material
 test('wrapping keys of dropped import tokens, deleted material and refused material are destroyed in the backend', async () => {
   // Software material is only ever wrapped in the record, but an HSM keeps each of these as a token object.
   const destroyed: unknown[] = [];
-  const destroy = jest.spyOn(emu.kms.crypto, 'destroy').mockImplementation(async (ref) => void destroyed.push(ref));
+  const destroy = jest.spyOn(emu.crypto, 'destroy').mockImplementation(async (ref) => void destroyed.push(ref));
   try {
     const { keyId } = await createKey(kms, 'Aliyun_AES_256', undefined, 'EXTERNAL');
     const first = await parameters(keyId, 'RSAES_OAEP_SHA_256');
-    const firstWrappingKey = (await emu.kms.store.getKey(keyId))!.importTokens![0].wrappingKey;
+    const firstWrappingKey = (await emu.store.getKey(keyId))!.importTokens![0].wrappingKey;
     let p = first;
     for (let i = 0; i < LIMITS.importTokensPerKey; i++) p = await parameters(keyId, 'RSAES_OAEP_SHA_256');
     expect(destroyed).toEqual([firstWrappingKey]); // pushed out by the newest tokens
 
     const material = randomBytes(32);
     await importMaterial(keyId, p.importToken, wrap(p, 'RSAES_OAEP_SHA_256', material));
-    const imported = (await emu.kms.store.getKey(keyId))!.versions[0].material;
+    const imported = (await emu.store.getKey(keyId))!.versions[0].material;
     await kms.deleteKeyMaterial(new $Kms.DeleteKeyMaterialRequest({ keyId }));
     expect(destroyed).toContainEqual(imported);
 
     destroyed.length = 0;
     await expectError(importMaterial(keyId, p.importToken, wrap(p, 'RSAES_OAEP_SHA_256', randomBytes(32))), 'InvalidKeyMaterial', 400);
     expect(destroyed).toHaveLength(1); // the other material, unwrapped and then refused
-    expect((await emu.kms.store.getKey(keyId))!.versions[0].material).toBeUndefined();
+    expect((await emu.store.getKey(keyId))!.versions[0].material).toBeUndefined();
   } finally {
     destroy.mockRestore();
   }

@@ -45,7 +45,8 @@ test('a purchased instance is Uninitialized, then Connecting, then Connected', a
 test('two ConnectKmsInstance calls racing for one instance: exactly one connects it', async () => {
   const id = await buyInstance(emu);
   // Each write of an instance waits until both requests have reached the instance service, so their checks overlap.
-  const { instances, store } = emu.kms;
+  const { instances } = emu.kms;
+  const { store } = emu;
   let entered = 0;
   let bothEntered!: () => void;
   const both = new Promise<void>((resolve) => (bothEntered = resolve));

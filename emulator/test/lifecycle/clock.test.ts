@@ -110,7 +110,8 @@ test('a CancelKeyDeletion racing the end of the deletion window either keeps the
     let cancelArrived!: () => void;
     const started = new Promise<void>((resolve) => (purgeStarted = resolve));
     const arrived = new Promise<void>((resolve) => (cancelArrived = resolve)).then(() => new Promise((turn) => setImmediate(turn)));
-    const { keys, store } = own.kms;
+    const { keys } = own.kms;
+    const { store } = own;
     const [cancelDeletion, listAliases] = [keys.cancelDeletion, store.listAliases.bind(store)];
     keys.cancelDeletion = (scope, ref) => (cancelArrived(), cancelDeletion(scope, ref));
     store.listAliases = async (scope) => (purgeStarted(), await arrived, listAliases(scope));
@@ -122,7 +123,7 @@ test('a CancelKeyDeletion racing the end of the deletion window either keeps the
       (err: unknown) => wireError(err).code,
     );
     const [outcome] = await Promise.all([cancel, deletion]);
-    const after = await own.kms.store.getKey(keyId);
+    const after = await own.store.getKey(keyId);
     if (outcome === 'cancelled') expect(after?.keyState).toBe('Enabled');
     else expect({ outcome, after }).toEqual({ outcome: 'Forbidden.KeyNotFound', after: undefined });
   } finally {

@@ -16,8 +16,9 @@ import {
   randomBytes,
   verify as nodeVerify,
 } from 'node:crypto';
-import type { AsymmetricEncryptionAlgorithm, CryptoBackend, ImportWrappingAlgorithm, KeyHandle } from '../../src/crypto/backend';
-import { CryptoFailure } from '../../src/crypto/backend';
+import type { CryptoBackend, KeyHandle } from '../../src/domain/ports/crypto-backend';
+import type { EncryptionAlgorithm, ImportWrappingAlgorithm } from '../../src/domain/specs';
+import { CryptoFailure } from '../../src/domain/ports/crypto-backend';
 import type { KeySpec } from '../../src/domain/specs';
 
 export interface ContractSubject {
@@ -25,7 +26,7 @@ export interface ContractSubject {
   /** Specs the backend must refuse to generate (kind 'unsupported'). */
   readonly unsupportedSpecs: readonly KeySpec[];
   /** Algorithms the backend must refuse (kind 'unsupported') on keys it does support. */
-  readonly unsupportedAlgorithms: readonly (AsymmetricEncryptionAlgorithm | ImportWrappingAlgorithm)[];
+  readonly unsupportedAlgorithms: readonly (EncryptionAlgorithm | ImportWrappingAlgorithm)[];
   close(): Promise<void>;
 }
 

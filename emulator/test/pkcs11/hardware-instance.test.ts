@@ -135,10 +135,10 @@ test('a completed deletion destroys the token object', async () => {
   const { KeyId } = await createKey({});
   const [version] = stateOf(KeyId).versions;
   const handle = { spec: 'Aliyun_AES_256' as const, ref: version.material };
-  await emu.kms.crypto.encrypt(handle, Buffer.from('x'), Buffer.alloc(0)); // the object is there
+  await emu.crypto.encrypt(handle, Buffer.from('x'), Buffer.alloc(0)); // the object is there
   await acs3('ScheduleKeyDeletion', { KeyId, PendingWindowInDays: 7 });
   await emu.kms.lifecycle.advance(7 * DAY);
-  await expect(emu.kms.crypto.encrypt(handle, Buffer.from('x'), Buffer.alloc(0))).rejects.toThrow();
+  await expect(emu.crypto.encrypt(handle, Buffer.from('x'), Buffer.alloc(0))).rejects.toThrow();
 });
 
 test('after a restart the emulator finds the same token keys', async () => {

@@ -5,7 +5,7 @@
  */
 import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import * as pkcs11js from 'pkcs11js';
-import { CryptoFailure, type KeyHandle } from '../../src/crypto/backend';
+import { CryptoFailure, type KeyHandle } from '../../src/domain/ports/crypto-backend';
 import { Pkcs11Backend } from '../../src/crypto/pkcs11/backend';
 import { Pkcs11KeyMissing, Pkcs11StartupError } from '../../src/crypto/pkcs11/errors';
 import type { KeySpec } from '../../src/domain/specs';

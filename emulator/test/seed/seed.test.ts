@@ -134,6 +134,43 @@ test('a seed passed as an object is validated like a file', async () => {
   await expect(startTestEmulator({ seed: { keys: [{ keyId: 'key with spaces' }] } })).rejects.toThrow(/seed: keys\.0\.keyId/);
 });
 
+const rsaPem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+
+// What the API refuses, a seed is refused for too, at start and naming the entry (they once went straight to the store).
+test.each([
+  [
+    'an RSA key with rotation',
+    { keyId: 'key-a', keySpec: 'RSA_2048', rotation: { interval: '7d' } },
+    /keys\[0\] \(key-a\): Rejected.UnsupportedOperation/,
+  ],
+  [
+    'an EC_P256 key for ENCRYPT/DECRYPT',
+    { keyId: 'key-a', keySpec: 'EC_P256', keyUsage: 'ENCRYPT/DECRYPT' },
+    /keys\[0\] \(key-a\): InvalidParameter.*KeyUsage/,
+  ],
+  [
+    'an alias that is not alias/…',
+    { keyId: 'key-a', aliases: ['not-an-alias'] },
+    /keys\[0\] \(key-a\) alias not-an-alias: InvalidParameter.*AliasName/,
+  ],
+  ['a service alias', { keyId: 'key-a', aliases: ['alias/acs/oss'] }, /alias alias\/acs\/oss: InvalidParameter.*AliasName/],
+  ['a reserved tag', { keyId: 'key-a', tags: { 'acs:reserved': 'x' } }, /keys\[0\] \(key-a\): InvalidParameter.*Tags/],
+  [
+    'an EC key holding an RSA PEM',
+    { keyId: 'key-a', keySpec: 'EC_P256', versions: [{ material: rsaPem }] },
+    /keys\[0\] \(key-a\): InvalidKeyMaterial/,
+  ],
+  [
+    'AES material of the wrong length',
+    { keyId: 'key-a', versions: [{ material: Buffer.alloc(16).toString('base64') }] },
+    /InvalidKeyMaterial/,
+  ],
+  ['a key in an unknown instance', { keyId: 'key-a', instanceId: 'kst-hzznothere' }, /Forbidden.KmsInstanceNotFound/],
+  ['an Enabled EXTERNAL key without material', { keyId: 'key-a', origin: 'EXTERNAL', state: 'Enabled' }, /InvalidParameter.*state/],
+])('a seed with %s is refused at start', async (_what, key, message) => {
+  await expect(startTestEmulator({ schedulerIntervalMs: 0, seed: { keys: [key as never] } })).rejects.toThrow(message);
+});
+
 test('restarting with the same seed keeps what changed since', async () => {
   await acs3Client(emu)('UpdateKeyDescription', { KeyId: 'alias/payments', Description: 'changed' });
   await emu.stop();

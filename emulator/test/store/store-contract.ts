@@ -3,7 +3,7 @@
  * several times on one location: a second handle must see what the first one wrote (a restart, or another process).
  */
 import type { Alias, Instance, Key, Scope } from '../../src/domain/model';
-import type { Store } from '../../src/store/store';
+import type { Store } from '../../src/domain/ports/store';
 
 export interface StoreFactory {
   /** A new, empty place to keep state (a file, a database). */

@@ -6,9 +6,9 @@
  */
 import { createCipheriv, createHash } from 'node:crypto';
 import { sm2, sm4 } from 'sm-crypto-v2';
-import { derSignature } from '../../src/crypto/software/ecdsa';
-import { sm2Decrypt, sm2Key, sm2Sign, sm2Verify } from '../../src/crypto/software/sm2';
-import { sm4GcmDecrypt, sm4GcmEncrypt, sm4Key } from '../../src/crypto/software/sm4-gcm';
+import { derSignature } from '../../src/crypto/software/families/ecdsa';
+import { sm2Decrypt, sm2Key, sm2Sign, sm2Verify } from '../../src/crypto/software/families/sm2';
+import { sm4GcmDecrypt, sm4GcmEncrypt, sm4Key } from '../../src/crypto/software/families/sm4-gcm';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s/g, ''), 'hex');
 

@@ -5,8 +5,8 @@ import { base64, encryptionAlgorithm, nonEmpty } from '../schemas';
 
 export const AsymmetricDecrypt = defineAction({
   name: 'AsymmetricDecrypt',
-  dryRun: true,
   input: z.object({ KeyId: nonEmpty, KeyVersionId: nonEmpty, Algorithm: encryptionAlgorithm, CiphertextBlob: base64 }),
+  check: (i, { kms, scope }) => kms.asymmetric.check(scope, i.KeyId, i.KeyVersionId, 'ENCRYPT/DECRYPT', i.Algorithm),
   async handle(i, { kms, scope }) {
     const r = await kms.asymmetric.decrypt(scope, i.KeyId, i.KeyVersionId, i.Algorithm, i.CiphertextBlob);
     return { Plaintext: r.plaintext.toString('base64'), KeyId: r.keyId, KeyVersionId: r.keyVersionId };

@@ -5,8 +5,8 @@ import { base64, stringMap } from '../schemas';
 
 export const Decrypt = defineAction({
   name: 'Decrypt',
-  dryRun: true,
   input: z.object({ CiphertextBlob: base64, EncryptionContext: stringMap.optional() }),
+  check: (i, { kms, scope }) => kms.symmetric.checkDecrypt(scope, i.CiphertextBlob),
   async handle(i, { kms, scope }) {
     const r = await kms.symmetric.decrypt(scope, i.CiphertextBlob, i.EncryptionContext);
     return { Plaintext: r.plaintext.toString('base64'), KeyId: r.keyId, KeyVersionId: r.keyVersionId };

@@ -5,8 +5,8 @@ import { dataKeyBytes, dataKeyLength, exportWrapping, nonEmpty, stringMap, toExp
 
 export const GenerateAndExportDataKey = defineAction({
   name: 'GenerateAndExportDataKey',
-  dryRun: true,
   input: z.object({ KeyId: nonEmpty, EncryptionContext: stringMap.optional(), ...dataKeyLength, ...exportWrapping }),
+  check: (i, { kms, scope }) => kms.symmetric.checkGenerateDataKey(scope, i.KeyId, toExportWrapping(i)),
   async handle(i, { kms, scope }) {
     const r = await kms.symmetric.generateAndExportDataKey(scope, i.KeyId, dataKeyBytes(i), i.EncryptionContext, toExportWrapping(i));
     return {

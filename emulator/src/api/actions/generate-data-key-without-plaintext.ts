@@ -5,8 +5,8 @@ import { dataKeyBytes, dataKeyLength, nonEmpty, stringMap } from '../schemas';
 
 export const GenerateDataKeyWithoutPlaintext = defineAction({
   name: 'GenerateDataKeyWithoutPlaintext',
-  dryRun: true,
   input: z.object({ KeyId: nonEmpty, EncryptionContext: stringMap.optional(), ...dataKeyLength }),
+  check: (i, { kms, scope }) => kms.symmetric.checkGenerateDataKey(scope, i.KeyId),
   async handle(i, { kms, scope }) {
     const r = await kms.symmetric.generateDataKey(scope, i.KeyId, dataKeyBytes(i), i.EncryptionContext);
     return { CiphertextBlob: r.ciphertextBlob, KeyId: r.keyId, KeyVersionId: r.keyVersionId };

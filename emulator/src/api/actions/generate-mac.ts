@@ -5,27 +5,29 @@
  */
 import { z } from 'zod';
 import { KmsError } from '../../domain/errors';
+import type { Mode } from '../../domain/key-material';
 import type { ActionContext } from '../action';
 import { defineAction } from '../action';
 import { base64, nonEmpty } from '../schemas';
 
 const macAlgorithm = z.enum(['HMAC_SM3', 'HMAC_SHA_224', 'HMAC_SHA_256', 'HMAC_SHA_384', 'HMAC_SHA_512']);
 
-async function refuse(keyId: string, { kms, scope }: ActionContext): Promise<never> {
-  const key = await kms.keys.resolveFor(scope, keyId, 'useMaterial');
+/** No key spec is an HMAC spec (our documented choice): a usable key is refused for its spec, dry run or not. */
+async function refuse(keyId: string, { kms, scope }: ActionContext, mode: Mode = 'use'): Promise<never> {
+  const key = await kms.keys.resolveFor(scope, keyId, 'useMaterial', mode);
   throw new KmsError('Unsupported.KeySpec', key.keySpec);
 }
 
 export const GenerateMac = defineAction({
   name: 'GenerateMac',
-  dryRun: true,
   input: z.object({ KeyId: nonEmpty, Algorithm: macAlgorithm, Message: base64 }),
+  check: (i, ctx) => refuse(i.KeyId, ctx, 'check'),
   handle: (i, ctx) => refuse(i.KeyId, ctx),
 });
 
 export const VerifyMac = defineAction({
   name: 'VerifyMac',
-  dryRun: true,
   input: z.object({ KeyId: nonEmpty, Algorithm: macAlgorithm, Message: base64, Mac: base64 }),
+  check: (i, ctx) => refuse(i.KeyId, ctx, 'check'),
   handle: (i, ctx) => refuse(i.KeyId, ctx),
 });

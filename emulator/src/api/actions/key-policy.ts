@@ -1,5 +1,5 @@
 /**
- * GetKeyPolicy / SetKeyPolicy. The emulator stores the policy document (JSON, Version "1", ≤ 32 KiB) but does not
+ * GetKeyPolicy / SetKeyPolicy. The emulator stores the policy document (a JSON object, ≤ 32 KiB) but does not
  * evaluate it: every signed request of the owning account is allowed. The only policy name is `default`.
  */
 import { z } from 'zod';
@@ -26,7 +26,7 @@ export const SetKeyPolicy = defineAction({
     Policy: keyPolicy,
   }),
   async handle(i, { kms, scope }) {
-    await kms.keys.update(scope, i.KeyId, 'setKeyPolicy', (k) => ({ ...k, policy: i.Policy }));
+    await kms.keys.setPolicy(scope, i.KeyId, i.Policy);
     return {};
   },
 });

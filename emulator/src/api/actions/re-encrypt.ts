@@ -5,12 +5,13 @@
  */
 import { z } from 'zod';
 import { missing } from '../../domain/errors';
+import type { EncryptionAlgorithm } from '../../domain/specs';
+import type { ReEncryptSource } from '../../domain/symmetric';
 import { defineAction } from '../action';
 import { base64, encryptionAlgorithm, nonEmpty, stringMap } from '../schemas';
 
 export const ReEncrypt = defineAction({
   name: 'ReEncrypt',
-  dryRun: true,
   input: z.object({
     CiphertextBlob: base64,
     DestinationKeyId: nonEmpty,
@@ -20,14 +21,22 @@ export const ReEncrypt = defineAction({
     SourceKeyVersionId: nonEmpty.optional(),
     SourceEncryptionAlgorithm: encryptionAlgorithm.optional(),
   }),
+  check: (i, { kms, scope }) => kms.symmetric.checkReEncrypt(scope, i.CiphertextBlob, sourceOf(i), i.DestinationKeyId),
   async handle(i, { kms, scope }) {
-    let source: Parameters<typeof kms.symmetric.reEncrypt>[2] = { context: i.SourceEncryptionContext };
-    if (i.SourceEncryptionAlgorithm) {
-      if (!i.SourceKeyId) throw missing('SourceKeyId');
-      if (!i.SourceKeyVersionId) throw missing('SourceKeyVersionId');
-      source = { keyId: i.SourceKeyId, keyVersionId: i.SourceKeyVersionId, algorithm: i.SourceEncryptionAlgorithm };
-    }
-    const r = await kms.symmetric.reEncrypt(scope, i.CiphertextBlob, source, i.DestinationKeyId, i.DestinationEncryptionContext);
+    const r = await kms.symmetric.reEncrypt(scope, i.CiphertextBlob, sourceOf(i), i.DestinationKeyId, i.DestinationEncryptionContext);
     return { CiphertextBlob: r.ciphertextBlob, KeyId: r.keyId, KeyVersionId: r.keyVersionId };
   },
 });
+
+/** A symmetric blob (with its context), or with SourceEncryptionAlgorithm an asymmetric ciphertext of a named version. */
+function sourceOf(i: {
+  SourceEncryptionContext?: Record<string, string>;
+  SourceKeyId?: string;
+  SourceKeyVersionId?: string;
+  SourceEncryptionAlgorithm?: EncryptionAlgorithm;
+}): ReEncryptSource {
+  if (!i.SourceEncryptionAlgorithm) return { context: i.SourceEncryptionContext };
+  if (!i.SourceKeyId) throw missing('SourceKeyId');
+  if (!i.SourceKeyVersionId) throw missing('SourceKeyVersionId');
+  return { keyId: i.SourceKeyId, keyVersionId: i.SourceKeyVersionId, algorithm: i.SourceEncryptionAlgorithm };
+}

@@ -7,9 +7,7 @@ export const ReleaseKmsInstance = defineAction({
   name: 'ReleaseKmsInstance',
   input: z.object({ KmsInstanceId: nonEmpty, ForceDeleteWithoutBackup: text.optional() }),
   async handle(i, { kms, scope }) {
-    await kms.instances.remove(scope, i.KmsInstanceId, 'release', (k) =>
-      kms.lifecycle.purge(k.keyId, (now) => now.keyState === 'PendingDeletion'),
-    );
+    await kms.instances.release(scope, i.KmsInstanceId);
     return {};
   },
 });

@@ -1,6 +1,5 @@
 /** UpdateKmsInstanceBindVpc: the extra VPCs (possibly of other accounts) that may reach the instance. */
 import { z } from 'zod';
-import { KmsError } from '../../domain/errors';
 import { defineAction } from '../action';
 import { json, nonEmpty } from '../schemas';
 
@@ -16,13 +15,8 @@ export const UpdateKmsInstanceBindVpc = defineAction({
   name: 'UpdateKmsInstanceBindVpc',
   input: z.object({ KmsInstanceId: nonEmpty, BindVpcs: json(z.array(bindVpc)) }),
   async handle(i, { kms, scope }) {
-    await kms.instances.update(scope, i.KmsInstanceId, (instance) => {
-      if (i.BindVpcs.length > instance.vpcNum) throw new KmsError('Rejected.LimitExceeded', `The instance allows ${instance.vpcNum} VPCs.`);
-      return {
-        ...instance,
-        bindVpcs: i.BindVpcs.map((b) => ({ vpcId: b.VpcId, vswitchId: b.VSwitchId, regionId: b.RegionId, vpcOwnerId: b.VpcOwnerId })),
-      };
-    });
+    const vpcs = i.BindVpcs.map((b) => ({ vpcId: b.VpcId, vswitchId: b.VSwitchId, regionId: b.RegionId, vpcOwnerId: b.VpcOwnerId }));
+    await kms.instances.bindVpcs(scope, i.KmsInstanceId, vpcs);
     return {};
   },
 });

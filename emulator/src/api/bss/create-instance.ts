@@ -3,10 +3,9 @@
  * ProductVersion, Log and LogStorage (what terraform-provider-alicloud sends); ClientToken makes a retry idempotent.
  */
 import { z } from 'zod';
-import { KmsError, invalid } from '../../domain/errors';
 import { defineAction } from '../action';
 import { int, nonEmpty } from '../schemas';
-import { numberParam, ok, parameters, productCode, productType, subscriptionType } from './envelope';
+import { capacityParams, ok, parameters, productCode, productType, subscriptionType } from './envelope';
 
 export const CreateInstance = defineAction({
   name: 'CreateInstance',
@@ -22,25 +21,15 @@ export const CreateInstance = defineAction({
   }),
   async handle(i, { kms, scope }) {
     const p = i.Parameter;
-    const chargeType = i.SubscriptionType === 'PayAsYouGo' || i.ProductType?.startsWith('kms_ppi') ? 'POSTPAY' : 'PREPAY';
-    const capacity = {
-      spec: numberParam(p, 'Spec') ?? 1000,
-      keyNum: numberParam(p, 'KeyNum') ?? 1000,
-      secretNum: numberParam(p, 'SecretNum') ?? 0,
-      vpcNum: numberParam(p, 'VpcNum') ?? 1,
-      logStorage: numberParam(p, 'LogStorage') ?? 0,
-      log: p.Log === '1' || p.Log === 'true',
-    };
-    if (p.Region && p.Region !== scope.regionId) throw invalid('Parameter.Region');
-    if (!p.ProductVersion) throw new KmsError('MissingParameter', 'Parameter.ProductVersion');
     const instance = await kms.instances.purchase(scope, {
-      ...capacity,
       productVersion: p.ProductVersion,
-      productType: i.ProductType ?? (chargeType === 'PREPAY' ? 'kms_ddi_public_cn' : 'kms_ppi_public_cn'),
-      chargeType,
+      productType: i.ProductType,
+      subscriptionType: i.SubscriptionType,
       periodMonths: i.Period,
-      renewal: i.RenewalStatus ? { status: i.RenewalStatus, period: i.RenewPeriod ?? 1, unit: 'M' } : undefined,
+      renewal: i.RenewalStatus ? { status: i.RenewalStatus, period: i.RenewPeriod } : undefined,
       clientToken: i.ClientToken,
+      region: p.Region,
+      capacity: capacityParams(p),
     });
     return ok({ InstanceId: instance.instanceId, OrderId: String(instance.createdAt) });
   },

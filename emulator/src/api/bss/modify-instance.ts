@@ -1,9 +1,8 @@
 /** BSS ModifyInstance (ModifyType=Upgrade): grow Spec, KeyNum, SecretNum, VpcNum, LogStorage or turn Log on. */
 import { z } from 'zod';
-import { KmsError } from '../../domain/errors';
 import { defineAction } from '../action';
 import { nonEmpty } from '../schemas';
-import { numberParam, ok, parameters, productCode, productType, subscriptionType } from './envelope';
+import { capacityParams, ok, parameters, productCode, productType, subscriptionType } from './envelope';
 
 export const ModifyInstance = defineAction({
   name: 'ModifyInstance',
@@ -17,22 +16,7 @@ export const ModifyInstance = defineAction({
     Parameter: parameters.default({}),
   }),
   async handle(i, { kms, scope }) {
-    if (i.ModifyType !== 'Upgrade') throw new KmsError('Rejected.UnsupportedOperation', 'KMS instances can only be upgraded');
-    const p = i.Parameter;
-    const instance = await kms.instances.upgrade(scope, i.InstanceId, {
-      ...defined({
-        spec: numberParam(p, 'Spec'),
-        keyNum: numberParam(p, 'KeyNum'),
-        secretNum: numberParam(p, 'SecretNum'),
-        vpcNum: numberParam(p, 'VpcNum'),
-        logStorage: numberParam(p, 'LogStorage'),
-      }),
-      ...(p.Log !== undefined && { log: p.Log === '1' || p.Log === 'true' }),
-    });
+    const instance = await kms.instances.modify(scope, i.InstanceId, i.ModifyType, capacityParams(i.Parameter));
     return ok({ HostId: instance.instanceId, OrderId: String(kms.clock.now()) });
   },
 });
-
-function defined<T extends Record<string, number | undefined>>(o: T): Partial<Record<keyof T, number>> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<Record<keyof T, number>>;
-}

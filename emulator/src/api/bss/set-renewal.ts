@@ -1,6 +1,5 @@
 /** BSS SetRenewal: auto/manual/no renewal of subscription instances. */
 import { z } from 'zod';
-import { KmsError } from '../../domain/errors';
 import { defineAction } from '../action';
 import { int, nonEmpty } from '../schemas';
 import { ok, productCode, productType, subscriptionType } from './envelope';
@@ -17,12 +16,8 @@ export const SetRenewal = defineAction({
     RenewalPeriodUnit: z.enum(['M', 'Y']).default('M'),
   }),
   async handle(i, { kms, scope }) {
-    for (const id of i.InstanceIDs.split(',').map((s) => s.trim())) {
-      await kms.instances.update(scope, id, (x) => {
-        if (x.chargeType !== 'PREPAY') throw new KmsError('Rejected.UnsupportedOperation', 'pay-as-you-go instances are not renewed');
-        return { ...x, renewal: { status: i.RenewalStatus, period: i.RenewalPeriod ?? x.renewal.period, unit: i.RenewalPeriodUnit } };
-      });
-    }
+    const ids = i.InstanceIDs.split(',').map((s) => s.trim());
+    await kms.instances.setRenewal(scope, ids, i.RenewalStatus, i.RenewalPeriod, i.RenewalPeriodUnit);
     return ok();
   },
 });

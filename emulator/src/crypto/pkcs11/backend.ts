@@ -14,17 +14,16 @@
 import { constants, createPublicKey, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto';
 import * as pkcs11js from 'pkcs11js';
 import type { MaterialRef } from '../../domain/model';
-import { SPECS, type KeySpec } from '../../domain/specs';
+import { CryptoFailure, type CryptoBackend, type KeyHandle, type MaterialHome, type Sealed } from '../../domain/ports/crypto-backend';
 import {
-  CryptoFailure,
-  type AsymmetricEncryptionAlgorithm,
-  type CryptoBackend,
+  algorithmsOf,
+  ENCRYPTION_ALGORITHMS,
+  SIGNING_ALGORITHMS,
+  type EncryptionAlgorithm,
   type ImportWrappingAlgorithm,
-  type KeyHandle,
-  type MaterialHome,
-  type Sealed,
+  type KeySpec,
   type SigningAlgorithm,
-} from '../backend';
+} from '../../domain/specs';
 import { ecdsaDerToRaw, ecdsaRawToDer, ecSpki, rsaSpki } from './der';
 import { unwrapIntoToken } from './byok';
 import { ckrOf, DECRYPT_FAILED, failAs, keepAlive, Refusals, unsupportedOnHsm } from './errors';
@@ -102,6 +101,11 @@ export class Pkcs11Backend implements CryptoBackend {
     return this.material(hex);
   }
 
+  /** Operator-supplied material is never put into a token: seeds keep it as software material (HsmEncryptedDatabase). */
+  async adopt(spec: KeySpec): Promise<Pkcs11Material> {
+    throw unsupportedOnHsm(spec, 'material is generated or unwrapped inside the token, never written into it');
+  }
+
   /** Destroys every token object of the key; material already gone is not an error (deletion is idempotent). */
   async destroy(ref: MaterialRef): Promise<void> {
     const id = this.idOf(ref);
@@ -152,7 +156,7 @@ export class Pkcs11Backend implements CryptoBackend {
     );
   }
 
-  async asymmetricEncrypt(key: KeyHandle, algorithm: AsymmetricEncryptionAlgorithm, plaintext: Buffer): Promise<Buffer> {
+  async asymmetricEncrypt(key: KeyHandle, algorithm: EncryptionAlgorithm, plaintext: Buffer): Promise<Buffer> {
     const { id, bytes, hash } = this.oaepKey(key, algorithm);
     const max = oaepMaxPlaintext(bytes, hash);
     if (plaintext.length > max) throw new CryptoFailure('input', `at most ${max} bytes for this key and algorithm`);
@@ -165,7 +169,7 @@ export class Pkcs11Backend implements CryptoBackend {
     });
   }
 
-  async asymmetricDecrypt(key: KeyHandle, algorithm: AsymmetricEncryptionAlgorithm, ciphertext: Buffer): Promise<Buffer> {
+  async asymmetricDecrypt(key: KeyHandle, algorithm: EncryptionAlgorithm, ciphertext: Buffer): Promise<Buffer> {
     const { id, bytes, hash } = this.oaepKey(key, algorithm);
     if (ciphertext.length !== bytes) throw new CryptoFailure('decrypt', `ciphertext must be ${bytes} bytes`);
     const p11 = this.token.p11;
@@ -179,9 +183,9 @@ export class Pkcs11Backend implements CryptoBackend {
     );
   }
 
-  async encryptToPublicKey(spki: Buffer, algorithm: AsymmetricEncryptionAlgorithm, plaintext: Buffer): Promise<Buffer> {
+  async encryptToPublicKey(spki: Buffer, algorithm: EncryptionAlgorithm, plaintext: Buffer): Promise<Buffer> {
     if (algorithm === 'SM2PKE') throw unsupportedOnHsm('SM2PKE', 'the PKCS#11 backend has no SM2 implementation');
-    const hash: OaepHash = algorithm === 'RSAES_OAEP_SHA_1' ? 'sha1' : 'sha256';
+    const hash = oaepHashOf(algorithm);
     let pub: KeyObject;
     try {
       pub = createPublicKey({ key: spki, format: 'der', type: 'spki' });
@@ -283,22 +287,27 @@ export class Pkcs11Backend implements CryptoBackend {
     return this.idOf(key.ref);
   }
 
-  private oaepKey(key: KeyHandle, algorithm: AsymmetricEncryptionAlgorithm): { id: string; bytes: number; hash: OaepHash } {
-    if (!(SPECS[key.spec].encryptAlgorithms as readonly string[]).includes(algorithm))
+  private oaepKey(key: KeyHandle, algorithm: EncryptionAlgorithm): { id: string; bytes: number; hash: OaepHash } {
+    if (!algorithmsOf(key.spec, 'ENCRYPT/DECRYPT').includes(algorithm))
       throw new CryptoFailure('input', `${algorithm} does not apply to ${key.spec}`);
     const plan = planFor(key.spec);
     if (plan.kind !== 'rsa') throw unsupportedOnHsm(algorithm, 'SoftHSM2 has no SM2/SM4 mechanisms');
-    return { id: this.idOf(key.ref), bytes: plan.bits / 8, hash: algorithm === 'RSAES_OAEP_SHA_1' ? 'sha1' : 'sha256' };
+    return { id: this.idOf(key.ref), bytes: plan.bits / 8, hash: oaepHashOf(algorithm) };
   }
 
   private signingKey(key: KeyHandle, algorithm: SigningAlgorithm, digest: Buffer): { id: string; plan: KeyPlan & { kind: 'rsa' | 'ec' } } {
-    if (!(SPECS[key.spec].signAlgorithms as readonly string[]).includes(algorithm))
+    if (!algorithmsOf(key.spec, 'SIGN/VERIFY').includes(algorithm))
       throw new CryptoFailure('input', `${algorithm} does not apply to ${key.spec}`);
     const plan = planFor(key.spec);
     if (plan.kind === 'aes') throw new CryptoFailure('input', `${key.spec} cannot sign`);
-    if (digest.length !== 32) throw new CryptoFailure('input', 'the digest must be 32 bytes (SHA-256)');
+    if (digest.length !== SIGNING_ALGORITHMS[algorithm].digestBytes)
+      throw new CryptoFailure('input', `the digest must be ${SIGNING_ALGORITHMS[algorithm].digestBytes} bytes`);
     return { id: this.idOf(key.ref), plan };
   }
 }
 
 export type { Handle };
+
+/** OAEP hash of an RSA encryption algorithm, from the registry. */
+const oaepHashOf = (algorithm: EncryptionAlgorithm): OaepHash =>
+  (ENCRYPTION_ALGORITHMS[algorithm] as { oaepHash?: OaepHash }).oaepHash ?? 'sha256';

@@ -5,7 +5,7 @@
  * C_CreateObject and C_CopyObject a plain `Error('CKR_X:16')`. Both are read with one regex, so the rest of the
  * backend only ever compares CKR names.
  */
-import { CryptoFailure } from '../backend';
+import { CryptoFailure } from '../../domain/ports/crypto-backend';
 
 const CKR = /^(CKR_[A-Z0-9_]+)(?::(\d+))?/;
 

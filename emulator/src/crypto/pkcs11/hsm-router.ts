@@ -6,15 +6,8 @@
  */
 import type { MaterialRef } from '../../domain/model';
 import type { KeySpec } from '../../domain/specs';
-import type {
-  AsymmetricEncryptionAlgorithm,
-  CryptoBackend,
-  ImportWrappingAlgorithm,
-  KeyHandle,
-  MaterialHome,
-  Sealed,
-  SigningAlgorithm,
-} from '../backend';
+import type { CryptoBackend, KeyHandle, MaterialHome, Sealed } from '../../domain/ports/crypto-backend';
+import type { EncryptionAlgorithm, ImportWrappingAlgorithm, SigningAlgorithm } from '../../domain/specs';
 import type { Pkcs11Backend } from './backend';
 
 export class HsmRouter implements CryptoBackend {
@@ -27,6 +20,11 @@ export class HsmRouter implements CryptoBackend {
 
   generate(spec: KeySpec, home?: MaterialHome): Promise<MaterialRef> {
     return home === 'hsm' ? this.hsm.generate(spec) : this.software.generate(spec, home);
+  }
+
+  /** Operator-supplied material always stays in software. */
+  adopt(spec: KeySpec, material: Buffer): Promise<MaterialRef> {
+    return this.software.adopt(spec, material);
   }
 
   destroy(ref: MaterialRef): Promise<void> {
@@ -45,16 +43,16 @@ export class HsmRouter implements CryptoBackend {
     return this.holder(key.ref).decrypt(key, sealed, aad);
   }
 
-  asymmetricEncrypt(key: KeyHandle, algorithm: AsymmetricEncryptionAlgorithm, plaintext: Buffer): Promise<Buffer> {
+  asymmetricEncrypt(key: KeyHandle, algorithm: EncryptionAlgorithm, plaintext: Buffer): Promise<Buffer> {
     return this.holder(key.ref).asymmetricEncrypt(key, algorithm, plaintext);
   }
 
-  asymmetricDecrypt(key: KeyHandle, algorithm: AsymmetricEncryptionAlgorithm, ciphertext: Buffer): Promise<Buffer> {
+  asymmetricDecrypt(key: KeyHandle, algorithm: EncryptionAlgorithm, ciphertext: Buffer): Promise<Buffer> {
     return this.holder(key.ref).asymmetricDecrypt(key, algorithm, ciphertext);
   }
 
   /** The public key is the caller's, so software does it (it also speaks SM2PKE). */
-  encryptToPublicKey(spki: Buffer, algorithm: AsymmetricEncryptionAlgorithm, plaintext: Buffer): Promise<Buffer> {
+  encryptToPublicKey(spki: Buffer, algorithm: EncryptionAlgorithm, plaintext: Buffer): Promise<Buffer> {
     return this.software.encryptToPublicKey(spki, algorithm, plaintext);
   }
 

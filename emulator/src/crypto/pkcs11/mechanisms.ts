@@ -23,8 +23,8 @@
  * - BYOK of asymmetric material: KMS imports symmetric material only (kms-openapi.md §3.7).
  */
 import * as pkcs11js from 'pkcs11js';
-import type { SigningAlgorithm } from '../backend';
-import type { KeySpec } from '../../domain/specs';
+import type { SigningAlgorithm } from '../../domain/specs';
+import { CURVES, specOf, type AsymmetricRow, type Family, type KeySpec, type SpecRow } from '../../domain/specs';
 import { unsupportedOnHsm } from './errors';
 
 /** CKZ_DATA_SPECIFIED: not exported by pkcs11js 2.1.7, and its OAEP params require `source` (§7 pitfall 5). */
@@ -35,23 +35,28 @@ export type KeyPlan =
   | { readonly kind: 'rsa'; readonly bits: number }
   | { readonly kind: 'ec'; readonly params: Buffer; readonly coordinateBytes: number };
 
-const PLANS: Partial<Record<KeySpec, KeyPlan>> = {
-  Aliyun_AES_256: { kind: 'aes', bytes: 32 },
-  Aliyun_AES_192: { kind: 'aes', bytes: 24 },
-  Aliyun_AES_128: { kind: 'aes', bytes: 16 },
-  RSA_2048: { kind: 'rsa', bits: 2048 },
-  RSA_3072: { kind: 'rsa', bits: 3072 },
-  EC_P256: { kind: 'ec', params: Buffer.from('06082a8648ce3d030107', 'hex'), coordinateBytes: 32 },
-  EC_P256K: { kind: 'ec', params: Buffer.from('06052b8104000a', 'hex'), coordinateBytes: 32 },
+/**
+ * How each algorithm family lives in a token, read off the spec registry's row. PKCS#11 2.40 has no standard SM2/SM4
+ * mechanisms (and SoftHSM2 no vendor ones), so those families have no plan and their specs are refused.
+ */
+const PLANS: { readonly [F in Family]: ((row: SpecRow) => KeyPlan) | undefined } = {
+  aes: (row) => ({ kind: 'aes', bytes: row.bits / 8 }),
+  rsa: (row) => ({ kind: 'rsa', bits: row.bits }),
+  ecdsa: (row) => {
+    const curve = CURVES[(row as AsymmetricRow).curve!];
+    return { kind: 'ec', params: Buffer.from(curve.oidDer, 'hex'), coordinateBytes: curve.coordinateBytes };
+  },
+  sm4: undefined,
+  sm2: undefined,
 };
 
 const SM_GAP = 'SoftHSM2 has no SM2/SM4 mechanisms';
 
 /** How a spec lives in the token; throws the 'unsupported' refusal for the SM specs. */
 export function planFor(spec: KeySpec): KeyPlan {
-  const plan = PLANS[spec];
+  const plan = PLANS[specOf(spec).family];
   if (!plan) throw unsupportedOnHsm(spec, SM_GAP);
-  return plan;
+  return plan(specOf(spec));
 }
 
 /** Every key object: a token object, found again by its random CKA_ID; the label is for people reading the token. */

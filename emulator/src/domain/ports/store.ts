@@ -3,7 +3,7 @@
  * implementation sits behind the same interface. Reads return the stored (read-only) records; writes resolve only
  * once the change is durable, so an acknowledged request survives a restart or a kill -9.
  */
-import type { Alias, Instance, Key, Scope } from '../domain/model';
+import type { Alias, Instance, Key, Scope } from '../model';
 
 export interface Store {
   getKey(keyId: string): Promise<Key | undefined>;

@@ -5,9 +5,10 @@
  * faster than @noble/ciphers with byte-identical output. The key is kept as a secret KeyObject so OpenSSL does not
  * re-import raw bytes per call. 12-byte random IVs, 16-byte tags.
  */
-import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
-import { CryptoFailure, type Sealed } from '../backend';
-import { randomIv } from '../random';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { CryptoFailure, type Sealed } from '../../../domain/ports/crypto-backend';
+import { randomIv } from '../../random';
+import { symmetricMaterial, type SoftwareFamily } from './family';
 
 const CIPHERS = { 16: 'aes-128-gcm', 24: 'aes-192-gcm', 32: 'aes-256-gcm' } as const;
 
@@ -18,7 +19,7 @@ export interface AesKey {
 
 export function aesKey(material: Buffer): AesKey {
   const cipher = CIPHERS[material.length as keyof typeof CIPHERS];
-  if (!cipher) throw new Error(`AES material must be 16, 24 or 32 bytes, not ${material.length}`);
+  if (!cipher) throw new CryptoFailure('material', `AES material must be 16, 24 or 32 bytes, not ${material.length}`);
   return { cipher, key: createSecretKey(material) };
 }
 
@@ -39,3 +40,10 @@ export function aesGcmDecrypt(k: AesKey, sealed: Sealed, aad: Buffer): Buffer {
     throw new CryptoFailure('decrypt', 'authentication failed');
   }
 }
+
+export const aes: SoftwareFamily<AesKey> = {
+  generate: async (spec) => randomBytes(spec.bits / 8),
+  parse: (material, spec) => aesKey(symmetricMaterial(material, spec)),
+  encrypt: aesGcmEncrypt,
+  decrypt: aesGcmDecrypt,
+};

@@ -11,8 +11,9 @@
  */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import type { sm2 as Sm2 } from 'sm-crypto-v2';
-import { CryptoFailure } from '../backend';
-import { lazyModule } from '../lazy';
+import { CryptoFailure } from '../../../domain/ports/crypto-backend';
+import { lazyModule } from '../../lazy';
+import { curveOf, generatePkcs8, type SoftwareFamily } from './family';
 
 /** sm-crypto-v2, loaded on the first SM2 operation (~20 ms to load, not worth paying at start). */
 const smCrypto = lazyModule<typeof import('sm-crypto-v2')>('sm-crypto-v2');
@@ -46,7 +47,7 @@ function pointOf(spki: Buffer): string {
 export function sm2Key(pkcs8: Buffer): Sm2Key {
   // ECPrivateKey inside PKCS#8: SEQUENCE { INTEGER 1, OCTET STRING(32) d, ... } — node cannot export SM2 as JWK.
   const at = pkcs8.indexOf(Buffer.from('0201010420', 'hex'));
-  if (at < 0) throw new Error('SM2 material is not an ECPrivateKey');
+  if (at < 0) throw new CryptoFailure('material', 'SM2 material is not an ECPrivateKey');
   const spki = createPublicKey(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' })).export({ type: 'spki', format: 'der' });
   const publicHex = pointOf(spki);
   return { dHex: pkcs8.subarray(at + 5, at + 37).toString('hex'), publicHex, point: sm2().precomputePublicKey(publicHex), spki };
@@ -87,3 +88,26 @@ export function sm2Decrypt(k: Sm2Key, ciphertext: Buffer): Buffer {
   if (!out || out.length === 0) throw new CryptoFailure('decrypt', 'SM2 decryption failed');
   return Buffer.from(out);
 }
+
+/** An SM2 key, or CryptoFailure('material'). */
+function sm2KeyOf(pkcs8: Buffer): Sm2Key {
+  try {
+    return sm2Key(pkcs8);
+  } catch (err) {
+    throw err instanceof CryptoFailure
+      ? new CryptoFailure('material', 'expected a key on the SM2 curve')
+      : new CryptoFailure('material', 'not a PKCS#8 private key');
+  }
+}
+
+export const sm2Family: SoftwareFamily<Sm2Key> = {
+  generate: (spec) => generatePkcs8('ec', { namedCurve: curveOf(spec) }),
+  parse: (material) => sm2KeyOf(material),
+  asymmetricEncrypt: (k, _algorithm, plaintext) => sm2Encrypt(k, plaintext),
+  asymmetricDecrypt: (k, _algorithm, ciphertext) => sm2Decrypt(k, ciphertext),
+  encryptToPublicKey: (spki, _algorithm, plaintext) => sm2EncryptToSpki(spki, plaintext),
+  sign: (k, _algorithm, digest) => sm2Sign(k, digest),
+  verify: (k, _algorithm, digest, signature) => sm2Verify(k, digest, signature),
+  publicKey: (k) => k.spki,
+  unwrap: (k, _algorithm, wrapped) => sm2Decrypt(k, wrapped),
+};

@@ -7,10 +7,11 @@
  * OpenSSL's CTR increments all 128 bits where GCM increments 32: identical below 2³² blocks (64 GiB), far above
  * our 6 KiB limit. H = SM4(K, 0¹²⁸) is computed once per key version (cached with the key).
  */
-import { createCipheriv, timingSafeEqual } from 'node:crypto';
-import { lazyModule } from '../lazy';
-import { CryptoFailure, type Sealed } from '../backend';
-import { randomIv } from '../random';
+import { createCipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
+import { lazyModule } from '../../lazy';
+import { CryptoFailure, type Sealed } from '../../../domain/ports/crypto-backend';
+import { randomIv } from '../../random';
+import { symmetricMaterial, type SoftwareFamily } from './family';
 
 /** noble's GHASH, loaded on the first SM4 operation (~18 ms to load, not worth paying at start). */
 const polyval = lazyModule<typeof import('@noble/ciphers/_polyval.js')>('@noble/ciphers/_polyval.js');
@@ -27,7 +28,7 @@ const ecb = (key: Buffer, block: Buffer): Buffer => {
 };
 
 export function sm4Key(material: Buffer): Sm4Key {
-  if (material.length !== 16) throw new Error(`SM4 material must be 16 bytes, not ${material.length}`);
+  if (material.length !== 16) throw new CryptoFailure('material', `SM4 material must be 16 bytes, not ${material.length}`);
   return { key: Buffer.from(material), h: new Uint8Array(ecb(material, Buffer.alloc(16))) };
 }
 
@@ -68,3 +69,10 @@ export function sm4GcmDecrypt(k: Sm4Key, sealed: Sealed, aad: Buffer): Buffer {
     throw new CryptoFailure('decrypt', 'authentication failed');
   return ctr(k, sealed.iv, sealed.ciphertext);
 }
+
+export const sm4: SoftwareFamily<Sm4Key> = {
+  generate: async (spec) => randomBytes(spec.bits / 8),
+  parse: (material, spec) => sm4Key(symmetricMaterial(material, spec)),
+  encrypt: (k, plaintext, aad) => sm4GcmEncrypt(k, plaintext, aad),
+  decrypt: sm4GcmDecrypt,
+};

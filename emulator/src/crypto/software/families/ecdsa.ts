@@ -11,7 +11,9 @@
  *   and noble's default rejected half of OpenSSL's signatures.
  */
 import { createECDH, createPrivateKey, createPublicKey } from 'node:crypto';
-import { lazyModule } from '../lazy';
+import { CryptoFailure } from '../../../domain/ports/crypto-backend';
+import { lazyModule } from '../../lazy';
+import { curveOf, generatePkcs8, type SoftwareFamily } from './family';
 
 export type EcdsaCurve = 'prime256v1' | 'secp256k1';
 
@@ -88,3 +90,23 @@ export function ecdsaVerify(k: EcdsaKey, digest: Buffer, signature: Buffer): boo
     return false; // not DER, or r/s out of range
   }
 }
+
+/** An EC key on the spec's curve, or CryptoFailure('material'). */
+function ecdsaKeyOf(pkcs8: Buffer, curve: string): EcdsaKey {
+  let named: string | undefined;
+  try {
+    named = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }).asymmetricKeyDetails?.namedCurve;
+  } catch {
+    throw new CryptoFailure('material', 'not a PKCS#8 private key');
+  }
+  if (named !== curve) throw new CryptoFailure('material', `expected a key on ${curve}, got ${named ?? 'no named curve'}`);
+  return ecdsaKey(curve as EcdsaCurve, pkcs8);
+}
+
+export const ecdsa: SoftwareFamily<EcdsaKey> = {
+  generate: (spec) => generatePkcs8('ec', { namedCurve: curveOf(spec) }),
+  parse: (material, spec) => ecdsaKeyOf(material, curveOf(spec)),
+  sign: (k, _algorithm, digest) => ecdsaSign(k, digest),
+  verify: (k, _algorithm, digest, signature) => ecdsaVerify(k, digest, signature),
+  publicKey: (k) => k.spki,
+};

@@ -21,7 +21,9 @@ import {
   timingSafeEqual,
   type KeyObject,
 } from 'node:crypto';
-import { CryptoFailure, type SigningAlgorithm } from '../backend';
+import { CryptoFailure } from '../../../domain/ports/crypto-backend';
+import { ENCRYPTION_ALGORITHMS, type EncryptionAlgorithm, type SigningAlgorithm } from '../../../domain/specs';
+import { generatePkcs8, type SoftwareFamily } from './family';
 
 export interface RsaKey {
   readonly priv: KeyObject;
@@ -36,6 +38,19 @@ export function rsaKey(pkcs8: Buffer): RsaKey {
   const priv = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
   const bits = priv.asymmetricKeyDetails!.modulusLength!;
   return { priv, pub: createPublicKey(priv), bytes: Math.ceil(bits / 8), bits };
+}
+
+/** An RSA key of exactly `bits` bits, or CryptoFailure('material'). */
+function rsaKeyOf(pkcs8: Buffer, bits: number): RsaKey {
+  let k: RsaKey;
+  try {
+    k = rsaKey(pkcs8);
+  } catch {
+    throw new CryptoFailure('material', 'not a PKCS#8 private key');
+  }
+  if (k.priv.asymmetricKeyType !== 'rsa' || k.bits !== bits)
+    throw new CryptoFailure('material', `expected an RSA key of ${bits} bits, got ${k.priv.asymmetricKeyType} (${k.bits ?? '?'} bits)`);
+  return k;
 }
 
 /** DER prefix of DigestInfo{sha256, digest} (RFC 8017 §9.2 note 1). */
@@ -142,3 +157,34 @@ export function rsaPkcs1Decrypt(k: RsaKey, ciphertext: Buffer): Buffer {
 }
 
 export const rsaPublicKey = (spki: Buffer): KeyObject => createPublicKey({ key: spki, format: 'der', type: 'spki' });
+
+/** OAEP hash of an RSA encryption algorithm (the registry says which algorithms are OAEP). */
+function oaepHash(algorithm: EncryptionAlgorithm | string): OaepHash {
+  const row = ENCRYPTION_ALGORITHMS[algorithm as EncryptionAlgorithm] as { oaepHash?: OaepHash } | undefined;
+  if (!row?.oaepHash) throw new CryptoFailure('input', `${algorithm} is not an RSA algorithm`);
+  return row.oaepHash;
+}
+
+function publicRsa(spki: Buffer): KeyObject {
+  let pub: KeyObject;
+  try {
+    pub = rsaPublicKey(spki);
+  } catch {
+    throw new CryptoFailure('input', 'not a public key');
+  }
+  if (pub.asymmetricKeyType !== 'rsa') throw new CryptoFailure('input', 'not an RSA public key');
+  return pub;
+}
+
+export const rsa: SoftwareFamily<RsaKey> = {
+  generate: (spec) => generatePkcs8('rsa', { modulusLength: spec.bits }),
+  parse: (material, spec) => rsaKeyOf(material, spec.bits),
+  asymmetricEncrypt: (k, algorithm, plaintext) => rsaOaepEncrypt(k.pub, oaepHash(algorithm), plaintext),
+  asymmetricDecrypt: (k, algorithm, ciphertext) => rsaOaepDecrypt(k, oaepHash(algorithm), ciphertext),
+  encryptToPublicKey: (spki, algorithm, plaintext) => rsaOaepEncrypt(publicRsa(spki), oaepHash(algorithm), plaintext),
+  sign: rsaSign,
+  verify: rsaVerify,
+  publicKey: (k) => k.pub.export({ type: 'spki', format: 'der' }),
+  unwrap: (k, algorithm, wrapped) =>
+    algorithm === 'RSAES_PKCS1_V1_5' ? rsaPkcs1Decrypt(k, wrapped) : rsaOaepDecrypt(k, oaepHash(algorithm), wrapped),
+};

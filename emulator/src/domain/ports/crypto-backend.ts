@@ -1,10 +1,11 @@
 /**
- * The seam between the domain and whatever holds key material (software under the root key, or a PKCS#11 token).
- * Only references to material cross it: a backend takes a MaterialRef and returns results, never key bytes.
- * (Imported material enters wrapped under a backend-held wrapping key; data keys are random bytes, not keys.)
+ * The port between the domain and whatever holds key material (software under the root key, or a PKCS#11 token).
+ * The domain owns this interface; crypto/ implements it and depends on the domain's types only. Only references to
+ * material cross it: a backend takes a MaterialRef and returns results, never key bytes. (Imported material enters
+ * wrapped under a backend-held wrapping key; seeded material enters once, through `adopt`; data keys are random bytes.)
  */
-import type { MaterialRef } from '../domain/model';
-import type { KeySpec } from '../domain/specs';
+import type { MaterialRef } from '../model';
+import type { EncryptionAlgorithm, ImportWrappingAlgorithm, KeySpec, SigningAlgorithm } from '../specs';
 
 /** Where new material should live: wrapped in software, or inside the HSM of a hardware instance. */
 export type MaterialHome = 'software' | 'hsm';
@@ -21,11 +22,6 @@ export interface Sealed {
   readonly tag: Buffer;
   readonly ciphertext: Buffer;
 }
-
-export type AsymmetricEncryptionAlgorithm = 'RSAES_OAEP_SHA_256' | 'RSAES_OAEP_SHA_1' | 'SM2PKE';
-export type SigningAlgorithm = 'RSA_PSS_SHA_256' | 'RSA_PKCS1_SHA_256' | 'ECDSA_SHA_256' | 'SM2DSA';
-/** How BYOK material is wrapped for ImportKeyMaterial (kms-openapi.md §3.2). */
-export type ImportWrappingAlgorithm = 'RSAES_OAEP_SHA_256' | 'RSAES_OAEP_SHA_1' | 'RSAES_PKCS1_V1_5' | 'SM2PKE';
 
 /**
  * Why a backend refused: the domain turns each kind into its documented error code. 'unsupported': the backend cannot
@@ -46,6 +42,11 @@ export interface CryptoBackend {
   readonly name: string;
   /** Fresh material for a new key version (also fresh BYOK wrapping key pairs); `home` 'hsm' asks for a token key. */
   generate(spec: KeySpec, home?: MaterialHome): Promise<MaterialRef>;
+  /**
+   * Keeps material an operator supplied (a seed: raw bytes of a symmetric key, PKCS#8 DER of an asymmetric one) as
+   * software material. Throws CryptoFailure('material') when it is not a key of `spec`.
+   */
+  adopt(spec: KeySpec, material: Buffer): Promise<MaterialRef>;
   /** Forget material (key deletion); a no-op for wrapped software material. */
   destroy(ref: MaterialRef): Promise<void>;
   /** Random bytes for data keys. */
@@ -55,10 +56,10 @@ export interface CryptoBackend {
   /** Throws CryptoFailure('decrypt') when the tag, key or AAD does not match. */
   decrypt(key: KeyHandle, sealed: Sealed, aad: Buffer): Promise<Buffer>;
 
-  asymmetricEncrypt(key: KeyHandle, algorithm: AsymmetricEncryptionAlgorithm, plaintext: Buffer): Promise<Buffer>;
-  asymmetricDecrypt(key: KeyHandle, algorithm: AsymmetricEncryptionAlgorithm, ciphertext: Buffer): Promise<Buffer>;
+  asymmetricEncrypt(key: KeyHandle, algorithm: EncryptionAlgorithm, plaintext: Buffer): Promise<Buffer>;
+  asymmetricDecrypt(key: KeyHandle, algorithm: EncryptionAlgorithm, ciphertext: Buffer): Promise<Buffer>;
   /** Encrypts to a public key the caller supplies (SPKI DER), e.g. ExportDataKey. */
-  encryptToPublicKey(spki: Buffer, algorithm: AsymmetricEncryptionAlgorithm, plaintext: Buffer): Promise<Buffer>;
+  encryptToPublicKey(spki: Buffer, algorithm: EncryptionAlgorithm, plaintext: Buffer): Promise<Buffer>;
   /** Signs a caller-computed digest (never the message); standard encodings (DER for EC/SM2). */
   sign(key: KeyHandle, algorithm: SigningAlgorithm, digest: Buffer): Promise<Buffer>;
   verify(key: KeyHandle, algorithm: SigningAlgorithm, digest: Buffer, signature: Buffer): Promise<boolean>;
