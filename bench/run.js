@@ -90,21 +90,23 @@ async function main() {
   for (const s of scenarios) selfCheck(s.action, { KeyId: 'k', Plaintext: 'a+b/c==' });
 
   const emulator = await startEmulator();
+  const memory = await startEmulator(['--in-memory']);
   const baseline = await startServer(['bench/baseline-server.js', '0']);
+  const servers = { emulator, memory, baseline };
+  const serverOf = (s) => servers[s.target || 'emulator'];
   run.cells = [];
   try {
-    const ctx = context(emulator.port);
     for (const s of scenarios) {
-      const server = s.target === 'baseline' ? baseline : emulator;
-      await probe(s, server, s.target === 'baseline' ? context(baseline.port) : ctx);
+      const server = serverOf(s);
+      await probe(s, server, context(server.port));
       log(`probe ${s.id}: ${s.skipped ? 'SKIPPED - ' + s.skipped : 'ok' + (s.note ? ' (' + s.note + ')' : '')}`);
     }
     const active = scenarios.filter((s) => !s.skipped);
     // Baseline and emulator Encrypt run back to back at each connection count, so their ratio shares conditions.
     for (const c of cfg.connections) {
       for (const s of active) {
-        const server = s.target === 'baseline' ? baseline : emulator;
-        const quietBefore = await waitQuiet([process.pid, emulator.pid, baseline.pid]);
+        const server = serverOf(s);
+        const quietBefore = await waitQuiet([process.pid, emulator.pid, memory.pid, baseline.pid]);
         const r = await loadCell(server, s, c).catch((e) => ({ connections: c, failed: String(e.message).slice(0, 500) }));
         r.scenario = s.id;
         r.quietBefore = quietBefore;
@@ -115,6 +117,7 @@ async function main() {
     }
   } finally {
     await stopEmulator(emulator);
+    await stopEmulator(memory);
     await stopServer(baseline);
   }
   if (emulator.stderrTail()) log(`emulator stderr (last 4 KB):\n${emulator.stderrTail()}`);

@@ -49,10 +49,11 @@ function status(run) {
   };
 }
 
-function ratios(run) {
+/** Encrypt req/s of scenario `over` divided by scenario `under`, per connection count (same run, back to back). */
+function ratiosOf(run, over, under) {
   return run.config.connections.map((c) => {
-    const b = run.cells.find((r) => r.scenario === 'baseline-encrypt' && r.connections === c);
-    const e = run.cells.find((r) => r.scenario === 'encrypt' && r.connections === c);
+    const b = run.cells.find((r) => r.scenario === under && r.connections === c && !r.failed);
+    const e = run.cells.find((r) => r.scenario === over && r.connections === c && !r.failed);
     return {
       connections: c,
       baselineRps: b?.rps,
@@ -62,6 +63,8 @@ function ratios(run) {
     };
   });
 }
+
+const ratios = (run) => ratiosOf(run, 'encrypt', 'baseline-encrypt');
 
 function coldStats(cs) {
   if (!cs) return undefined;
@@ -145,6 +148,15 @@ function text(run) {
     L.push(
       `| ${x.connections} | ${f0(x.baselineRps)} | ${f0(x.encryptRps)} | ${x.ratio === undefined ? 'n/a (skipped)' : f2(x.ratio)} | ${f2(x.ratioPerServerCpu)} |`,
     );
+  const persisted = ratiosOf(run, 'encrypt', 'encrypt-in-memory');
+  if (persisted.some((x) => x.ratio !== undefined)) {
+    L.push('', '## What persisting used nonces costs: Encrypt on the state file ÷ Encrypt with --in-memory (target ≥ 0.95)', '');
+    L.push('| conns | --in-memory req/s | state file req/s | ratio | ratio per server-CPU-second |', '|---|---|---|---|---|');
+    for (const x of persisted)
+      L.push(
+        `| ${x.connections} | ${f0(x.baselineRps)} | ${f0(x.encryptRps)} | ${x.ratio === undefined ? 'n/a' : f2(x.ratio)} | ${f2(x.ratioPerServerCpu)} |`,
+      );
+  }
   const cs = coldStats(run.coldStart);
   if (cs) {
     L.push('', `## Cold start (target ≤ ${TARGET_COLD_MS} ms)`, '');
@@ -167,7 +179,13 @@ function write(run, dir) {
   mkdirSync(dir, { recursive: true });
   const st = status(run);
   const base = join(dir, `${run.startedAt.slice(0, 10)}-${run.versions.commit}${st.isDry ? '-dryrun' : ''}`);
-  const json = { ...run, status: st.text, ratios: ratios(run), coldStartSummary: coldStats(run.coldStart) };
+  const json = {
+    ...run,
+    status: st.text,
+    ratios: ratios(run),
+    nonceLedgerRatios: ratiosOf(run, 'encrypt', 'encrypt-in-memory'),
+    coldStartSummary: coldStats(run.coldStart),
+  };
   writeFileSync(base + '.json', JSON.stringify(json, null, 2) + '\n');
   writeFileSync(base + '.md', text(run));
   return [base + '.md', base + '.json'];

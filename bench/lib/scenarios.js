@@ -76,6 +76,15 @@ const SCENARIOS = [
     check: (body) => (typeof body.CiphertextBlob === 'string' ? undefined : 'no CiphertextBlob'),
   },
   {
+    // The same Encrypt against an emulator with nothing on disk (--in-memory): what persisting nonces costs.
+    id: 'encrypt-in-memory',
+    label: 'Encrypt 1 KiB, state and nonces in memory (--in-memory)',
+    target: 'memory',
+    action: 'Encrypt',
+    setup: encryptParams,
+    check: (body) => (typeof body.CiphertextBlob === 'string' ? undefined : 'no CiphertextBlob'),
+  },
+  {
     id: 'decrypt',
     label: 'Decrypt 1 KiB (Aliyun_AES_256)',
     action: 'Decrypt',

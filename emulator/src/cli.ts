@@ -6,6 +6,8 @@ import { parseInterval } from './domain/rotation';
 import { loadDrift } from './drift';
 import { DEFAULT_HOST, DEFAULT_PORT, startEmulator } from './emulator';
 import { redactUrl } from './store/postgres';
+import { DEFAULT_KEY } from './wire/accounts';
+import type { RequestRecord } from './wire/server';
 
 interface AdminCallOptions {
   endpoint: string;
@@ -18,6 +20,7 @@ interface ServeOptions {
   host: string;
   data: string;
   store?: string;
+  inMemory?: boolean;
   rootKeyFile?: string;
   region: string;
   accounts?: string;
@@ -30,6 +33,8 @@ interface ServeOptions {
   pkcs11Module?: string;
   pkcs11Token?: string;
   pkcs11Pin?: string;
+  requestLog?: boolean;
+  logFormat: 'text' | 'json';
 }
 
 export function cli(): Command {
@@ -42,6 +47,11 @@ export function cli(): Command {
     .addOption(new Option('--data <file>', 'lowdb state file (created if missing)').env('ALIKMS_DATA').default('.alikms/state.json'))
     .addOption(
       new Option('--store <url>', 'keep state in PostgreSQL (postgres://…) instead of --data; emulators may share it').env('ALIKMS_STORE'),
+    )
+    .addOption(
+      new Option('--in-memory', 'keep state (and used nonces) in memory only: nothing is written, all is gone at exit').env(
+        'ALIKMS_IN_MEMORY',
+      ),
     )
     .addOption(
       new Option('--root-key-file <file>', 'root key file (created if missing; default root.key beside --data)').env(
@@ -78,6 +88,15 @@ export function cli(): Command {
     )
     .addOption(new Option('--pkcs11-token <label>', 'label of the PKCS#11 token').env('ALIKMS_PKCS11_TOKEN'))
     .addOption(new Option('--pkcs11-pin <pin>', 'user PIN of the PKCS#11 token').env('ALIKMS_PKCS11_PIN'))
+    .addOption(
+      new Option('--request-log', 'log one line per KMS API request to stderr (no parameter values, no secrets)').env('ALIKMS_REQUEST_LOG'),
+    )
+    .addOption(
+      new Option('--log-format <format>', 'request log lines as text or as JSON objects')
+        .choices(['text', 'json'])
+        .env('ALIKMS_LOG_FORMAT')
+        .default('text'),
+    )
     .addHelpText(
       'after',
       '\nThe root key that wraps key material is read from ALIKMS_ROOT_KEY (base64, 32 bytes), --root-key-file, or root.key beside the\n' +
@@ -93,7 +112,7 @@ export function cli(): Command {
       const emulator = await startEmulator({
         port,
         host: o.host,
-        dataFile: resolve(o.data),
+        dataFile: o.inMemory ? undefined : resolve(o.data),
         storeUrl: o.store,
         rootKeyFile: o.rootKeyFile && resolve(o.rootKeyFile),
         region: o.region,
@@ -107,12 +126,15 @@ export function cli(): Command {
         },
         pkcs11: pkcs11Options(o, (m) => program.error(m)),
         log: (m) => console.error(m),
+        observe: o.requestLog ? requestLogger(o.logFormat) : undefined,
       });
       console.log(
-        `alikms listening on ${emulator.endpoint} (region ${emulator.region}, state ${o.store ? redactUrl(o.store) : resolve(o.data)})`,
+        `alikms listening on ${emulator.endpoint} (region ${emulator.region}, state ${o.store ? redactUrl(o.store) : o.inMemory ? 'in memory' : resolve(o.data)})`,
       );
       console.log(`  hardware instances: ${emulator.kms.hsm === 'pkcs11' ? 'PKCS#11 token' : 'simulated in software (no HSM configured)'}`);
-      for (const k of emulator.accounts.all()) console.log(`  account ${k.accountId}: AccessKeyId=${k.id} AccessKeySecret=${k.secret}`);
+      // Access key ids only: a secret from an accounts file is never printed (the built-in test/test is public anyway).
+      for (const k of emulator.accounts.all())
+        console.log(`  account ${k.accountId}: AccessKeyId=${k.id}${k === DEFAULT_KEY ? ` AccessKeySecret=${k.secret}` : ''}`);
       const stop = () => void emulator.stop().then(() => process.exit(0));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
@@ -189,6 +211,26 @@ export function cli(): Command {
       process.exitCode = await loadDrift().runDrift(o);
     });
   return program;
+}
+
+/** One line per request: `time requestId account accessKeyId action status code latency`, or the record as JSON. */
+function requestLogger(format: 'text' | 'json'): (r: RequestRecord) => void {
+  return (r) => {
+    const line =
+      format === 'json'
+        ? JSON.stringify({ ...r, time: new Date(r.time).toISOString(), latencyMs: Math.round(r.latencyMs * 10) / 10 })
+        : [
+            new Date(r.time).toISOString(),
+            r.requestId,
+            r.accountId ?? '-',
+            r.accessKeyId ?? '-',
+            r.action ?? '-',
+            r.status,
+            r.code ?? 'OK',
+            `${r.latencyMs.toFixed(1)}ms`,
+          ].join(' ');
+    process.stderr.write(line + '\n');
+  };
 }
 
 /** All three PKCS#11 settings, or none (hardware instances simulated in software); a partial set is an error. */

@@ -4,6 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { Clock } from './domain/clock';
 import { Kms, type KmsOptions } from './domain/kms';
@@ -20,6 +21,9 @@ import type { CryptoBackend } from './domain/ports/crypto-backend';
 import type { Store } from './domain/ports/store';
 import { Accounts } from './wire/accounts';
 import { Authenticator } from './wire/auth';
+import { ReplayGuard } from './wire/nonces';
+import type { RequestRecord } from './wire/server';
+import { FileNonceLedger, type NonceLedger } from './store/nonce-ledger';
 import { adminListener } from './wire/admin';
 import { answerUnparsableRequests } from './wire/http-errors';
 import { kmsRequestListener } from './wire/server';
@@ -55,6 +59,10 @@ export interface EmulatorOptions {
   /** PKCS#11 token for the keys of hardware instances; without it they are simulated in software. */
   pkcs11?: Pkcs11Options;
   log?: (message: string) => void;
+  /** How long a client may take to send its headers (default 10 s) and its whole request (default 60 s). */
+  timeouts?: { headersMs?: number; requestMs?: number };
+  /** Each answered KMS API request (the request log): nothing secret, no parameter values. */
+  observe?: (record: RequestRecord) => void;
 }
 
 export interface RunningEmulator {
@@ -80,13 +88,16 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const hsm = opts.pkcs11 ? await Pkcs11Backend.open(opts.pkcs11) : undefined;
   let store: Store | undefined;
   let server: Server | undefined;
+  let ledger: NonceLedger | undefined;
   try {
     // A shared store has no "beside the state file": every process must be handed the same root key explicitly.
     const rootKeyFile = opts.rootKeyFile ?? (opts.storeUrl ? undefined : opts.dataFile && join(dirname(opts.dataFile), 'root.key'));
     if (opts.storeUrl && !rootKeyFile && !process.env.ALIKMS_ROOT_KEY)
       throw new Error('a PostgreSQL store needs the root key every emulator sharing it uses: set ALIKMS_ROOT_KEY or --root-key-file');
-    const rootKey = RootKey.loadOrCreate(rootKeyFile);
-    const opened = (store = opts.storeUrl ? await openSharedStore(opts.storeUrl, rootKey) : await LowdbStore.open(opts.dataFile));
+    const rootKey = loadRootKey(rootKeyFile, opts.dataFile);
+    const opened = (store = opts.storeUrl
+      ? await openSharedStore(opts.storeUrl, rootKey)
+      : await openFileStore(opts.dataFile, rootKey, rootKeyFile));
     const clock = opts.clock ?? new Clock();
     const software = new SoftwareBackend(rootKey);
     const crypto: CryptoBackend = hsm ? new HsmRouter(software, hsm) : software;
@@ -110,17 +121,36 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       defaultRegion: region,
       adminToken: opts.adminToken,
       exportState: (scope, material) => exportSeed(kms, software, scope, material),
+      log: opts.log,
     });
-    const listener = kmsRequestListener({ kms, auth: new Authenticator(accounts), defaultRegion: region, admin, log: opts.log });
+    const windowMs = LIMITS.signatureSkewSeconds * 1000;
+    ledger =
+      opened instanceof PostgresStore
+        ? opened.nonceLedger(LIMITS.signatureSkewSeconds)
+        : opts.dataFile
+          ? new FileNonceLedger(dirname(opts.dataFile))
+          : undefined;
+    const auth = new Authenticator(accounts, await ReplayGuard.open(windowMs, ledger));
+    const listener = kmsRequestListener({ kms, auth, defaultRegion: region, admin, log: opts.log, observe: opts.observe });
     // requireHostHeader off: Node would answer an HTTP/1.1 request without Host itself, with a bare body-less 400;
     // ours gets the error envelope like any other bad request (and the default region, as there is no host to read).
     // maxHeaderSize: the SDKs put every parameter in the URL, so a 32 KiB key policy (percent-encoded, up to ~3x) or an
-    // 8 KiB SM2 ciphertext must fit in the request line, past Node's 16 KiB default.
+    // 8 KiB SM2 ciphertext must fit in the request line, past Node's 16 KiB default. Node's limit is 8x ours: the
+    // request listener enforces ours (wire/server.ts), where it knows the method.
     const http = (server = createServer(
-      { keepAliveTimeout: 65_000, requireHostHeader: false, maxHeaderSize: LIMITS.requestHeaderBytes },
+      {
+        keepAliveTimeout: 65_000,
+        requireHostHeader: false,
+        maxHeaderSize: 8 * LIMITS.requestHeaderBytes,
+        connectionsCheckingInterval: 1000,
+      },
       listener,
     ));
-    answerUnparsableRequests(http, region);
+    // Slow clients: the headers within 10 s, the whole request within 60 s, checked every second (Node checks every
+    // 30 s by default, which would let a slow-header socket live for up to 40 s).
+    http.headersTimeout = opts.timeouts?.headersMs ?? 10_000;
+    http.requestTimeout = opts.timeouts?.requestMs ?? 60_000;
+    answerUnparsableRequests(http, region, opts.log);
     const host = opts.host ?? DEFAULT_HOST;
     await listen(http, opts.port ?? DEFAULT_PORT, host);
     const port = (http.address() as AddressInfo).port;
@@ -140,6 +170,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
         await kms.lifecycle.runDue(0); // waits for a run in progress
         http.closeAllConnections();
         await new Promise<void>((resolve) => http.close(() => resolve()));
+        await ledger?.close();
         await opened.close();
         await hsm?.close();
       },
@@ -147,6 +178,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   } catch (err) {
     // A start that fails half-way (a bad seed, a port in use) must not leave a database pool or a token session open.
     server?.close();
+    await ledger?.close().catch(() => undefined);
     await store?.close().catch(() => undefined);
     await hsm?.close();
     throw err;
@@ -157,13 +189,44 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 async function openSharedStore(url: string, rootKey: RootKey): Promise<Store> {
   if (!isPostgresUrl(url)) throw new Error(`unsupported store ${redactUrl(url)}: expected postgres://…`);
   const store = await PostgresStore.open(url);
+  const mismatch =
+    `the database ${redactUrl(url)} holds state wrapped under a different root key: start every emulator sharing it with ` +
+    'the same ALIKMS_ROOT_KEY or --root-key-file';
+  return checked(store, () => checkRootKey(store, rootKey, mismatch));
+}
+
+/** The state file (or memory), refused when its root key is not the one its material was wrapped under. */
+async function openFileStore(dataFile: string | undefined, rootKey: RootKey, rootKeyFile: string | undefined): Promise<Store> {
+  const store = await LowdbStore.open(dataFile);
+  if (!dataFile) return store;
+  const keySource = process.env.ALIKMS_ROOT_KEY ? 'ALIKMS_ROOT_KEY' : rootKeyFile;
+  const mismatch =
+    `${dataFile} was written under a different root key than ${keySource} holds: start with the root key it was written ` +
+    'under (its root.key file, or ALIKMS_ROOT_KEY), or with another --data file to start afresh';
+  return checked(store, () => checkRootKey(store, rootKey, mismatch));
+}
+
+async function checked(store: Store, check: () => Promise<void>): Promise<Store> {
   try {
-    await checkRootKey(store, rootKey, `the database ${redactUrl(url)}`);
+    await check();
   } catch (err) {
     await store.close();
     throw err;
   }
   return store;
+}
+
+/**
+ * The root key. A state file whose root key file has gone missing must not get a fresh key: its material could never
+ * be unwrapped again, and every old key would fail. Start-up stops instead, naming both files.
+ */
+function loadRootKey(rootKeyFile: string | undefined, dataFile: string | undefined): RootKey {
+  if (!process.env.ALIKMS_ROOT_KEY && rootKeyFile && dataFile && existsSync(dataFile) && !existsSync(rootKeyFile))
+    throw new Error(
+      `${dataFile} exists but its root key file ${rootKeyFile} is missing: put the original root.key back (or set ` +
+        'ALIKMS_ROOT_KEY to it), or start with another --data file to start afresh',
+    );
+  return RootKey.loadOrCreate(rootKeyFile);
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

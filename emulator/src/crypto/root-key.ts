@@ -4,8 +4,8 @@
  * mode 0600 on first start. Wrapping is AES-256-GCM with a fresh 12-byte IV: base64(iv | tag | ciphertext).
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { ensureFolderOf, SECRET_FILE_MODE } from '../store/files';
 
 const WRAP_AAD = Buffer.from('alikms-root-wrap-v1');
 
@@ -23,8 +23,8 @@ export class RootKey {
     if (env) return RootKey.fromBase64(env);
     if (!file) return new RootKey(randomBytes(32));
     if (!existsSync(file)) {
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+      ensureFolderOf(file);
+      writeFileSync(file, randomBytes(32).toString('base64') + '\n', { mode: SECRET_FILE_MODE, flag: 'wx' });
     }
     return RootKey.fromBase64(readFileSync(file, 'utf8').trim());
   }

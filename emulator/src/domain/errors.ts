@@ -8,6 +8,7 @@
  */
 export const ERROR_KINDS = [
   'invalid',
+  'unauthenticated',
   'forbidden',
   'notFound',
   'conflict',
@@ -40,6 +41,11 @@ export const ERRORS = {
   'Request.HeaderTooLarge': ['headerTooLarge', 'The request line and headers are too large.'],
   'Request.Timeout': ['timeout', 'The request was not received in time.'],
   ParseRequestParameterException: ['invalid', 'Server parse parameters exception. Please check your input params.'],
+  // Our choice, for the emulator's own /_alikms/ endpoints (HTTP Basic or Bearer rather than request signatures).
+  Unauthenticated: [
+    'unauthenticated',
+    'The admin endpoints need an access key (HTTP Basic AccessKeyId:AccessKeySecret, with x-acs-security-token for an STS key) or the admin token (Bearer).',
+  ],
 
   // Parameters.
   MissingParameter: ['invalid', 'The parameter "%s" is needed but not provided.'],

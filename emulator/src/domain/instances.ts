@@ -285,6 +285,17 @@ export class InstanceService {
     });
   }
 
+  /** Every instance of `scope` gone, whatever its protection (the admin reset, after its keys are gone). */
+  async discardAll(scope: Scope): Promise<number> {
+    const instances = await this.list(scope);
+    for (const i of instances)
+      await this.locks.run(instanceLock(i.instanceId), async () => {
+        await this.store.deleteInstance(i.instanceId);
+        this.windows.delete(i.instanceId);
+      });
+    return instances.length;
+  }
+
   /**
    * Counts one cryptographic request against the instance's Spec (QPS); throws Rejected.Throttling past it.
    * A dry run ('check') is refused when the window is full but does not count.

@@ -232,6 +232,13 @@ export class KeyService {
     });
   }
 
+  /** Every key of `scope` gone at once, whatever its state, with its aliases and material (the admin reset). */
+  async purgeAll(scope: Scope): Promise<number> {
+    const keys = await this.store.listKeys(scope);
+    for (const k of keys) await this.purge(k.keyId, () => true);
+    return keys.length;
+  }
+
   version(key: Key, keyVersionId: string): KeyVersion {
     const v = key.versions.find((x) => x.keyVersionId === keyVersionId);
     if (!v) throw new KmsError('Forbidden.KeyVersionNotFound');

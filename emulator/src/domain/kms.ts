@@ -64,4 +64,15 @@ export class Kms {
     this.symmetric = new SymmetricCrypto(material, this.asymmetric);
     this.imports = new ImportService(this.keys, crypto, clock);
   }
+
+  /** Forgets everything an account holds in one region, or in every region (the admin reset for shared emulators). */
+  async reset(accountId: string, regionId?: string): Promise<{ keys: number; instances: number }> {
+    const done = { keys: 0, instances: 0 };
+    for (const region of regionId ? [regionId] : this.regions) {
+      const scope = { accountId, regionId: region };
+      done.keys += await this.keys.purgeAll(scope);
+      done.instances += await this.instances.discardAll(scope);
+    }
+    return done;
+  }
 }

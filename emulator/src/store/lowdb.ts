@@ -1,16 +1,14 @@
 /**
- * The embedded store: one JSON file through lowdb. lowdb's writer (steno) writes a temp file and renames it over the
- * old one, so the file is always a whole state, and a kill -9 mid-write leaves the previous one. Writes that arrive
- * while one is in flight are coalesced into the next write; each caller resolves once a write containing its change
- * has landed.
+ * The embedded store: one JSON file through lowdb, written by PrivateJsonFile (files.ts): a temp file renamed over the
+ * old one, so the file is always a whole state and a kill -9 mid-write leaves the previous one; 0600 in a 0700
+ * folder. Writes that arrive while one is in flight are coalesced into the next write; each caller resolves once a
+ * write containing its change has landed.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { Low, Memory } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
 import type { Alias, Instance, Key, Scope } from '../domain/model';
 import { sameScope } from '../domain/model';
 import { aliasKey, type Store } from '../domain/ports/store';
+import { ensureFolderOf, PrivateJsonFile } from './files';
 
 interface State {
   format: 1;
@@ -27,8 +25,8 @@ export class LowdbStore implements Store {
 
   /** `file` undefined keeps state in memory only (tests, throwaway runs). */
   static async open(file?: string): Promise<LowdbStore> {
-    if (file) mkdirSync(dirname(file), { recursive: true });
-    const db = new Low<State>(file ? new JSONFile<State>(file) : new Memory<State>(), emptyState());
+    if (file) ensureFolderOf(file);
+    const db = new Low<State>(file ? new PrivateJsonFile<State>(file) : new Memory<State>(), emptyState());
     await db.read();
     db.data ??= emptyState();
     if (db.data.format !== 1) throw new Error(`${file}: unknown state format ${String(db.data.format)}`);

@@ -24,6 +24,7 @@
 import { Pool, type PoolClient } from 'pg';
 import type { Alias, Instance, Key, Scope } from '../domain/model';
 import type { Store } from '../domain/ports/store';
+import type { NonceLedger } from './nonce-ledger';
 
 /** A lock name as PostgreSQL text: names carry caller input (alias names), which may hold U+0000 that text cannot. */
 const lockText = (name: string) => Buffer.from(name).toString('base64');
@@ -50,6 +51,9 @@ const MIGRATIONS: readonly string[] = [
      seq bigint GENERATED ALWAYS AS IDENTITY, doc json NOT NULL);
    CREATE INDEX alikms_instances_scope ON alikms_instances (account_id, region_id, seq);
    CREATE TABLE alikms_settings (name text PRIMARY KEY, value json NOT NULL);`,
+  // Used request nonces (store/nonce-ledger.ts): a claim is one INSERT, so two emulators cannot both accept one.
+  `CREATE TABLE alikms_nonces (fingerprint bigint PRIMARY KEY, claimed_at integer NOT NULL);
+   CREATE INDEX alikms_nonces_claimed ON alikms_nonces (claimed_at);`,
 ];
 
 /** `url` with its password hidden, for messages and logs. */
@@ -213,6 +217,28 @@ export class PostgresStore implements Store {
         (err: Error) => client.release(err),
       );
     }
+  }
+
+  /** Used nonces in `alikms_nonces`, kept for `windowSeconds` and pruned as they age out. */
+  nonceLedger(windowSeconds: number): NonceLedger {
+    const pool = this.pool;
+    let claims = 0;
+    return {
+      // The database is what every emulator consults; nothing needs loading into memory.
+      load: async () => [],
+      async record(hi, lo, at) {
+        // Pruning rides along with every thousandth claim: one indexed DELETE, no timer to manage.
+        if (++claims % 1000 === 0) await pool.query('DELETE FROM alikms_nonces WHERE claimed_at < $1', [at - windowSeconds]);
+        const inserted = await pool.query(
+          `INSERT INTO alikms_nonces (fingerprint, claimed_at) VALUES ($1, $2)
+           ON CONFLICT (fingerprint) DO UPDATE SET claimed_at = EXCLUDED.claimed_at WHERE alikms_nonces.claimed_at < $3`,
+          [BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo)).toString(), at, at - windowSeconds],
+        );
+        return inserted.rowCount === 1;
+      },
+      rotate: () => undefined,
+      close: async () => undefined,
+    };
   }
 
   async close() {

@@ -1,30 +1,36 @@
 /**
- * Admin endpoints, outside the KMS API, under /_alikms/. Express is fine here: these are not on the hot path.
- *   GET  /_alikms/health               -> { status: "ok" }
- *   GET  /_alikms/clock                -> the emulator clock
- *   POST /_alikms/clock {"advance":"30d"} or {"set":"2030-01-01T00:00:00Z"}
+ * The emulator's own endpoints, outside the KMS API, under /_alikms/:
+ *   GET  /_alikms/health                  readiness probe; no credentials, reveals nothing but "ok"
+ *   GET  /_alikms/clock                   the emulator clock
+ *   POST /_alikms/clock {"advance":"30d"} or {"set":"2030-01-01T00:00:00Z"}          (admin)
  *        -> moves the clock forward and answers once every rotation/deletion/expiry that became due has happened
  *   GET  /_alikms/state?accountId=…&regionId=…&material=true
- *        -> that account and region in the seed format (material: software-held key material too)
- *   POST /_alikms/service-keys {"product":"oss","regionId":"cn-hangzhou","accountId":"…"}
- *        -> provisions `alias/acs/<product>` ahead of its first use (account: the caller's, region: the default)
- * Authenticated by HTTP Basic with any configured AccessKeyId:AccessKeySecret, or `Authorization: Bearer <token>`
- * when an admin token is configured. An access key speaks for its own account only (naming another one is
- * Forbidden.NoPermission, as key material can be exported here); the admin token may name any account.
+ *        -> that account and region in the seed format (another account, or material: admin)
+ *   POST /_alikms/service-keys {"product":"oss","regionId":"…","accountId":"…"}
+ *        -> provisions `alias/acs/<product>` ahead of its first use (another account: admin)
+ *   POST /_alikms/reset {"accountId":"…","regionId":"…"}                              (admin)
+ *        -> forgets every key, alias and instance of the account (in one region, or all), for shared emulators
+ *
+ * Who may call: an access key by HTTP Basic `AccessKeyId:AccessKeySecret` (an STS key also sends its token in
+ * `x-acs-security-token`), or `Authorization: Bearer <--admin-token>`. Tenant rights: an access key reads its own
+ * account. Admin rights (the clock, key material, other accounts, reset): the admin token and accounts marked admin
+ * (with no accounts file, the one default account). Credentials are checked before the body is read; every refusal
+ * is the KMS error envelope with a RequestId. Bodies are JSON whatever their content type says.
  */
-import type { Express, NextFunction, Request, Response } from 'express';
-import type { RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { keyMetadata } from '../api/views';
 import { isoDate } from '../domain/clock';
-import { KmsError } from '../domain/errors';
-import { LIMITS } from '../domain/limits';
+import { KmsError, invalid, missing } from '../domain/errors';
+import { newRequestId } from '../domain/ids';
 import type { DueEvent } from '../domain/lifecycle';
 import type { Kms } from '../domain/kms';
+import { LIMITS } from '../domain/limits';
 import type { Scope } from '../domain/model';
 import { parseInterval } from '../domain/rotation';
-import type { Accounts } from './accounts';
+import type { Accounts, AdminCaller } from './accounts';
+import { readBody } from './body';
+import { sendError, sendJson } from './envelope';
 import { sameSignature } from './signature';
-import { statusOf } from './status';
 
 export interface AdminOptions {
   kms: Kms;
@@ -33,122 +39,169 @@ export interface AdminOptions {
   adminToken?: string;
   /** The state of one account and region in the seed format. */
   exportState: (scope: Scope, material: boolean) => Promise<unknown>;
+  log?: (message: string) => void;
 }
 
-/** `30d`, `12h`, `90m`, `3600s` or a number of milliseconds. */
+type Body = Record<string, unknown>;
+
+interface Call {
+  readonly caller: AdminCaller;
+  readonly query: URLSearchParams;
+  readonly body: Body;
+}
+
+interface Route {
+  readonly method: 'GET' | 'POST';
+  /** 'none': anyone; 'caller': any valid credential (tenant rights); 'admin': admin rights. */
+  readonly who: 'none' | 'caller' | 'admin';
+  handle(call: Call, o: AdminOptions): Promise<unknown> | unknown;
+}
+
+/** The largest admin body we read (a clock move or a product name needs a few bytes). */
+const ADMIN_BODY_BYTES = 64 * 1024;
+
+const ROUTES: Readonly<Record<string, Route>> = {
+  '/_alikms/health': { method: 'GET', who: 'none', handle: () => ({ status: 'ok' }) },
+  '/_alikms/clock': { method: 'GET', who: 'caller', handle: (_c, { kms }) => clockView(kms) },
+  'POST /_alikms/clock': { method: 'POST', who: 'admin', handle: moveClock },
+  '/_alikms/state': {
+    method: 'GET',
+    who: 'caller',
+    async handle({ caller, query }, o) {
+      const material = query.get('material') === 'true';
+      const scope = scopeFor(caller, query.get('accountId') ?? undefined, query.get('regionId') ?? undefined, o);
+      if (material) requireAdmin(caller, 'exporting key material');
+      return o.exportState(scope, material);
+    },
+  },
+  'POST /_alikms/service-keys': {
+    method: 'POST',
+    who: 'caller',
+    async handle({ caller, body }, o) {
+      if (typeof body.product !== 'string') throw missing('product');
+      const scope = scopeFor(caller, optionalString(body, 'accountId'), optionalString(body, 'regionId'), o);
+      const key = await o.kms.keys.serviceKey(scope, body.product);
+      return { KeyMetadata: keyMetadata(key), AliasName: `alias/acs/${body.product}` };
+    },
+  },
+  'POST /_alikms/reset': {
+    method: 'POST',
+    who: 'admin',
+    async handle({ caller, body }, o) {
+      const accountId = optionalString(body, 'accountId') ?? caller.accountId;
+      if (!accountId) throw missing('accountId');
+      const regionId = optionalString(body, 'regionId');
+      if (regionId !== undefined && !o.kms.regions.includes(regionId)) throw invalid('regionId');
+      return { accountId, ...(await o.kms.reset(accountId, regionId)) };
+    },
+  },
+};
+
+/** The admin endpoints as a request listener. */
+export function adminListener(options: AdminOptions): RequestListener {
+  return (req, res) => {
+    const requestId = newRequestId();
+    serve(req, res, requestId, options).catch((err: unknown) => {
+      if (res.headersSent) return;
+      const known = err instanceof KmsError;
+      if (!known) options.log?.(`admin request ${requestId} failed: ${err instanceof Error ? err.stack : String(err)}`);
+      req.resume(); // an unread body must not stall the connection
+      sendError(res, known ? err : new KmsError('InternalFailure'), requestId, options.defaultRegion);
+    });
+  };
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, requestId: string, o: AdminOptions) {
+  const url = new URL(req.url ?? '/', 'http://alikms');
+  const route = ROUTES[req.method === 'POST' ? `POST ${url.pathname}` : url.pathname];
+  if (!route || (req.method !== route.method && !(req.method === 'HEAD' && route.method === 'GET'))) {
+    throw new KmsError(ROUTES[url.pathname] || ROUTES[`POST ${url.pathname}`] ? 'UnsupportedHTTPMethod' : 'InvalidApi.NotFound');
+  }
+  // Credentials first: nothing of an unauthenticated request's body is read.
+  const caller = route.who === 'none' ? { admin: false } : authenticate(req, o);
+  if (route.who === 'admin') requireAdmin(caller, url.pathname);
+  const body = route.method === 'POST' ? await jsonBody(req) : {};
+  sendJson(res, 200, await route.handle({ caller, query: url.searchParams, body }, o), requestId);
+}
+
+/** The caller's rights, from HTTP Basic (an access key, with its STS token) or the admin token; Unauthenticated otherwise. */
+function authenticate(req: IncomingMessage, { accounts, adminToken }: AdminOptions): AdminCaller {
+  const header = req.headers.authorization ?? '';
+  if (header.startsWith('Bearer ')) {
+    if (adminToken && sameSignature(header.slice(7), adminToken)) return { admin: true };
+    throw new KmsError('Unauthenticated');
+  }
+  if (!header.startsWith('Basic ')) throw new KmsError('Unauthenticated');
+  const [id, ...rest] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':');
+  const key = accounts.find(id);
+  if (!key || !sameSignature(rest.join(':'), key.secret)) throw new KmsError('Unauthenticated');
+  const token = req.headers['x-acs-security-token'];
+  if ((key.securityToken ?? '') !== (typeof token === 'string' ? token : ''))
+    throw new KmsError('InvalidSecurityToken.MismatchWithAccessKey');
+  return { accountId: key.accountId, admin: accounts.isAdmin(key.accountId) };
+}
+
+function requireAdmin(caller: AdminCaller, what: string): void {
+  if (!caller.admin) throw new KmsError('Forbidden.NoPermission', `${what} needs admin rights (an admin account or the admin token).`);
+}
+
+/** The account and region a call acts on: the caller's own account unless it names another, which needs admin rights. */
+function scopeFor(caller: AdminCaller, accountId: string | undefined, regionId: string | undefined, o: AdminOptions): Scope {
+  const account = accountId ?? caller.accountId;
+  if (!account) throw missing('accountId');
+  if (account !== caller.accountId) requireAdmin(caller, `acting for account ${account}`);
+  const region = regionId ?? o.defaultRegion;
+  if (!o.kms.regions.includes(region)) throw invalid('regionId');
+  return { accountId: account, regionId: region };
+}
+
+async function jsonBody(req: IncomingMessage): Promise<Body> {
+  const raw = await readBody(req, ADMIN_BODY_BYTES);
+  if (raw.length === 0) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new KmsError('InvalidParameter', 'body (expected a JSON object)');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new KmsError('InvalidParameter', 'body (expected a JSON object)');
+  return value as Body;
+}
+
+function optionalString(body: Body, name: string): string | undefined {
+  const v = body[name];
+  if (v !== undefined && typeof v !== 'string') throw invalid(name);
+  return v;
+}
+
+const clockView = (kms: Kms, events: DueEvent[] = []) => ({
+  now: isoDate(kms.clock.now()),
+  epochMs: kms.clock.now(),
+  events: events.map((e) => ({ ...e, at: isoDate(e.at) })),
+});
+
+/** `30d`, `12h`, `90m`, `3600s`, or a number of milliseconds (as a number or a digit string). */
 function durationMs(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
   if (typeof value !== 'string') return undefined;
+  if (/^\d{1,15}$/.test(value)) return Number(value);
   const seconds = parseInterval(value);
   return seconds === undefined ? undefined : seconds * 1000;
 }
 
-/** The admin endpoints as a request listener. Express (~70 ms to load) is loaded on the first admin request, not at start. */
-export function adminListener(options: AdminOptions): RequestListener {
-  let app: Express | undefined;
-  return (req, res) => (app ??= adminApp(options))(req, res);
-}
-
-function adminApp({ kms, accounts, defaultRegion, adminToken, exportState }: AdminOptions): Express {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const express = require('express') as typeof import('express');
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(express.json({ limit: '1mb' }));
-
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    const who = authorized(req.headers.authorization ?? '', accounts, adminToken);
-    res.locals.accountId = typeof who === 'string' ? who : undefined;
-    if (who) return next();
-    res
-      .status(401)
-      .set('www-authenticate', 'Basic realm="alikms"')
-      .json({ Code: 'Forbidden.NoPermission', Message: 'admin credentials required' });
-  });
-
-  const clockView = (events: DueEvent[] = []) => ({
-    now: isoDate(kms.clock.now()),
-    epochMs: kms.clock.now(),
-    events: events.map((e) => ({ ...e, at: isoDate(e.at) })),
-  });
-
-  app.get('/_alikms/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-
-  app.get('/_alikms/clock', (_req, res) => {
-    res.json(clockView());
-  });
-
-  app.post('/_alikms/clock', async (req, res) => {
-    const body = (req.body ?? {}) as { advance?: unknown; set?: unknown };
-    if (body.advance !== undefined) {
-      const ms = durationMs(body.advance);
-      if (ms === undefined || kms.clock.now() + ms > LIMITS.latestClockMs)
-        return void res.status(400).json({ Code: 'InvalidParameter', Message: 'advance: expected e.g. "30d", "12h" or milliseconds' });
-      return void res.json(clockView(await kms.lifecycle.advance(ms)));
-    }
-    if (body.set !== undefined) {
-      const at = typeof body.set === 'string' ? Date.parse(body.set) : Number.NaN;
-      if (Number.isNaN(at) || at < kms.clock.now() || at > LIMITS.latestClockMs)
-        return void res
-          .status(400)
-          .json({ Code: 'InvalidParameter', Message: 'set: expected an ISO-8601 time between the current emulator time and 9999' });
-      return void res.json(clockView(await kms.lifecycle.setTime(at)));
-    }
-    res.status(400).json({ Code: 'MissingParameter', Message: 'expected {"advance": …} or {"set": …}' });
-  });
-
-  app.get('/_alikms/state', async (req, res) => {
-    const q = req.query as Record<string, unknown>;
-    const accountId = typeof q.accountId === 'string' ? q.accountId : res.locals.accountId;
-    const regionId = typeof q.regionId === 'string' ? q.regionId : defaultRegion;
-    if (!accountId || !kms.regions.includes(regionId))
-      return void res.status(400).json({ Code: 'InvalidParameter', Message: 'accountId and regionId' });
-    if (!mayActFor(res, accountId)) return void forbidden(res, accountId);
-    res.json(await exportState({ accountId, regionId }, q.material === 'true'));
-  });
-
-  app.post('/_alikms/service-keys', async (req, res) => {
-    const body = (req.body ?? {}) as { product?: unknown; regionId?: unknown; accountId?: unknown };
-    const accountId = typeof body.accountId === 'string' ? body.accountId : res.locals.accountId;
-    const regionId = typeof body.regionId === 'string' ? body.regionId : defaultRegion;
-    if (typeof body.product !== 'string' || !accountId || !kms.regions.includes(regionId))
-      return void res
-        .status(400)
-        .json({ Code: 'InvalidParameter', Message: 'expected {"product": "oss", "regionId"?: …, "accountId"?: …}' });
-    if (!mayActFor(res, accountId)) return void forbidden(res, accountId);
-    try {
-      const key = await kms.keys.serviceKey({ accountId, regionId }, body.product);
-      res.json({ KeyMetadata: keyMetadata(key), AliasName: `alias/acs/${body.product}` });
-    } catch (err) {
-      if (!(err instanceof KmsError)) throw err;
-      res.status(statusOf(err)).json({ Code: err.code, Message: err.message });
-    }
-  });
-
-  app.use((_req, res) => {
-    res.status(404).json({ Code: 'InvalidApi.NotFound', Message: 'Specified api is not found, please check your url and method.' });
-  });
-  app.use((err: Error & { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
-    res
-      .status(err.status && err.status < 500 ? err.status : 500)
-      .json({ Code: err.status === 400 ? 'InvalidParameter' : 'InternalFailure', Message: err.message });
-  });
-  return app;
-}
-
-/** The admin token may act for any account; an access key (Basic auth) for its own account only. */
-const mayActFor = (res: Response, accountId: string) => res.locals.accountId === undefined || res.locals.accountId === accountId;
-
-const forbidden = (res: Response, accountId: string) =>
-  res.status(403).json({ Code: 'Forbidden.NoPermission', Message: `this access key does not belong to account ${accountId}` });
-
-/** The caller's account id (Basic auth), true (admin token), or false. */
-function authorized(header: string, accounts: Accounts, adminToken: string | undefined): string | boolean {
-  if (adminToken && header.startsWith('Bearer ')) return sameSignature(header.slice(7), adminToken);
-  if (!header.startsWith('Basic ')) return false;
-  const [id, ...rest] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':');
-  const key = accounts.find(id);
-  return key !== undefined && sameSignature(rest.join(':'), key.secret) ? key.accountId : false;
+async function moveClock({ body }: Call, { kms }: AdminOptions) {
+  if (body.advance !== undefined) {
+    const ms = durationMs(body.advance);
+    if (ms === undefined || kms.clock.now() + ms > LIMITS.latestClockMs)
+      throw new KmsError('InvalidParameter', 'advance (expected e.g. "30d", "12h", "90m", "3600s" or milliseconds, up to year 9999)');
+    return clockView(kms, await kms.lifecycle.advance(ms));
+  }
+  if (body.set !== undefined) {
+    const at = typeof body.set === 'string' ? Date.parse(body.set) : Number.NaN;
+    if (Number.isNaN(at) || at < kms.clock.now() || at > LIMITS.latestClockMs)
+      throw new KmsError('InvalidParameter', 'set (expected an ISO-8601 time between the emulator time and year 9999)');
+    return clockView(kms, await kms.lifecycle.setTime(at));
+  }
+  throw missing('advance or set');
 }

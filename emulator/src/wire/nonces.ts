@@ -8,7 +8,11 @@
  * size is fixed. A table closes early once half full, so memory is bounded (2 x 16 MiB) and, past ~1M requests in
  * 15 minutes, replays are caught within the last 1-2M requests (our documented trade-off). Two different nonces share a
  * fingerprint with probability ~2^-64 per pair: a false "nonce used" is not a practical concern.
+ *
+ * The window is the fast check; a NonceLedger (store/nonce-ledger.ts) makes claims outlive the process and, on a
+ * shared database, decides between emulators.
  */
+import type { NonceLedger } from '../store/nonce-ledger';
 const SLOTS = 1 << 21;
 const MAX_ENTRIES = SLOTS >>> 1;
 
@@ -69,23 +73,58 @@ export class NonceWindow {
   constructor(
     private readonly windowMs: number,
     private readonly now: () => number = Date.now,
+    private readonly onRotate: () => void = () => undefined,
   ) {
     this.openedAt = now();
   }
 
   /** Records `nonce`; false when it was already used. */
   claim(nonce: string): boolean {
-    const t = this.now();
-    if (t - this.openedAt > this.windowMs || this.current.size >= MAX_ENTRIES) {
-      const recycled = this.previous;
-      recycled.clear();
-      this.previous = this.current;
-      this.current = recycled;
-      this.openedAt = t;
-    }
     const [h, l] = fingerprint(nonce);
+    return this.claimFingerprint(h, l);
+  }
+
+  claimFingerprint(h: number, l: number): boolean {
+    this.rotateIfDue();
     if (this.current.has(h, l) || this.previous.has(h, l)) return false;
     this.current.add(h, l);
     return true;
+  }
+
+  private rotateIfDue(): void {
+    const t = this.now();
+    if (t - this.openedAt <= this.windowMs && this.current.size < MAX_ENTRIES) return;
+    const recycled = this.previous;
+    recycled.clear();
+    this.previous = this.current;
+    this.current = recycled;
+    this.openedAt = t;
+    this.onRotate();
+  }
+}
+
+/** Replay protection for signed requests: the in-memory window first, then the ledger, when there is one. */
+export class ReplayGuard {
+  private readonly window: NonceWindow;
+
+  private constructor(
+    windowMs: number,
+    private readonly ledger?: NonceLedger,
+  ) {
+    this.window = new NonceWindow(windowMs, Date.now, () => ledger?.rotate());
+  }
+
+  /** A guard that starts with the nonces the ledger holds from the last window (a restart keeps refusing them). */
+  static async open(windowMs: number, ledger?: NonceLedger): Promise<ReplayGuard> {
+    const guard = new ReplayGuard(windowMs, ledger);
+    if (ledger) for (const [h, l] of await ledger.load(Math.floor((Date.now() - windowMs) / 1000))) guard.window.claimFingerprint(h, l);
+    return guard;
+  }
+
+  /** Claims `nonce` (already scoped to its access key); false when it was used within the window. */
+  async claim(nonce: string): Promise<boolean> {
+    const [h, l] = fingerprint(nonce);
+    if (!this.window.claimFingerprint(h, l)) return false;
+    return this.ledger ? this.ledger.record(h, l, Math.floor(Date.now() / 1000)) : true;
   }
 }

@@ -2,7 +2,8 @@
  * The KMS endpoint: one path, dispatched by action with no router on the hot path.
  *   read body -> decode params -> route (version, action) -> verify signature -> scope -> validate -> handle -> reply
  * Every failure becomes Alibaba's error envelope here and nowhere else; an unexpected exception is logged and answered
- * as InternalFailure, and never takes the process down.
+ * as InternalFailure, and never takes the process down. Each answered request is reported once to `observe` (the
+ * request log, and whatever else watches the API), with nothing secret in it.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Action } from '../api/action';
@@ -11,8 +12,10 @@ import { KmsError, missing } from '../domain/errors';
 import { newRequestId } from '../domain/ids';
 import type { Kms } from '../domain/kms';
 import { LIMITS } from '../domain/limits';
-import type { Authenticator } from './auth';
+import { schemeOf, type Authenticator } from './auth';
+import { ClientGone, readBody } from './body';
 import { sendError, sendJson } from './envelope';
+import { statusOf } from './status';
 import { decodeInto, emptyRecord, nest, type Params } from './params';
 import { validationError } from './validate';
 
@@ -23,6 +26,23 @@ export interface WireOptions {
   /** Requests under /_alikms/ (admin endpoints) go here. */
   admin?: RequestListener;
   log?: (message: string) => void;
+  /** Called once per answered request. */
+  observe?: (record: RequestRecord) => void;
+}
+
+/** One KMS API request, as the request log (and audit and metrics) see it: never a parameter value or a secret. */
+export interface RequestRecord {
+  readonly time: number;
+  readonly requestId: string;
+  readonly sourceIp: string;
+  action?: string;
+  accountId?: string;
+  accessKeyId?: string;
+  regionId?: string;
+  /** Set when the request failed: the error code. */
+  code?: string;
+  status: number;
+  latencyMs: number;
 }
 
 const HOST_REGION = /^kms(?:-vpc)?\.([a-z0-9-]+)\.aliyuncs\.com(?::\d+)?$/;
@@ -42,21 +62,45 @@ const SIGNING_PARAMS = new Set([
 
 export function kmsRequestListener(opts: WireOptions): RequestListener {
   return (req, res) => {
+    // Node's parser takes up to 8x our header limit, so that this check, which knows the method (a HEAD answer has
+    // no body), refuses almost every oversized request rather than the parser's error path, which does not.
+    if (headerBytes(req) > LIMITS.requestHeaderBytes) {
+      req.resume();
+      res.shouldKeepAlive = false;
+      return sendError(res, new KmsError('Request.HeaderTooLarge'), newRequestId(), opts.defaultRegion);
+    }
     // Admin requests read their own (JSON) body, so they leave before ours is consumed.
     if (opts.admin && req.url?.startsWith('/_alikms/')) return opts.admin(req, res);
-    const requestId = newRequestId();
+    const started = performance.now();
+    const record: RequestRecord = {
+      time: Date.now(),
+      requestId: newRequestId(),
+      sourceIp: req.socket.remoteAddress ?? '',
+      status: 200,
+      latencyMs: 0,
+    };
+    const done = () => {
+      record.latencyMs = performance.now() - started;
+      opts.observe?.(record);
+    };
     readBody(req, LIMITS.requestBodyBytes)
-      .then((body) => handle(opts, req, res, body, requestId))
-      .catch((err: unknown) => {
+      .then((body) => handle(opts, req, res, body, record))
+      .then(done, (err: unknown) => {
+        if (err instanceof ClientGone) return void opts.log?.(`request ${record.requestId}: the client went away (${err.message})`);
         if (res.headersSent) return;
         const known = err instanceof KmsError;
-        if (!known) opts.log?.(`request ${requestId} failed: ${err instanceof Error ? err.stack : String(err)}`);
-        sendError(res, known ? err : new KmsError('InternalFailure'), requestId, opts.defaultRegion);
+        if (!known) opts.log?.(`request ${record.requestId} failed: ${err instanceof Error ? err.stack : String(err)}`);
+        const answer = known ? err : new KmsError('InternalFailure');
+        record.code = answer.code;
+        record.status = statusOf(answer);
+        sendError(res, answer, record.requestId, record.regionId ?? opts.defaultRegion);
+        done();
       });
   };
 }
 
-async function handle(opts: WireOptions, req: IncomingMessage, res: ServerResponse, body: Buffer, requestId: string) {
+async function handle(opts: WireOptions, req: IncomingMessage, res: ServerResponse, body: Buffer, record: RequestRecord) {
+  const requestId = record.requestId;
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
@@ -70,9 +114,13 @@ async function handle(opts: WireOptions, req: IncomingMessage, res: ServerRespon
     decodeInto(params, body.toString('utf8'));
 
   const action = routeOf(params, req);
-  const accessKey = opts.auth.verify({ method: req.method, path, headers: req.headers, query, params, body });
+  record.action = action.name;
+  const accessKey = await opts.auth.verify({ method: req.method, path, headers: req.headers, query, params, body });
+  record.accountId = accessKey.accountId;
+  record.accessKeyId = accessKey.id;
   const regionId = regionOf(params, req, opts.defaultRegion);
   if (!opts.kms.regions.includes(regionId)) throw new KmsError('InvalidParameter', 'RegionId');
+  record.regionId = regionId;
 
   const input = nest(businessParams(params));
   const dryRun = action.check !== undefined && /^true$/i.test(params.DryRun ?? '');
@@ -87,9 +135,21 @@ async function handle(opts: WireOptions, req: IncomingMessage, res: ServerRespon
   sendJson(res, 200, { RequestId: requestId, ...result }, requestId);
 }
 
+/**
+ * The action a request names, from what its scheme signs: RPC v1 signs the parameters, ACS3 the x-acs-* headers.
+ * A copy in the other place (which that scheme does not sign) must say the same, or the request is refused.
+ */
 function routeOf(params: Params, req: IncomingMessage): Action {
-  const name = params.Action ?? header(req, 'x-acs-action');
-  const version = params.Version ?? header(req, 'x-acs-version');
+  const inHeaders = { name: header(req, 'x-acs-action'), version: header(req, 'x-acs-version') };
+  const inParams = { name: params.Action, version: params.Version };
+  const scheme = schemeOf(req.headers, params);
+  const [signed, copy] = scheme === 'acs3' ? [inHeaders, inParams] : [inParams, inHeaders];
+  // An unsigned request is refused for its signature next; until then it may name its action either way.
+  const name = scheme ? signed.name : (signed.name ?? copy.name);
+  const version = scheme ? signed.version : (signed.version ?? copy.version);
+  if (copy.name !== undefined && copy.name !== name) throw new KmsError('InvalidParameter', scheme === 'acs3' ? 'Action' : 'x-acs-action');
+  if (copy.version !== undefined && copy.version !== version)
+    throw new KmsError('InvalidParameter', scheme === 'acs3' ? 'Version' : 'x-acs-version');
   if (!name) throw missing('Action');
   if (!version) throw missing('Version');
   const actions = REGISTRY.get(version);
@@ -112,25 +172,14 @@ function businessParams(params: Params): Params {
   return out;
 }
 
+/** The request line and header block's size, near enough: the URL and every header name and value. */
+function headerBytes(req: IncomingMessage): number {
+  let n = req.url?.length ?? 0;
+  for (const h of req.rawHeaders) n += h.length + 2;
+  return n;
+}
+
 const header = (req: IncomingMessage, name: string) => {
   const v = req.headers[name];
   return typeof v === 'string' && v ? v : undefined;
 };
-
-/** The whole body, or Request.TooLarge once it passes `limit` bytes. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new KmsError('Request.TooLarge', String(limit)));
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}

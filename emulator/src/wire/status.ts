@@ -3,6 +3,7 @@ import type { ErrorKind, KmsError } from '../domain/errors';
 
 export const HTTP_STATUS: Readonly<Record<ErrorKind, number>> = {
   invalid: 400,
+  unauthenticated: 401,
   forbidden: 403,
   notFound: 404,
   conflict: 409,
@@ -16,5 +17,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorKind, number>> = {
 export const statusOf = (err: KmsError): number => HTTP_STATUS[err.kind];
 
 /** A throttled call says when to retry, in milliseconds, as Alibaba's gateway does. */
-export const headersOf = (err: KmsError): Record<string, string> =>
-  err.retryAfterMs !== undefined ? { 'x-acs-retry-after': String(err.retryAfterMs) } : {};
+export function headersOf(err: KmsError): Record<string, string> {
+  if (err.retryAfterMs !== undefined) return { 'x-acs-retry-after': String(err.retryAfterMs) };
+  if (err.kind === 'unauthenticated') return { 'www-authenticate': 'Basic realm="alikms"' };
+  return {};
+}

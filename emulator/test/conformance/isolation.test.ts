@@ -83,11 +83,16 @@ describe('admin endpoints', () => {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
 
-  test('an access key can export (with material) and provision service keys for its own account only', async () => {
+  test('an access key can export and provision service keys for its own account only, and never export material', async () => {
     const key = (await kmsClient(as(A)).createKey(new $Kms.CreateKeyRequest({ description: 'alice secret' }))).keyMetadata;
-    const own = await admin(A, `state?accountId=${A.accountId}&material=true`);
+    const own = await admin(A, `state?accountId=${A.accountId}`);
     expect(own.status).toBe(200);
     expect(((await own.json()) as any).keys.map((k: any) => k.keyId)).toContain(key.keyId);
+    const material = await admin(A, `state?accountId=${A.accountId}&material=true`);
+    expect({ status: material.status, code: ((await material.json()) as any).Code }).toEqual({
+      status: 403,
+      code: 'Forbidden.NoPermission',
+    });
 
     const stolen = await admin(B, `state?accountId=${A.accountId}&material=true`);
     expect({ status: stolen.status, code: ((await stolen.json()) as any).Code }).toEqual({ status: 403, code: 'Forbidden.NoPermission' });

@@ -37,7 +37,7 @@ describe('PostgresStore', () => {
     const client = new Client({ connectionString: url });
     await client.connect();
     try {
-      expect((await client.query('SELECT version FROM alikms_schema')).rows).toEqual([{ version: 1 }]);
+      expect((await client.query('SELECT version FROM alikms_schema')).rows).toEqual([{ version: 2 }]);
       // A database written by a newer emulator is refused rather than misread.
       await client.query('UPDATE alikms_schema SET version = 99');
     } finally {

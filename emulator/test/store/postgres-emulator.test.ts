@@ -15,6 +15,7 @@ import { removeDir, startTestEmulator, type TestEmulator } from '../support/emul
 import { expectError } from '../support/errors';
 import { expectState, writeState } from '../support/restart-state';
 import { startPostgres, type TestPostgres } from '../support/postgres';
+import { rpcV1Get, send } from '../support/raw';
 
 // Root keys come from root.key files here (one per test directory); an ALIKMS_ROOT_KEY of the caller would override
 // them all. Jest gives each test file its own copy of process.env.
@@ -167,4 +168,16 @@ test('a PostgreSQL store needs an explicit root key and a postgres:// URL', asyn
   await expect(startEmulator({ port: 0, storeUrl: 'mysql://u:pw@db/x', rootKeyFile: join(newDir(), 'root.key') })).rejects.toThrow(
     'unsupported store mysql://u:***@db/x: expected postgres://…',
   );
+});
+
+test('a used nonce is refused by a second emulator on the same database, and after a restart', async () => {
+  const url = await pg.createDatabase();
+  const dir = newDir();
+  const [one, two] = [await start(url, dir), await start(url, dir)];
+  const request = rpcV1Get('DescribeRegions');
+  expect((await send(one.endpoint, request)).status).toBe(200);
+  expect((await send(two.endpoint, request)).json).toMatchObject({ Code: 'SignatureNonceUsed' });
+  await stop(one);
+  const again = await start(url, dir);
+  expect((await send(again.endpoint, request)).json).toMatchObject({ Code: 'SignatureNonceUsed' });
 });

@@ -112,7 +112,7 @@ export function acs3Post(
   endpoint: string,
   action: string,
   query: Record<string, string> = {},
-  o: SigningOptions & { host?: string; body?: string } = {},
+  o: SigningOptions & { host?: string; body?: string; headers?: Record<string, string>; signedHeaders?: string[] } = {},
 ): RawRequest {
   const body = o.body ?? '';
   const headers: Record<string, string> = {
@@ -123,8 +123,10 @@ export function acs3Post(
     'x-acs-signature-nonce': o.nonce ?? randomUUID(),
     'x-acs-content-sha256': sha256Hex(body),
     ...(o.securityToken !== undefined && { 'x-acs-security-token': o.securityToken }),
+    ...o.headers,
   };
-  const signed = Object.keys(headers).sort();
+  // What the official SDKs sign: every header here. A test may sign less, to see that it is refused.
+  const signed = (o.signedHeaders ?? Object.keys(headers)).sort();
   const signature = acs3Signature(
     { method: 'POST', path: '/', query, headers, bodySha256Hex: sha256Hex(body) },
     signed,
