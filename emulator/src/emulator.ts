@@ -22,6 +22,7 @@ import { Authenticator } from './wire/auth';
 import { ReplayGuard } from './wire/nonces';
 import type { RequestRecord } from './wire/server';
 import { FileNonceLedger, type NonceLedger } from './store/nonce-ledger';
+import { stateExists } from './store/journal';
 import { adminListener } from './wire/admin';
 import { listenHttp, type Listening } from './wire/http-server';
 import { kmsRequestListener } from './wire/server';
@@ -219,7 +220,7 @@ async function checked(store: Store, check: () => Promise<void>): Promise<Store>
  * be unwrapped again, and every old key would fail. Start-up stops instead, naming both files.
  */
 function loadRootKey(rootKeyFile: string | undefined, dataFile: string | undefined): RootKey {
-  if (!process.env.ALIKMS_ROOT_KEY && rootKeyFile && dataFile && existsSync(dataFile) && !existsSync(rootKeyFile))
+  if (!process.env.ALIKMS_ROOT_KEY && rootKeyFile && dataFile && stateExists(dataFile) && !existsSync(rootKeyFile))
     throw new Error(
       `${dataFile} exists but its root key file ${rootKeyFile} is missing: put the original root.key back (or set ` +
         'ALIKMS_ROOT_KEY to it), or start with another --data file to start afresh',

@@ -2,7 +2,7 @@
  * Aliases: `alias/<name>` pointing at one key, unique per account and region. `alias/acs/` is reserved for the
  * service keys that cloud products create, so users may not create, re-point or delete names under it.
  */
-import type { Store } from './ports/store';
+import type { Page, Store } from './ports/store';
 import { KmsError, invalid } from './errors';
 import { SERVICE_ALIAS_PREFIX, type KeyService } from './keys';
 import { LIMITS } from './limits';
@@ -74,11 +74,8 @@ export class AliasService {
     return this.locks.run(aliasLock(scope, aliasName), task);
   }
 
-  async list(scope: Scope): Promise<Alias[]> {
-    return (await this.store.listAliases(scope)).sort((a, b) => a.aliasName.localeCompare(b.aliasName));
-  }
-
-  async listForKey(scope: Scope, key: Key): Promise<Alias[]> {
-    return (await this.list(scope)).filter((a) => a.keyId === key.keyId);
+  /** A page of the scope's aliases by name, or of one key's when `key` is given. */
+  page(scope: Scope, key: Key | undefined, offset: number, limit: number): Promise<Page<Alias>> {
+    return this.store.pageAliases(scope, key?.keyId, offset, limit);
   }
 }

@@ -13,7 +13,8 @@ import { KmsError, invalid } from './errors';
 import { randomToken, regionCode } from './ids';
 import type { Mode } from './key-material';
 import { instanceLock, purchaseLock, type Locks } from './lock';
-import { quotaUnits, type BindVpc, type ChargeType, type Instance, type Key, type Scope } from './model';
+import type { BindVpc, ChargeType, Instance, Key, Scope } from './model';
+import { all } from './paging';
 import type { Store } from './ports/store';
 import { specOf, type InstanceKind, type KeySpec } from './specs';
 
@@ -280,12 +281,10 @@ export class InstanceService {
   }
 
   /** KeyNum units in use: each key, and each version made by CreateKeyVersion. */
-  private async keyUnits(instance: Instance): Promise<number> {
-    return (await this.keysOf(instance)).reduce((n, k) => n + quotaUnits(k), 0);
-  }
+  private keyUnits = (instance: Instance): Promise<number> => this.store.instanceUsage(instance.instanceId);
 
-  async keysOf(instance: Instance): Promise<Key[]> {
-    return (await this.store.listKeys(instance)).filter((k) => k.dkmsInstanceId === instance.instanceId);
+  keysOf(instance: Instance): Promise<Key[]> {
+    return all((offset, limit) => this.store.pageKeys(instance, { instanceId: instance.instanceId }, offset, limit));
   }
 
   /** ReleaseKmsInstance: pay-as-you-go instances only. */

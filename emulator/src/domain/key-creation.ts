@@ -214,29 +214,25 @@ export class KeyCreation {
   }
 
   /**
-   * Stores the key built by `make` under the lock its check-then-write needs: the instance's (KeyNum) or the region's
-   * default-key lock (`defaultKey` 'ifFirst': it becomes the default CMK when the region has none; 'yes': it must).
-   * Material made for a key that is then refused is destroyed, so an HSM keeps no orphan object.
+   * Stores the key built by `make` under the lock its check-then-write needs: the instance's (KeyNum) or, for the
+   * default CMK, the region's default-key lock (one per account and region). Material made for a key that is then
+   * refused is destroyed, so an HSM keeps no orphan object.
    */
   private async storeNew(
     scope: Scope,
     plan: KeyPlan,
-    defaultKey: 'no' | 'ifFirst' | 'yes',
+    defaultKey: 'no' | 'yes',
     make: (isDefault: boolean) => Key,
     made: readonly (MaterialRef | undefined)[],
   ): Promise<Key> {
-    if (defaultKey === 'yes' && (plan.instance || plan.keySpec !== 'Aliyun_AES_256'))
+    const isDefault = defaultKey === 'yes';
+    if (isDefault && (plan.instance || plan.keySpec !== 'Aliyun_AES_256' || plan.creatorType !== 'User'))
       throw new KmsError('InvalidParameter', 'defaultKey (the default CMK is an Aliyun_AES_256 key outside any instance)');
-    const lock = plan.instance ? instanceLock(plan.instance.instanceId) : defaultKey !== 'no' ? defaultKeyLock(scope) : undefined;
+    const lock = plan.instance ? instanceLock(plan.instance.instanceId) : isDefault ? defaultKeyLock(scope) : undefined;
     const put = async () => {
       if (plan.instance) await this.instances.assertRoom(plan.instance);
-      let isDefault = false;
-      if (defaultKey !== 'no') {
-        const existing = (await this.store.listKeys(scope)).some((k) => k.defaultKey);
-        if (existing && defaultKey === 'yes')
-          throw new KmsError('InvalidParameter', `defaultKey (${scope.regionId} has a default CMK already)`);
-        isDefault = !existing;
-      }
+      if (isDefault && (await this.store.defaultKey(scope)))
+        throw new KmsError('InvalidParameter', `defaultKey (${scope.regionId} has a default CMK already)`);
       const key = make(isDefault);
       await this.store.putKey(key);
       return key;

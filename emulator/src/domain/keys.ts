@@ -14,7 +14,8 @@ import { aliasLock, instanceLock, keyLock, type Locks } from './lock';
 import { primaryVersion, sameScope, type Key, type KeyVersion, type Scope } from './model';
 import { validatePolicy } from './policy';
 import type { CryptoBackend } from './ports/crypto-backend';
-import type { Store } from './ports/store';
+import type { KeyQuery, Page, Store } from './ports/store';
+import { all } from './paging';
 import type { InstanceService } from './instances';
 import { rotationPolicyFor, type RotationRules } from './rotation';
 import { isSymmetric, type InstanceKind } from './specs';
@@ -25,11 +26,6 @@ export const SERVICE_ALIAS_PREFIX = 'alias/acs/';
 const SERVICE_PRODUCT = /^[a-z][a-z0-9_-]{0,63}$/;
 
 export type { CreateKeyInput, RestoreKeyInput };
-
-export interface KeyFilter {
-  readonly field: 'KeyState' | 'KeySpec' | 'KeyUsage' | 'ProtectionLevel' | 'CreatorType' | 'DKMSInstanceId' | 'Creator';
-  readonly values: readonly string[];
-}
 
 export class KeyService {
   private readonly creation: KeyCreation;
@@ -66,7 +62,7 @@ export class KeyService {
     return existing.keyState === 'Disabled' ? this.enable(scope, existing.keyId) : existing;
   }
 
-  findDefaultKey = async (scope: Scope): Promise<Key | undefined> => (await this.store.listKeys(scope)).find((k) => k.defaultKey);
+  findDefaultKey = (scope: Scope): Promise<Key | undefined> => this.store.defaultKey(scope);
 
   /** A seed's key; undefined when a key with its ID exists already. */
   restore = (scope: Scope, input: RestoreKeyInput): Promise<Key | undefined> => this.creation.restore(scope, input);
@@ -109,9 +105,9 @@ export class KeyService {
     return key;
   }
 
-  async list(scope: Scope, filters: readonly KeyFilter[] = []): Promise<Key[]> {
-    const keys = await this.store.listKeys(scope);
-    return keys.filter((k) => filters.every((f) => f.values.includes(filterValue(k, f.field))));
+  /** A page of the scope's keys matching `query`, in listing order (creation time, then ID). */
+  page(scope: Scope, query: KeyQuery, offset: number, limit: number): Promise<Page<Key>> {
+    return this.store.pageKeys(scope, query, offset, limit);
   }
 
   /** The service key of `product` in `scope`, created (with its alias `alias/acs/<product>`) if it does not exist yet. */
@@ -252,7 +248,8 @@ export class KeyService {
     return this.withLock(keyId, async () => {
       const key = await this.store.getKey(keyId);
       if (!key || !still(key)) return;
-      for (const alias of await this.store.listAliases(key)) if (alias.keyId === keyId) await this.store.deleteAlias(key, alias.aliasName);
+      for (const alias of await all((offset, limit) => this.store.pageAliases(key, keyId, offset, limit)))
+        await this.store.deleteAlias(key, alias.aliasName);
       await this.store.deleteKey(keyId);
       await destroyQuietly(this.crypto, materialRefs(key));
     });
@@ -260,7 +257,7 @@ export class KeyService {
 
   /** Every key of `scope` gone at once, whatever its state, with its aliases and material (the admin reset). */
   async purgeAll(scope: Scope): Promise<number> {
-    const keys = await this.store.listKeys(scope);
+    const keys = await all((offset, limit) => this.store.pageKeys(scope, {}, offset, limit));
     for (const k of keys) await this.purge(k.keyId, () => true);
     return keys.length;
   }
@@ -284,23 +281,4 @@ function assertVersionable(k: Key, instanceKind: InstanceKind | undefined): void
       'Rejected.UnsupportedOperation',
       'CreateKeyVersion takes symmetric keys of software KMS instances, or asymmetric keys',
     );
-}
-
-function filterValue(k: Key, field: KeyFilter['field']): string {
-  switch (field) {
-    case 'KeyState':
-      return k.keyState;
-    case 'KeySpec':
-      return k.keySpec;
-    case 'KeyUsage':
-      return k.keyUsage;
-    case 'ProtectionLevel':
-      return k.protectionLevel;
-    case 'CreatorType':
-      return k.creatorType;
-    case 'DKMSInstanceId':
-      return k.dkmsInstanceId ?? '';
-    case 'Creator':
-      return k.creator;
-  }
 }

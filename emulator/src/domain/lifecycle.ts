@@ -13,29 +13,14 @@ import type { Clock } from './clock';
 import { withoutMaterial } from './key-material';
 import type { KeyService } from './keys';
 import { KeyedLock } from './lock';
-import type { Key } from './model';
+import { scheduledEvents, type DueEvent, type EventKind, type Key } from './model';
 
-export type EventKind = 'rotate' | 'delete' | 'expireMaterial';
-
-export interface DueEvent {
-  readonly at: number;
-  readonly keyId: string;
-  readonly kind: EventKind;
-}
-
-/** The events `key` has scheduled, due or not. */
-export function scheduledEvents(key: Key): DueEvent[] {
-  const events: DueEvent[] = [];
-  const { keyId } = key;
-  if (key.keyState === 'PendingDeletion' && key.deleteAt !== undefined) events.push({ at: key.deleteAt, keyId, kind: 'delete' });
-  if (key.keyState === 'Enabled' && key.rotation.enabled && key.rotation.nextRotationAt !== undefined)
-    events.push({ at: key.rotation.nextRotationAt, keyId, kind: 'rotate' });
-  if ((key.keyState === 'Enabled' || key.keyState === 'Disabled') && key.materialExpiresAt !== undefined)
-    events.push({ at: key.materialExpiresAt, keyId, kind: 'expireMaterial' });
-  return events;
-}
+export type { DueEvent, EventKind };
 
 const CLOCK_OFFSET = 'clockOffsetMs';
+
+/** Keys read per step: the earliest event is among the earliest keys by next event time. */
+const DUE_BATCH = 16;
 
 /** Guards against a runaway loop (e.g. a 1-second interval and a jump of years). */
 const MAX_EVENTS_PER_RUN = 100_000;
@@ -54,7 +39,7 @@ export class Lifecycle {
       const limit = until ?? this.clock.now();
       const applied: DueEvent[] = [];
       while (applied.length < MAX_EVENTS_PER_RUN) {
-        const next = earliest((await this.store.listAllKeys()).flatMap(scheduledEvents), limit);
+        const next = earliest((await this.store.keysDue(limit, DUE_BATCH)).flatMap(scheduledEvents), limit);
         if (!next) break;
         await this.apply(next);
         applied.push(next);

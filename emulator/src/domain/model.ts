@@ -143,3 +143,31 @@ export interface Instance extends Scope {
   /** The BSS ClientToken it was bought with, so a retried purchase returns the same instance. */
   readonly clientToken?: string;
 }
+
+export type EventKind = 'rotate' | 'delete' | 'expireMaterial';
+
+/** A timed transition of a key: automatic rotation, the end of its deletion window, or its imported material expiring. */
+export interface DueEvent {
+  readonly at: number;
+  readonly keyId: string;
+  readonly kind: EventKind;
+}
+
+/** The events `key` has scheduled, due or not (lifecycle.ts applies them). */
+export function scheduledEvents(key: Key): DueEvent[] {
+  const events: DueEvent[] = [];
+  const { keyId } = key;
+  if (key.keyState === 'PendingDeletion' && key.deleteAt !== undefined) events.push({ at: key.deleteAt, keyId, kind: 'delete' });
+  if (key.keyState === 'Enabled' && key.rotation.enabled && key.rotation.nextRotationAt !== undefined)
+    events.push({ at: key.rotation.nextRotationAt, keyId, kind: 'rotate' });
+  if ((key.keyState === 'Enabled' || key.keyState === 'Disabled') && key.materialExpiresAt !== undefined)
+    events.push({ at: key.materialExpiresAt, keyId, kind: 'expireMaterial' });
+  return events;
+}
+
+/** When the key's next event falls due (what stores index the scheduler's query on), if it has one. */
+export function nextEventAt(key: Key): number | undefined {
+  let at: number | undefined;
+  for (const e of scheduledEvents(key)) if (at === undefined || e.at < at) at = e.at;
+  return at;
+}

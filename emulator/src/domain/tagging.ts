@@ -4,6 +4,7 @@
  * only key and secret; secrets are not emulated).
  */
 import type { InstanceService } from './instances';
+import { all } from './paging';
 import type { KeyService } from './keys';
 import type { Scope } from './model';
 
@@ -30,7 +31,8 @@ export function tagTargets(keys: KeyService, instances: InstanceService): Record
         const k = await keys.resolve(scope, id);
         return { id: k.keyId, createdAt: k.createdAt, tags: k.tags };
       },
-      list: async (scope) => (await keys.list(scope)).map((k) => ({ id: k.keyId, createdAt: k.createdAt, tags: k.tags })),
+      list: async (scope) =>
+        (await all((o, n) => keys.page(scope, {}, o, n))).map((k) => ({ id: k.keyId, createdAt: k.createdAt, tags: k.tags })),
       setTags: (scope, id, change) => keys.setTags(scope, id, change),
     },
     instance: {

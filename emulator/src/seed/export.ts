@@ -2,6 +2,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { isoDate } from '../domain/clock';
 import type { Kms } from '../domain/kms';
+import { all } from '../domain/paging';
 import type { Key, Scope } from '../domain/model';
 import { specOf } from '../domain/specs';
 import type { SoftwareBackend } from '../crypto/software/backend';
@@ -10,8 +11,10 @@ import type { Seed } from './format';
 /** With `material`, software-held material is exported too (base64 or PEM); HSM material never leaves its token. */
 export async function exportSeed(kms: Kms, software: SoftwareBackend, scope: Scope, material = false): Promise<Seed> {
   const instances = (await kms.instances.list(scope)).sort((a, b) => a.createdAt - b.createdAt);
-  const keys = (await kms.keys.list(scope)).filter((k) => k.creatorType === 'User').sort((a, b) => a.createdAt - b.createdAt);
-  const aliases = await kms.aliases.list(scope);
+  const keys = (await all((o, n) => kms.keys.page(scope, { filters: [{ field: 'CreatorType', values: ['User'] }] }, o, n))).sort(
+    (a, b) => a.createdAt - b.createdAt,
+  );
+  const aliases = await all((o, n) => kms.aliases.page(scope, undefined, o, n));
   return {
     accounts: [],
     instances: instances.map((i) => ({

@@ -21,40 +21,14 @@
  * - Records are `json`, not `jsonb`: jsonb cannot hold U+0000, which a key description may contain, and no query
  *   looks inside a record (the id columns carry what queries need).
  */
-import { Pool, type PoolClient } from 'pg';
+import { Pool } from 'pg';
 import type { Alias, Instance, Key, Scope } from '../domain/model';
-import type { Store } from '../domain/ports/store';
+import type { KeyFilterField, KeyQuery, Page, Store } from '../domain/ports/store';
+import { KEY_COLUMNS, keyColumns, LOCK_SPACE, migrate } from './postgres-schema';
 import type { NonceLedger } from './nonce-ledger';
 
 /** A lock name as PostgreSQL text: names carry caller input (alias names), which may hold U+0000 that text cannot. */
 const lockText = (name: string) => Buffer.from(name).toString('base64');
-
-/** First half of every advisory lock key this store takes, so ours cannot collide with another application's. */
-const LOCK_SPACE = 0x616b6d73; // "akms"
-const MIGRATION_LOCK = 0;
-
-/**
- * Schema versions, applied in order inside one transaction at open. `seq` keeps insertion order, which the lowdb store
- * gives for free and ListKeys paging relies on; an upsert does not change it.
- */
-const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE alikms_keys (
-     key_id text PRIMARY KEY, account_id text NOT NULL, region_id text NOT NULL,
-     seq bigint GENERATED ALWAYS AS IDENTITY, doc json NOT NULL);
-   CREATE INDEX alikms_keys_scope ON alikms_keys (account_id, region_id, seq);
-   CREATE TABLE alikms_aliases (
-     account_id text NOT NULL, region_id text NOT NULL, alias_name text NOT NULL,
-     seq bigint GENERATED ALWAYS AS IDENTITY, doc json NOT NULL,
-     PRIMARY KEY (account_id, region_id, alias_name));
-   CREATE TABLE alikms_instances (
-     instance_id text PRIMARY KEY, account_id text NOT NULL, region_id text NOT NULL,
-     seq bigint GENERATED ALWAYS AS IDENTITY, doc json NOT NULL);
-   CREATE INDEX alikms_instances_scope ON alikms_instances (account_id, region_id, seq);
-   CREATE TABLE alikms_settings (name text PRIMARY KEY, value json NOT NULL);`,
-  // Used request nonces (store/nonce-ledger.ts): a claim is one INSERT, so two emulators cannot both accept one.
-  `CREATE TABLE alikms_nonces (fingerprint bigint PRIMARY KEY, claimed_at integer NOT NULL);
-   CREATE INDEX alikms_nonces_claimed ON alikms_nonces (claimed_at);`,
-];
 
 /** `url` with its password hidden, for messages and logs. */
 export function redactUrl(url: string): string {
@@ -118,11 +92,55 @@ export class PostgresStore implements Store {
     await this.pool.query(sql, params);
   }
 
-  getKey = (keyId: string) => this.keyRows.get(keyId);
-  listKeys = (scope: Scope) => this.keyRows.list(scope);
-  listAllKeys = () => this.docs<Key>('SELECT doc FROM alikms_keys ORDER BY seq', []);
-  putKey = (key: Key) => this.keyRows.put(key.keyId, key);
-  deleteKey = (keyId: string) => this.keyRows.delete(keyId);
+  async getKey(keyId: string) {
+    if (unstorable(keyId)) return undefined;
+    return (await this.docs<Key>('SELECT doc FROM alikms_keys WHERE key_id = $1', [keyId]))[0];
+  }
+
+  async pageKeys(scope: Scope, query: KeyQuery, offset: number, limit: number): Promise<Page<Key>> {
+    const tagText = (query.tags ?? []).flatMap((t) => [t.key, t.value ?? '']);
+    if (unstorable(scope.accountId, scope.regionId, query.instanceId ?? '', ...tagText)) return { items: [], total: 0 };
+    const params: unknown[] = [scope.accountId, scope.regionId];
+    const where = ['account_id = $1', 'region_id = $2', ...keyConditions(query, params)].join(' AND ');
+    const total = Number((await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM alikms_keys WHERE ${where}`, params)).rows[0].n);
+    const items =
+      offset >= total
+        ? []
+        : await this.docs<Key>(
+            `SELECT doc FROM alikms_keys WHERE ${where} ORDER BY created_at, key_id OFFSET $${params.length + 1} LIMIT $${params.length + 2}`,
+            [...params, offset, limit],
+          );
+    return { items, total };
+  }
+
+  async defaultKey(scope: Scope) {
+    if (unstorable(scope.accountId, scope.regionId)) return undefined;
+    const sql = 'SELECT doc FROM alikms_keys WHERE account_id = $1 AND region_id = $2 AND default_key';
+    return (await this.docs<Key>(sql, [scope.accountId, scope.regionId]))[0];
+  }
+
+  keysDue(until: number, limit: number) {
+    const sql = 'SELECT doc FROM alikms_keys WHERE next_event_at <= $1 ORDER BY next_event_at, key_id LIMIT $2';
+    return this.docs<Key>(sql, [until, limit]);
+  }
+
+  putKey(key: Key) {
+    const columns = ['key_id', ...KEY_COLUMNS, 'doc'];
+    const values = columns.map((c, i) => (c === 'tags' ? `$${i + 1}::jsonb` : c === 'doc' ? `$${i + 1}::json` : `$${i + 1}`));
+    const update = columns.slice(1).map((c) => `${c} = EXCLUDED.${c}`);
+    return this.run(
+      `INSERT INTO alikms_keys (${columns.join(', ')}) VALUES (${values.join(', ')}) ON CONFLICT (key_id) DO UPDATE SET ${update.join(', ')}`,
+      [key.keyId, ...keyColumns(key), json(key)],
+    );
+  }
+
+  deleteKey = (keyId: string) => this.run('DELETE FROM alikms_keys WHERE key_id = $1', [keyId]);
+
+  async instanceUsage(instanceId: string): Promise<number> {
+    if (unstorable(instanceId)) return 0;
+    const sql = 'SELECT coalesce(sum(quota_units), 0) AS n FROM alikms_keys WHERE instance_id = $1';
+    return Number((await this.pool.query<{ n: string }>(sql, [instanceId])).rows[0].n);
+  }
 
   async getAlias(scope: Scope, aliasName: string) {
     if (unstorable(scope.accountId, scope.regionId, aliasName)) return undefined;
@@ -130,19 +148,23 @@ export class PostgresStore implements Store {
     return (await this.docs<Alias>(sql, [scope.accountId, scope.regionId, aliasName]))[0];
   }
 
-  async listAliases(scope: Scope) {
-    if (unstorable(scope.accountId, scope.regionId)) return [];
-    return this.docs<Alias>('SELECT doc FROM alikms_aliases WHERE account_id = $1 AND region_id = $2 ORDER BY seq', [
-      scope.accountId,
-      scope.regionId,
-    ]);
+  async pageAliases(scope: Scope, keyId: string | undefined, offset: number, limit: number): Promise<Page<Alias>> {
+    if (unstorable(scope.accountId, scope.regionId, keyId ?? '')) return { items: [], total: 0 };
+    const params: unknown[] = [scope.accountId, scope.regionId, ...(keyId === undefined ? [] : [keyId])];
+    const where = `account_id = $1 AND region_id = $2${keyId === undefined ? '' : ' AND key_id = $3'}`;
+    const total = Number(
+      (await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM alikms_aliases WHERE ${where}`, params)).rows[0].n,
+    );
+    // COLLATE "C": the byte order the embedded store and the SDKs' examples use, whatever the database's locale.
+    const sql = `SELECT doc FROM alikms_aliases WHERE ${where} ORDER BY alias_name COLLATE "C" OFFSET $${params.length + 1} LIMIT $${params.length + 2}`;
+    return { items: offset >= total ? [] : await this.docs<Alias>(sql, [...params, offset, limit]), total };
   }
 
   putAlias(alias: Alias) {
     return this.run(
-      `INSERT INTO alikms_aliases (account_id, region_id, alias_name, doc) VALUES ($1, $2, $3, $4::json)
-       ON CONFLICT (account_id, region_id, alias_name) DO UPDATE SET doc = EXCLUDED.doc`,
-      [alias.accountId, alias.regionId, alias.aliasName, json(alias)],
+      `INSERT INTO alikms_aliases (account_id, region_id, alias_name, key_id, doc) VALUES ($1, $2, $3, $4, $5::json)
+       ON CONFLICT (account_id, region_id, alias_name) DO UPDATE SET key_id = EXCLUDED.key_id, doc = EXCLUDED.doc`,
+      [alias.accountId, alias.regionId, alias.aliasName, alias.keyId, json(alias)],
     );
   }
 
@@ -156,33 +178,27 @@ export class PostgresStore implements Store {
 
   getInstance = (instanceId: string) => this.instanceRows.get(instanceId);
   listInstances = (scope: Scope) => this.instanceRows.list(scope);
-  putInstance = (instance: Instance) => this.instanceRows.put(instance.instanceId, instance);
+  putInstance = (instance: Instance) => this.instanceRows.put(instance);
   deleteInstance = (instanceId: string) => this.instanceRows.delete(instanceId);
 
-  /** Keys and instances are rows of one shape: keyed by an id, listed by account and region in insertion order. */
-  private readonly keyRows = this.rowsById<Key>('alikms_keys', 'key_id');
-  private readonly instanceRows = this.rowsById<Instance>('alikms_instances', 'instance_id');
-
-  private rowsById<T extends Scope>(table: string, idColumn: string) {
-    return {
-      get: async (id: string): Promise<T | undefined> =>
-        unstorable(id) ? undefined : (await this.docs<T>(`SELECT doc FROM ${table} WHERE ${idColumn} = $1`, [id]))[0],
-      list: async (scope: Scope): Promise<T[]> =>
-        unstorable(scope.accountId, scope.regionId)
-          ? []
-          : this.docs<T>(`SELECT doc FROM ${table} WHERE account_id = $1 AND region_id = $2 ORDER BY seq`, [
-              scope.accountId,
-              scope.regionId,
-            ]),
-      put: (id: string, record: T) =>
-        this.run(
-          `INSERT INTO ${table} (${idColumn}, account_id, region_id, doc) VALUES ($1, $2, $3, $4::json)
-           ON CONFLICT (${idColumn}) DO UPDATE SET account_id = EXCLUDED.account_id, region_id = EXCLUDED.region_id, doc = EXCLUDED.doc`,
-          [id, record.accountId, record.regionId, json(record)],
-        ),
-      delete: (id: string) => this.run(`DELETE FROM ${table} WHERE ${idColumn} = $1`, [id]),
-    };
-  }
+  private readonly instanceRows = {
+    get: async (id: string): Promise<Instance | undefined> =>
+      unstorable(id) ? undefined : (await this.docs<Instance>('SELECT doc FROM alikms_instances WHERE instance_id = $1', [id]))[0],
+    list: async (scope: Scope): Promise<Instance[]> =>
+      unstorable(scope.accountId, scope.regionId)
+        ? []
+        : this.docs<Instance>('SELECT doc FROM alikms_instances WHERE account_id = $1 AND region_id = $2 ORDER BY seq', [
+            scope.accountId,
+            scope.regionId,
+          ]),
+    put: (record: Instance) =>
+      this.run(
+        `INSERT INTO alikms_instances (instance_id, account_id, region_id, doc) VALUES ($1, $2, $3, $4::json)
+         ON CONFLICT (instance_id) DO UPDATE SET doc = EXCLUDED.doc`,
+        [record.instanceId, record.accountId, record.regionId, json(record)],
+      ),
+    delete: (id: string) => this.run('DELETE FROM alikms_instances WHERE instance_id = $1', [id]),
+  };
 
   async getSetting(name: string): Promise<unknown> {
     return (await this.pool.query<{ value: unknown }>('SELECT value FROM alikms_settings WHERE name = $1', [name])).rows[0]?.value;
@@ -246,21 +262,24 @@ export class PostgresStore implements Store {
   }
 }
 
-/** Brings the schema to the newest version, one opener at a time (CREATE TABLE IF NOT EXISTS alone races). */
-async function migrate(client: PoolClient): Promise<void> {
-  await client.query('BEGIN');
-  try {
-    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_SPACE, MIGRATION_LOCK]);
-    await client.query('CREATE TABLE IF NOT EXISTS alikms_schema (version integer NOT NULL)');
-    const found = (await client.query<{ version: number }>('SELECT version FROM alikms_schema')).rows[0]?.version ?? 0;
-    if (found > MIGRATIONS.length)
-      throw new Error(`the database has schema version ${found}; this emulator knows up to ${MIGRATIONS.length}: upgrade the emulator`);
-    for (let v = found; v < MIGRATIONS.length; v++) await client.query(MIGRATIONS[v]);
-    if (found === 0) await client.query('INSERT INTO alikms_schema (version) VALUES ($1)', [MIGRATIONS.length]);
-    else await client.query('UPDATE alikms_schema SET version = $1', [MIGRATIONS.length]);
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  }
+const FILTER_COLUMNS: Readonly<Record<KeyFilterField, string>> = {
+  KeyState: 'key_state',
+  KeySpec: 'key_spec',
+  KeyUsage: 'key_usage',
+  ProtectionLevel: 'protection_level',
+  CreatorType: 'creator_type',
+  DKMSInstanceId: "coalesce(instance_id, '')",
+  Creator: 'creator',
+};
+
+/** The WHERE conditions of a key query, its values appended to `params`. */
+function keyConditions(query: KeyQuery, params: unknown[]): string[] {
+  const add = (value: unknown) => `$${params.push(value)}`;
+  const conditions: string[] = [];
+  for (const f of query.filters ?? [])
+    conditions.push(`${FILTER_COLUMNS[f.field]} = ANY(${add(f.values.filter((v) => !v.includes('\0')))}::text[])`);
+  if (query.instanceId !== undefined) conditions.push(`instance_id = ${add(query.instanceId)}`);
+  for (const t of query.tags ?? [])
+    conditions.push(t.value === undefined ? `tags ? ${add(t.key)}` : `tags @> ${add(JSON.stringify({ [t.key]: t.value }))}::jsonb`);
+  return conditions;
 }

@@ -5,9 +5,9 @@
  */
 import * as $Kms from '@alicloud/kms20160120';
 import { constants, createDecipheriv, createPublicKey, publicEncrypt, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { sm2 } from 'sm-crypto-v2';
 import { LIMITS } from '../../src/domain/limits';
+import { diskText } from '../support/disk';
 import { kmsClient } from '../support/clients';
 import { b64, createKey, unb64 } from '../support/crypto';
 import { type TestEmulator, useEmulator } from '../support/emulator';
@@ -73,7 +73,7 @@ describe.each(Object.keys(PADDING))('RSA_2048 / %s', (algorithm) => {
     expect((await describe_(keyId)).keyState).toBe('Enabled');
     const enc = await encrypt(keyId, 'imported');
     expect(openBlob(enc.ciphertextBlob, material)).toBe('imported');
-    expect(readFileSync(emu.dataFile, 'utf8')).not.toContain(material.toString('base64'));
+    expect(diskText(emu.dataFile)).not.toContain(material.toString('base64'));
   });
 });
 

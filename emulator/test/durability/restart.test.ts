@@ -1,29 +1,25 @@
 /**
  * State survives a clean restart (support/restart-state.ts, the scenario the PostgreSQL store runs too), and the
- * root key file is reused. The state file holds wrapped material only, and root.key is private to its owner.
+ * root key file is reused. The state files hold wrapped material only, and root.key is private to its owner.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { RootKey } from '../../src/crypto/root-key';
 import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
+import { diskRecords, diskText } from '../support/disk';
 import { expectState, writeState } from '../support/restart-state';
 
 let emu: TestEmulator;
 afterAll(() => stopTestEmulator(emu));
 
-interface StateFile {
-  keys: Record<string, { versions: { material?: { wrapped?: string } }[] }>;
-}
-
-/** Every piece of material in the state file, unwrapped with the root key (so the test knows the plaintext bytes). */
+/** Every piece of material the state files hold, unwrapped with the root key (so the test knows the plaintext bytes). */
 function unwrapAll(dir: string): { text: string; plain: Buffer[] } {
-  const text = readFileSync(join(dir, 'state.json'), 'utf8');
+  const dataFile = join(dir, 'state.json');
   const root = RootKey.fromBase64(readFileSync(join(dir, 'root.key'), 'utf8').trim());
-  const state = JSON.parse(text) as StateFile;
-  const plain = Object.values(state.keys).flatMap((k) =>
-    k.versions.flatMap((v) => (v.material?.wrapped ? [root.unwrap(v.material.wrapped)] : [])),
+  const plain = [...diskRecords(dataFile).keys.values()].flatMap((k) =>
+    k.versions.flatMap((v) => (typeof v.material?.wrapped === 'string' ? [root.unwrap(v.material.wrapped)] : [])),
   );
-  return { text, plain };
+  return { text: diskText(dataFile), plain };
 }
 
 test('keys, versions, aliases, tags, policies and the moved clock come back after a restart', async () => {

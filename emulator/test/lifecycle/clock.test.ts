@@ -112,9 +112,9 @@ test('a CancelKeyDeletion racing the end of the deletion window either keeps the
     const arrived = new Promise<void>((resolve) => (cancelArrived = resolve)).then(() => new Promise((turn) => setImmediate(turn)));
     const { keys } = own.kms;
     const { store } = own;
-    const [cancelDeletion, listAliases] = [keys.cancelDeletion, store.listAliases.bind(store)];
+    const [cancelDeletion, pageAliases] = [keys.cancelDeletion, store.pageAliases.bind(store)];
     keys.cancelDeletion = (scope, ref) => (cancelArrived(), cancelDeletion(scope, ref));
-    store.listAliases = async (scope) => (purgeStarted(), await arrived, listAliases(scope));
+    store.pageAliases = async (...args) => (purgeStarted(), await arrived, pageAliases(...args));
 
     const deletion = own.kms.lifecycle.advance(8 * DAY);
     await started;

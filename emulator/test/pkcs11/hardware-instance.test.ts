@@ -4,8 +4,8 @@
  * objects destroyed when a deletion completes, and a restart that keeps using the same token keys.
  */
 import { constants, createHash, createPublicKey, publicEncrypt, randomBytes, verify } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { acs3Client } from '../support/clients';
+import { diskRecords } from '../support/disk';
 import { removeDir, startTestEmulator, type TestEmulator } from '../support/emulator';
 import { readyInstance } from '../support/instances';
 import { createSoftHsm, type SoftHsm } from '../support/softhsm';
@@ -33,7 +33,11 @@ afterAll(async () => {
 const createKey = async (params: Record<string, unknown>) => (await acs3('CreateKey', { DKMSInstanceId: instance, ...params })).KeyMetadata;
 const b64 = (b: Buffer | string) => Buffer.from(b).toString('base64');
 const digestOf = (message: string) => createHash('sha256').update(message).digest();
-const stateOf = (keyId: string) => JSON.parse(readFileSync(emu.dataFile, 'utf8')).keys[keyId];
+/** The stored record of a key (every version here has material). */
+const stateOf = (keyId: string) => {
+  const key = diskRecords(emu.dataFile).keys.get(keyId)!;
+  return { ...key, versions: key.versions.map((v) => ({ ...v, material: v.material! })) };
+};
 
 test('the instance says its HSM is a PKCS#11 token, and its keys are HSM keys whose material stays in the token', async () => {
   expect((await acs3('GetKmsInstance', { KmsInstanceId: instance })).KmsInstance.HsmMode).toBe('pkcs11');

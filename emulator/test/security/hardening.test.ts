@@ -196,10 +196,10 @@ describe('secrets stay hidden', () => {
     expect(out).toContain(`AccessKeyId=${A.id}`);
   });
 
-  test('the state file, the root key and the nonces are 0600 in a 0700 folder', () => {
+  test('the state files, the root key and the nonces are 0600 in a 0700 folder', () => {
     const mode = (p: string) => statSync(p).mode & 0o777;
     expect(mode(dir)).toBe(0o700);
-    for (const file of ['state.json', 'root.key', 'nonces.current']) expect([file, mode(join(dir, file))]).toEqual([file, 0o600]);
+    for (const file of ['state.json.journal.0', 'root.key', 'nonces.current']) expect([file, mode(join(dir, file))]).toEqual([file, 0o600]);
   });
 
   test('a state file whose root key went missing, or another root key, stops start-up naming the files', async () => {

@@ -2,12 +2,13 @@
  * The Store contract against both implementations (lowdb on a file, PostgreSQL on a private test cluster), and what
  * only the PostgreSQL store has to get right: its schema migration, its key lock across handles, clear failures.
  */
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { LowdbStore } from '../../src/store/lowdb';
 import { PostgresStore } from '../../src/store/postgres';
+import { SCHEMA_VERSION } from '../../src/store/postgres-schema';
 import { removeDir } from '../support/emulator';
 import { startPostgres, type TestPostgres } from '../support/postgres';
 import { minimalKey, storeContract } from './store-contract';
@@ -37,7 +38,7 @@ describe('PostgresStore', () => {
     const client = new Client({ connectionString: url });
     await client.connect();
     try {
-      expect((await client.query('SELECT version FROM alikms_schema')).rows).toEqual([{ version: 2 }]);
+      expect((await client.query('SELECT version FROM alikms_schema')).rows).toEqual([{ version: SCHEMA_VERSION }]);
       // A database written by a newer emulator is refused rather than misread.
       await client.query('UPDATE alikms_schema SET version = 99');
     } finally {
@@ -92,3 +93,79 @@ describe('PostgresStore', () => {
     await Promise.all([one.close(), two.close()]);
   });
 });
+
+describe('LowdbStore files', () => {
+  const fresh = () => join(mkdtempSync(join(dir, 'files-')), 'state.json');
+  const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean);
+
+  test('a write appends one journal line; the snapshot is rewritten only by compaction, after which old journals go', async () => {
+    const file = fresh();
+    const s = await LowdbStore.open(file);
+    for (let i = 0; i < 50; i++) await s.putKey(minimalKey(`k${i}`));
+    expect(existsSync(file)).toBe(false); // nothing but the journal so far
+    expect(lines(`${file}.journal.0`)).toHaveLength(50);
+    await s.compact();
+    expect(existsSync(`${file}.journal.0`)).toBe(false);
+    expect(JSON.parse(lines(file)[0])).toEqual({ format: 2, journal: 1 });
+    await s.putKey(minimalKey('after'));
+    expect(lines(`${file}.journal.1`)).toHaveLength(1);
+    await s.close();
+    const again = await LowdbStore.open(file);
+    expect((await again.pageKeys(minimalKey('x'), {}, 0, 100)).total).toBe(51);
+    await again.close();
+  });
+
+  test('a journal cut off mid-line (a crash while appending) loads without that write', async () => {
+    const file = fresh();
+    const s = await LowdbStore.open(file);
+    await s.putKey(minimalKey('kept'));
+    await s.close();
+    appendFileSync(`${file}.journal.0`, '{"op":"key","id":"lost","v":{"keyId":"lo');
+    const again = await LowdbStore.open(file);
+    expect((await again.getKey('kept'))?.keyId).toBe('kept');
+    expect(await again.getKey('lost')).toBeUndefined();
+    await again.putKey(minimalKey('next'));
+    await again.close();
+    expect((await (await LowdbStore.open(file)).getKey('next'))?.keyId).toBe('next');
+  });
+
+  test('a crash during compaction (the new journal begun, the snapshot not yet renamed) loses nothing', async () => {
+    const file = fresh();
+    const s = await LowdbStore.open(file);
+    await s.putKey(minimalKey('before'));
+    await s.close();
+    // What a crash leaves: journal 0, a journal 1 with later writes, a half-written temporary snapshot.
+    writeFileSync(`${file}.journal.1`, JSON.stringify({ op: 'key', id: 'later', v: minimalKey('later') }) + '\n');
+    writeFileSync(`${file}.tmp`, '{"format":2,"journal":1}\n{"op":"key","id":"before","v":');
+    const again = await LowdbStore.open(file);
+    expect(ids(await again.pageKeys(minimalKey('x'), {}, 0, 10))).toEqual(['before', 'later']);
+    await again.close();
+  });
+
+  test('a format-1 state.json (one JSON object, as earlier versions wrote) loads and is migrated', async () => {
+    const file = fresh();
+    const key = minimalKey('old');
+    writeFileSync(
+      file,
+      JSON.stringify(
+        {
+          format: 1,
+          keys: { old: key },
+          aliases: { x: { accountId: key.accountId, regionId: key.regionId, aliasName: 'alias/old', keyId: 'old' } },
+          instances: {},
+          settings: { clockOffsetMs: 5 },
+        },
+        null,
+        2,
+      ),
+    );
+    const s = await LowdbStore.open(file);
+    expect(await s.getKey('old')).toStrictEqual(key);
+    expect((await s.getAlias(key, 'alias/old'))?.keyId).toBe('old');
+    expect(await s.getSetting('clockOffsetMs')).toBe(5);
+    await s.close();
+    expect(JSON.parse(lines(file)[0])).toMatchObject({ format: 2 });
+  });
+});
+
+const ids = (page: { items: { keyId: string }[] }) => page.items.map((k) => k.keyId);

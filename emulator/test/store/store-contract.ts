@@ -3,7 +3,7 @@
  * several times on one location: a second handle must see what the first one wrote (a restart, or another process).
  */
 import type { Alias, Instance, Key, Scope } from '../../src/domain/model';
-import type { Store } from '../../src/domain/ports/store';
+import type { KeyQuery, Store } from '../../src/domain/ports/store';
 
 export interface StoreFactory {
   /** A new, empty place to keep state (a file, a database). */
@@ -148,15 +148,20 @@ export function storeContract(name: string, factory: () => StoreFactory): void {
       for (const s of opened.splice(0)) await s.close(); // one at a time: lowdb handles of one file share its temp file
     });
 
+    const keysOf = async (st: Store, scope: Scope, query: KeyQuery = {}) => (await st.pageKeys(scope, query, 0, 1000)).items;
+    const aliasesOf = async (st: Store, scope: Scope, keyId?: string) => (await st.pageAliases(scope, keyId, 0, 1000)).items;
+
     test('an empty store has nothing', async () => {
       const s = await open();
       expect(await s.getKey('key-x')).toBeUndefined();
-      expect(await s.listKeys(A)).toEqual([]);
-      expect(await s.listAllKeys()).toEqual([]);
+      expect(await s.pageKeys(A, {}, 0, 10)).toEqual({ items: [], total: 0 });
+      expect(await s.keysDue(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+      expect(await s.defaultKey(A)).toBeUndefined();
       expect(await s.getAlias(A, 'alias/x')).toBeUndefined();
-      expect(await s.listAliases(A)).toEqual([]);
+      expect(await s.pageAliases(A, undefined, 0, 10)).toEqual({ items: [], total: 0 });
       expect(await s.getInstance('kst-x')).toBeUndefined();
       expect(await s.listInstances(A)).toEqual([]);
+      expect(await s.instanceUsage('kst-x')).toBe(0);
       expect(await s.getSetting('x')).toBeUndefined();
     });
 
@@ -174,35 +179,98 @@ export function storeContract(name: string, factory: () => StoreFactory): void {
         for (const k of records.keys) expect(await reader.getKey(k.keyId)).toStrictEqual(k);
         expect(await reader.getAlias(A, records.alias.aliasName)).toStrictEqual(records.alias);
         for (const i of records.instances) expect(await reader.getInstance(i.instanceId)).toStrictEqual(i);
-        expect(await reader.listKeys(A)).toStrictEqual(records.keys);
+        expect(await keysOf(reader, A)).toStrictEqual([records.keys[1], records.keys[0]]); // by creation time
         expect(await reader.listInstances(A)).toStrictEqual(records.instances);
       }
     });
 
-    test('lists keep to their account and region, in the order records were first stored', async () => {
+    test('keys are listed by scope in creation order (then ID), paged, with the total', async () => {
       const s = await open();
-      await s.putKey(minimalKey('k1', A));
-      await s.putKey(minimalKey('k2', B));
-      await s.putKey(minimalKey('k3', A2));
-      await s.putKey(minimalKey('k4', A));
-      await s.putKey({ ...minimalKey('k1', A), description: 'updated' }); // an update keeps its place
+      await s.putKey({ ...minimalKey('k3', A), createdAt: 30 });
+      await s.putKey({ ...minimalKey('k2', B), createdAt: 20 });
+      await s.putKey({ ...minimalKey('k1', A), createdAt: 10 });
+      await s.putKey({ ...minimalKey('k0', A), createdAt: 30 }); // same time as k3: the ID decides
+      await s.putKey({ ...minimalKey('k9', A2), createdAt: 5 });
+      await s.putKey({ ...minimalKey('k1', A), createdAt: 10, description: 'updated' }); // an update keeps its place
+      expect(ids(await keysOf(s, A))).toEqual(['k1', 'k0', 'k3']);
+      expect((await keysOf(s, A))[0].description).toBe('updated');
+      expect(ids(await keysOf(s, B))).toEqual(['k2']);
+      expect(ids(await keysOf(s, A2))).toEqual(['k9']);
+      const page = await s.pageKeys(A, {}, 1, 1);
+      expect({ ids: ids(page.items), total: page.total }).toEqual({ ids: ['k0'], total: 3 });
+      expect(await s.pageKeys(A, {}, 5, 10)).toEqual({ items: [], total: 3 });
+    });
+
+    test("ListKeys' filters, an instance and tags select keys", async () => {
+      const s = await open();
+      const base = minimalKey('x', A);
+      await s.putKey({ ...base, keyId: 'a', keyState: 'Disabled', createdAt: 1 });
+      await s.putKey({ ...base, keyId: 'b', keySpec: 'RSA_2048', dkmsInstanceId: 'kst-1', createdAt: 2, tags: { env: 'prod', team: 'x' } });
+      await s.putKey({ ...base, keyId: 'c', creatorType: 'Service', creator: 'oss', createdAt: 3, tags: { env: 'dev' } });
+      const q = async (query: KeyQuery) => ids(await keysOf(s, A, query));
+      expect(await q({ filters: [{ field: 'KeyState', values: ['Disabled', 'PendingDeletion'] }] })).toEqual(['a']);
+      expect(
+        await q({
+          filters: [
+            { field: 'KeySpec', values: ['RSA_2048'] },
+            { field: 'KeyState', values: ['Enabled'] },
+          ],
+        }),
+      ).toEqual(['b']);
+      expect(await q({ filters: [{ field: 'CreatorType', values: ['Service'] }] })).toEqual(['c']);
+      expect(await q({ filters: [{ field: 'Creator', values: ['oss'] }] })).toEqual(['c']);
+      expect(await q({ filters: [{ field: 'DKMSInstanceId', values: ['kst-1'] }] })).toEqual(['b']);
+      expect(await q({ filters: [{ field: 'DKMSInstanceId', values: [''] }] })).toEqual(['a', 'c']);
+      expect(await q({ instanceId: 'kst-1' })).toEqual(['b']);
+      expect(await q({ tags: [{ key: 'env' }] })).toEqual(['b', 'c']);
+      expect(await q({ tags: [{ key: 'env', value: 'prod' }] })).toEqual(['b']);
+      expect(await q({ tags: [{ key: 'env', value: 'prod' }, { key: 'team' }] })).toEqual(['b']);
+      expect(await q({ tags: [{ key: 'nul\u0000' }] })).toEqual([]);
+      expect((await s.pageKeys(A, { tags: [{ key: 'env' }] }, 0, 1)).total).toBe(2);
+    });
+
+    test("the region's default key, an instance's KeyNum units and the keys due are answered from indexes", async () => {
+      const s = await open();
+      const manual = { keyVersionId: 'v9', createdAt: 2, manual: true as const };
+      await s.putKey({ ...minimalKey('d', A), defaultKey: true });
+      await s.putKey({ ...minimalKey('i1', A), dkmsInstanceId: 'kst-9' });
+      await s.putKey({ ...minimalKey('i2', A), dkmsInstanceId: 'kst-9', versions: [...minimalKey('i2').versions, manual] });
+      expect((await s.defaultKey(A))?.keyId).toBe('d');
+      expect(await s.defaultKey(B)).toBeUndefined();
+      expect(await s.instanceUsage('kst-9')).toBe(3);
+      await s.deleteKey('i1');
+      expect(await s.instanceUsage('kst-9')).toBe(2);
+
+      const rotating = (keyId: string, at: number): Key => ({
+        ...minimalKey(keyId, keyId === 'r2' ? B : A),
+        keySpec: 'Aliyun_AES_256',
+        rotation: { enabled: true, intervalSeconds: 100, lastRotatedAt: 0, nextRotationAt: at },
+      });
+      await s.putKey(rotating('r3', 300));
+      await s.putKey(rotating('r1', 100));
+      await s.putKey(rotating('r2', 200));
+      await s.putKey({ ...minimalKey('p', A), keyState: 'PendingDeletion', deleteAt: 150 });
+      await s.putKey({ ...rotating('off', 50), keyState: 'Disabled' }); // a Disabled key's rotation waits: not due
+      expect(ids(await s.keysDue(250, 10))).toEqual(['r1', 'p', 'r2']);
+      expect(ids(await s.keysDue(250, 2))).toEqual(['r1', 'p']);
+      await s.putKey({ ...rotating('r1', 400) }); // rotated: its next event moved on
+      expect(ids(await (await open()).keysDue(1000, 10))).toEqual(['p', 'r2', 'r3', 'r1']);
+    });
+
+    test("aliases are listed by name, all of a scope or one key's; a put replaces", async () => {
+      const s = await open();
       await s.putAlias({ ...A, aliasName: 'alias/z', keyId: 'k1' });
       await s.putAlias({ ...B, aliasName: 'alias/z', keyId: 'k2' });
       await s.putAlias({ ...A2, aliasName: 'alias/z', keyId: 'k3' });
       await s.putAlias({ ...A, aliasName: 'alias/a', keyId: 'k4' });
-      await s.putInstance(minimalInstance('i1', A));
-      await s.putInstance(minimalInstance('i2', A2));
-      await s.putInstance(minimalInstance('i3', A));
-      expect(ids(await s.listKeys(A))).toEqual(['k1', 'k4']);
-      expect((await s.listKeys(A))[0].description).toBe('updated');
-      expect(ids(await s.listKeys(B))).toEqual(['k2']);
-      expect(ids(await s.listKeys(A2))).toEqual(['k3']);
-      expect(ids(await s.listAllKeys()).sort()).toEqual(['k1', 'k2', 'k3', 'k4']);
-      expect(ids(await s.listAliases(A))).toEqual(['alias/z', 'alias/a']);
+      await s.putAlias({ ...A, aliasName: 'alias/B', keyId: 'k1' });
+      expect(ids(await aliasesOf(s, A))).toEqual(['alias/B', 'alias/a', 'alias/z']);
+      expect(ids(await aliasesOf(s, A, 'k1'))).toEqual(['alias/B', 'alias/z']);
+      expect((await s.pageAliases(A, undefined, 1, 1)).total).toBe(3);
       expect((await s.getAlias(B, 'alias/z'))?.keyId).toBe('k2');
-      expect((await s.getAlias(A2, 'alias/z'))?.keyId).toBe('k3');
-      expect(ids(await s.listInstances(A))).toEqual(['i1', 'i3']);
-      expect(ids(await s.listInstances(B))).toEqual([]);
+      await s.putAlias({ ...A, aliasName: 'alias/z', keyId: 'k4' });
+      expect(ids(await aliasesOf(s, A, 'k4'))).toEqual(['alias/a', 'alias/z']);
+      expect(ids(await aliasesOf(await open(), A, 'k1'))).toEqual(['alias/B']);
     });
 
     test('a put replaces the whole record, and a record read before stays as it was', async () => {
@@ -216,10 +284,6 @@ export function storeContract(name: string, factory: () => StoreFactory): void {
       expect(read).toStrictEqual(first);
       expect(await s.getKey('key-1')).toStrictEqual(second);
       expect(await (await open()).getKey('key-1')).toStrictEqual(second);
-
-      await s.putAlias({ ...A, aliasName: 'alias/p', keyId: 'key-1' });
-      await s.putAlias({ ...A, aliasName: 'alias/p', keyId: 'key-2' });
-      expect(await s.listAliases(A)).toStrictEqual([{ ...A, aliasName: 'alias/p', keyId: 'key-2' }]);
 
       await s.putInstance(fullInstance('kst-1'));
       const { connection: _c, endsAt: _e, clientToken: _t, deletionProtection: _dp, ...bare } = fullInstance('kst-1');
@@ -243,12 +307,12 @@ export function storeContract(name: string, factory: () => StoreFactory): void {
       await s.deleteInstance('missing');
       const again = await open();
       expect(await again.getKey('k1')).toBeUndefined();
-      expect(ids(await again.listAllKeys())).toEqual(['k2']);
+      expect(ids(await keysOf(again, A))).toEqual(['k2']);
       expect(await again.getAlias(A, 'alias/d')).toBeUndefined();
       expect((await again.getAlias(B, 'alias/d'))?.keyId).toBe('k2');
       expect(ids(await again.listInstances(A))).toEqual(['i2']);
       await again.putKey(minimalKey('k1')); // a deleted ID can be stored again
-      expect(ids(await again.listKeys(A))).toEqual(['k2', 'k1']);
+      expect(ids(await keysOf(again, A))).toEqual(['k1', 'k2']);
     });
 
     test('settings hold any JSON value and can be overwritten', async () => {
@@ -279,8 +343,8 @@ export function storeContract(name: string, factory: () => StoreFactory): void {
         ...Array.from({ length: 5 }, (_, i) => s.putSetting(`c${i}`, i)),
       ]);
       const again = await open();
-      expect((await again.listKeys(A)).length).toBe(20);
-      expect((await again.listAliases(A)).length).toBe(10);
+      expect((await again.pageKeys(A, {}, 0, 100)).total).toBe(20);
+      expect((await again.pageAliases(A, undefined, 0, 100)).total).toBe(10);
       expect(await again.getSetting('c4')).toBe(4);
     });
   });

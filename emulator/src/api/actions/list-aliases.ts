@@ -2,19 +2,23 @@
 import { z } from 'zod';
 import { defineAction } from '../action';
 import { nonEmpty, pageNumber, pageSize } from '../schemas';
-import { aliasView, page } from '../views';
 import type { Alias } from '../../domain/model';
+import type { Page } from '../../domain/ports/store';
+import { aliasView } from '../views';
 
-const reply = (aliases: Alias[], pageNumber: number, size: number) => {
-  const { items, paging } = page(aliases, pageNumber, size);
-  return { Aliases: { Alias: items.map(aliasView) }, ...paging };
-};
+const reply = ({ items, total }: Page<Alias>, pageNumber: number, size: number) => ({
+  Aliases: { Alias: items.map(aliasView) },
+  TotalCount: total,
+  PageNumber: pageNumber,
+  PageSize: size,
+});
+const offset = (i: { PageNumber: number; PageSize: number }) => (i.PageNumber - 1) * i.PageSize;
 
 export const ListAliases = defineAction({
   name: 'ListAliases',
   input: z.object({ PageNumber: pageNumber, PageSize: pageSize() }),
   async handle(i, { kms, scope }) {
-    return reply(await kms.aliases.list(scope), i.PageNumber, i.PageSize);
+    return reply(await kms.aliases.page(scope, undefined, offset(i), i.PageSize), i.PageNumber, i.PageSize);
   },
 });
 
@@ -23,6 +27,6 @@ export const ListAliasesByKeyId = defineAction({
   input: z.object({ KeyId: nonEmpty, PageNumber: pageNumber, PageSize: pageSize() }),
   async handle(i, { kms, scope }) {
     const key = await kms.keys.resolve(scope, i.KeyId);
-    return reply(await kms.aliases.listForKey(scope, key), i.PageNumber, i.PageSize);
+    return reply(await kms.aliases.page(scope, key, offset(i), i.PageSize), i.PageNumber, i.PageSize);
   },
 });

@@ -2,11 +2,9 @@
 import { z } from 'zod';
 import { keyArn } from '../../domain/ids';
 import { LIMITS } from '../../domain/limits';
+import { KEY_FILTER_FIELDS } from '../../domain/ports/store';
 import { defineAction } from '../action';
 import { json, pageNumber, pageSize } from '../schemas';
-import { page } from '../views';
-
-const FILTER_FIELDS = ['KeyState', 'KeySpec', 'KeyUsage', 'ProtectionLevel', 'CreatorType', 'DKMSInstanceId', 'Creator'] as const;
 
 export const ListKeys = defineAction({
   name: 'ListKeys',
@@ -14,16 +12,13 @@ export const ListKeys = defineAction({
     PageNumber: pageNumber,
     PageSize: pageSize(LIMITS.listKeysPageSize.max, LIMITS.listKeysPageSize.default),
     Filters: json(
-      z.array(z.object({ Key: z.enum(FILTER_FIELDS), Values: z.array(z.string()).max(10) })).max(LIMITS.listFilters),
+      z.array(z.object({ Key: z.enum(KEY_FILTER_FIELDS), Values: z.array(z.string()).max(10) })).max(LIMITS.listFilters),
     ).optional(),
   }),
   async handle(i, { kms, scope }) {
-    const keys = await kms.keys.list(
-      scope,
-      (i.Filters ?? []).map((f) => ({ field: f.Key, values: f.Values })),
-    );
-    keys.sort((a, b) => a.createdAt - b.createdAt || a.keyId.localeCompare(b.keyId));
-    const { items, paging } = page(keys, i.PageNumber, i.PageSize);
-    return { Keys: { Key: items.map((k) => ({ KeyId: k.keyId, KeyArn: keyArn(k.regionId, k.accountId, k.keyId) })) }, ...paging };
+    const filters = (i.Filters ?? []).map((f) => ({ field: f.Key, values: f.Values }));
+    const { items, total } = await kms.keys.page(scope, { filters }, (i.PageNumber - 1) * i.PageSize, i.PageSize);
+    const keys = items.map((k) => ({ KeyId: k.keyId, KeyArn: keyArn(k.regionId, k.accountId, k.keyId) }));
+    return { Keys: { Key: keys }, TotalCount: total, PageNumber: i.PageNumber, PageSize: i.PageSize };
   },
 });
