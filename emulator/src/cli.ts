@@ -23,6 +23,7 @@ interface ServeOptions {
   inMemory?: boolean;
   rootKeyFile?: string;
   region: string;
+  regionPort: string[];
   accounts?: string;
   seed?: string;
   adminToken?: string;
@@ -30,6 +31,7 @@ interface ServeOptions {
   throttling: boolean;
   maxRotationInterval: string;
   defaultKeyRotation?: boolean;
+  defaultKey?: boolean;
   pkcs11Module?: string;
   pkcs11Token?: string;
   pkcs11Pin?: string;
@@ -60,6 +62,12 @@ export function cli(): Command {
     )
     .addOption(new Option('--region <region>', 'region for requests that name none').env('ALIKMS_REGION').default(DEFAULT_REGION))
     .addOption(
+      new Option('--region-port <region=port>', 'also listen on <port> for requests of <region> that name none (repeatable)')
+        .env('ALIKMS_REGION_PORTS')
+        .argParser((value: string, previous: string[] = []) => [...previous, ...value.split(',').filter(Boolean)])
+        .default([]),
+    )
+    .addOption(
       new Option('--accounts <file>', 'JSON file of accounts and access keys (default: account 1234567890123456, key test/test)').env(
         'ALIKMS_ACCOUNTS',
       ),
@@ -79,6 +87,11 @@ export function cli(): Command {
       new Option('--max-rotation-interval <interval>', 'longest automatic rotation interval for software keys (docs say 365d or 730d)')
         .env('ALIKMS_MAX_ROTATION_INTERVAL')
         .default('365d'),
+    )
+    .addOption(
+      new Option('--default-key', "make the default account's default CMK in --region at start (else only on request)").env(
+        'ALIKMS_DEFAULT_KEY',
+      ),
     )
     .addOption(
       new Option('--default-key-rotation', 'enable the default-key rotation add-on (365d only)').env('ALIKMS_DEFAULT_KEY_ROTATION'),
@@ -107,6 +120,12 @@ export function cli(): Command {
       if (!Number.isInteger(port) || port < 0 || port > 65535) program.error(`--port: not a port: ${o.port}`);
       const connectDelayMs = Number(o.connectDelay);
       if (!Number.isInteger(connectDelayMs) || connectDelayMs < 0) program.error(`--connect-delay: not a number of ms: ${o.connectDelay}`);
+      const regionPorts: Record<string, number> = {};
+      for (const entry of o.regionPort) {
+        const m = /^([a-z0-9-]+)=(\d{1,5})$/.exec(entry.trim());
+        if (!m || Number(m[2]) > 65535) return program.error(`--region-port: expected <region>=<port>, e.g. cn-shanghai=4600: ${entry}`);
+        regionPorts[m[1]] = Number(m[2]);
+      }
       const maxRotation = parseInterval(o.maxRotationInterval);
       if (maxRotation === undefined) program.error(`--max-rotation-interval: expected e.g. 365d: ${o.maxRotationInterval}`);
       const emulator = await startEmulator({
@@ -116,8 +135,10 @@ export function cli(): Command {
         storeUrl: o.store,
         rootKeyFile: o.rootKeyFile && resolve(o.rootKeyFile),
         region: o.region,
+        regionPorts,
         accountsFile: o.accounts,
         seed: o.seed,
+        defaultKey: o.defaultKey === true,
         adminToken: o.adminToken,
         kms: {
           connectDelayMs,
@@ -131,6 +152,8 @@ export function cli(): Command {
       console.log(
         `alikms listening on ${emulator.endpoint} (region ${emulator.region}, state ${o.store ? redactUrl(o.store) : o.inMemory ? 'in memory' : resolve(o.data)})`,
       );
+      for (const [regionId, endpoint] of Object.entries(emulator.regionEndpoints))
+        if (regionId !== emulator.region) console.log(`  region ${regionId}: ${endpoint}`);
       console.log(`  hardware instances: ${emulator.kms.hsm === 'pkcs11' ? 'PKCS#11 token' : 'simulated in software (no HSM configured)'}`);
       // Access key ids only: a secret from an accounts file is never printed (the built-in test/test is public anyway).
       for (const k of emulator.accounts.all())

@@ -2,8 +2,6 @@
  * Builds and starts one emulator: store, root key, crypto backend, domain and the HTTP endpoint.
  * This is the only place that knows every layer; tests and the CLI both start the emulator through it.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { Clock } from './domain/clock';
@@ -25,7 +23,7 @@ import { ReplayGuard } from './wire/nonces';
 import type { RequestRecord } from './wire/server';
 import { FileNonceLedger, type NonceLedger } from './store/nonce-ledger';
 import { adminListener } from './wire/admin';
-import { answerUnparsableRequests } from './wire/http-errors';
+import { listenHttp, type Listening } from './wire/http-server';
 import { kmsRequestListener } from './wire/server';
 import { applySeed } from './seed/apply';
 import { exportSeed } from './seed/export';
@@ -42,6 +40,8 @@ export interface EmulatorOptions {
   /** `postgres://…`: keep state in PostgreSQL, which several emulators can share (they must share the root key). */
   storeUrl?: string;
   region?: string;
+  /** Extra ports whose requests default to another region (0: a free port), for clients that name no region. */
+  regionPorts?: Readonly<Record<string, number>>;
   accountsFile?: string;
   accounts?: Accounts;
   /** Root key file; defaults to `root.key` beside the state file (in memory when there is no state file).
@@ -52,6 +52,8 @@ export interface EmulatorOptions {
   adminToken?: string;
   /** How often the scheduler looks for due rotations and deletions; 0 turns the background run off. */
   schedulerIntervalMs?: number;
+  /** Make (or enable) the default account's default CMK in the default region at start. */
+  defaultKey?: boolean;
   /** State to create at start (a seed file path, or the seed itself); existing state is never overwritten. */
   seed?: string | SeedInput;
   /** Domain settings: rotation rules, instance connect delay, throttling. */
@@ -70,6 +72,8 @@ export interface RunningEmulator {
   readonly host: string;
   readonly port: number;
   readonly region: string;
+  /** The endpoint of each region's port: the main one for `region`, plus one per `regionPorts` entry. */
+  readonly regionEndpoints: Readonly<Record<string, string>>;
   readonly accounts: Accounts;
   readonly kms: Kms;
   readonly clock: Clock;
@@ -87,7 +91,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   // First, so a wrong PIN or a missing token/module stops startup before anything else is opened.
   const hsm = opts.pkcs11 ? await Pkcs11Backend.open(opts.pkcs11) : undefined;
   let store: Store | undefined;
-  let server: Server | undefined;
+  const listening: Listening[] = [];
   let ledger: NonceLedger | undefined;
   try {
     // A shared store has no "beside the state file": every process must be handed the same root key explicitly.
@@ -112,6 +116,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       const applied = await applySeed(seed, kms, { accountId: accounts.all()[0].accountId, regionId: region });
       opts.log?.(`seed: ${applied.instances} instances, ${applied.keys} keys, ${applied.aliases} aliases created`);
     }
+    if (opts.defaultKey) await kms.keys.provideDefaultKey({ accountId: accounts.all()[0].accountId, regionId: region });
     // Catch up on whatever fell due while the emulator was down, before serving.
     await kms.lifecycle.restoreClock();
     await kms.lifecycle.runDue();
@@ -131,35 +136,29 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
           ? new FileNonceLedger(dirname(opts.dataFile))
           : undefined;
     const auth = new Authenticator(accounts, await ReplayGuard.open(windowMs, ledger));
-    const listener = kmsRequestListener({ kms, auth, defaultRegion: region, admin, log: opts.log, observe: opts.observe });
-    // requireHostHeader off: Node would answer an HTTP/1.1 request without Host itself, with a bare body-less 400;
-    // ours gets the error envelope like any other bad request (and the default region, as there is no host to read).
-    // maxHeaderSize: the SDKs put every parameter in the URL, so a 32 KiB key policy (percent-encoded, up to ~3x) or an
-    // 8 KiB SM2 ciphertext must fit in the request line, past Node's 16 KiB default. Node's limit is 8x ours: the
-    // request listener enforces ours (wire/server.ts), where it knows the method.
-    const http = (server = createServer(
-      {
-        keepAliveTimeout: 65_000,
-        requireHostHeader: false,
-        maxHeaderSize: 8 * LIMITS.requestHeaderBytes,
-        connectionsCheckingInterval: 1000,
-      },
-      listener,
-    ));
-    // Slow clients: the headers within 10 s, the whole request within 60 s, checked every second (Node checks every
-    // 30 s by default, which would let a slow-header socket live for up to 40 s).
-    http.headersTimeout = opts.timeouts?.headersMs ?? 10_000;
-    http.requestTimeout = opts.timeouts?.requestMs ?? 60_000;
-    answerUnparsableRequests(http, region, opts.log);
     const host = opts.host ?? DEFAULT_HOST;
-    await listen(http, opts.port ?? DEFAULT_PORT, host);
-    const port = (http.address() as AddressInfo).port;
+    // The main port answers for --region; each --region-port for its own region (for clients that name none).
+    const serveRegion = (regionId: string, port: number) =>
+      listenHttp(kmsRequestListener({ kms, auth, defaultRegion: regionId, admin, log: opts.log, observe: opts.observe }), {
+        host,
+        port,
+        region: regionId,
+        timeouts: opts.timeouts,
+        log: opts.log,
+      }).then((l) => (listening.push(l), l));
+    const main = await serveRegion(region, opts.port ?? DEFAULT_PORT);
+    const regionEndpoints: Record<string, string> = { [region]: main.endpoint };
+    for (const [regionId, port] of Object.entries(opts.regionPorts ?? {})) {
+      if (!regions.includes(regionId)) throw new Error(`--region-port: unknown region ${regionId}`);
+      regionEndpoints[regionId] = (await serveRegion(regionId, port)).endpoint;
+    }
     const scheduler = startScheduler(kms, opts.schedulerIntervalMs ?? 1000, opts.log);
     return {
-      endpoint: `http://${host}:${port}`,
+      endpoint: main.endpoint,
       host,
-      port,
+      port: main.port,
       region,
+      regionEndpoints,
       accounts,
       kms,
       clock,
@@ -168,8 +167,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       async stop() {
         if (scheduler) clearInterval(scheduler);
         await kms.lifecycle.runDue(0); // waits for a run in progress
-        http.closeAllConnections();
-        await new Promise<void>((resolve) => http.close(() => resolve()));
+        for (const l of listening) await l.close();
         await ledger?.close();
         await opened.close();
         await hsm?.close();
@@ -177,7 +175,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     };
   } catch (err) {
     // A start that fails half-way (a bad seed, a port in use) must not leave a database pool or a token session open.
-    server?.close();
+    for (const l of listening) await l.close();
     await ledger?.close().catch(() => undefined);
     await store?.close().catch(() => undefined);
     await hsm?.close();
@@ -227,16 +225,6 @@ function loadRootKey(rootKeyFile: string | undefined, dataFile: string | undefin
         'ALIKMS_ROOT_KEY to it), or start with another --data file to start afresh',
     );
   return RootKey.loadOrCreate(rootKeyFile);
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }
 
 function startScheduler(kms: Kms, intervalMs: number, log?: (m: string) => void): NodeJS.Timeout | undefined {

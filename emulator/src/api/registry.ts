@@ -9,6 +9,7 @@ import { GetKmsInstance } from './actions/get-kms-instance';
 import { GetKmsInstanceQuotaInfos } from './actions/get-kms-instance-quota-infos';
 import { ListKmsInstances } from './actions/list-kms-instances';
 import { ReleaseKmsInstance } from './actions/release-kms-instance';
+import { UpdateKmsInstance } from './actions/update-kms-instance';
 import { UpdateKmsInstanceBindVpc } from './actions/update-kms-instance-bind-vpc';
 import { CreateInstance } from './bss/create-instance';
 import { BSS_VERSION } from './bss/envelope';
@@ -114,6 +115,7 @@ const ACTIONS: Action[] = [
   GetKmsInstanceQuotaInfos,
   GetDefaultKmsInstance,
   ConnectKmsInstance,
+  UpdateKmsInstance,
   UpdateKmsInstanceBindVpc,
   ReleaseKmsInstance,
   OpenKmsService,

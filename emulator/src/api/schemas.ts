@@ -35,13 +35,23 @@ export const int = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 
+/**
+ * JSON text with every integer of more than 15 digits read as its digits (a string): JSON.parse would round it to the
+ * nearest double (account ids such as a VpcOwnerId exceed 2^53), and the schema then takes the string as it is.
+ */
+export function parseJsonExact(text: string): unknown {
+  return JSON.parse(
+    text.replace(/"(?:[^"\\]|\\.)*"|(?<![\d.eE+-])-?\d{16,}(?![.eE\d])/g, (token) => (token.startsWith('"') ? token : `"${token}"`)),
+  );
+}
+
 /** A JSON string holding a value of `schema`. */
 export const json = <S extends z.ZodType>(schema: S) =>
   z
     .string()
     .transform((s, ctx) => {
       try {
-        return JSON.parse(s) as unknown;
+        return parseJsonExact(s);
       } catch {
         ctx.addIssue({ code: 'custom', message: 'not JSON' });
         return z.NEVER;

@@ -29,6 +29,9 @@ export function keyMetadata(key: Key) {
     DeletionProtection: key.deletionProtection ? 'Enabled' : 'Disabled',
     ...(key.deletionProtection && { DeletionProtectionDescription: key.deletionProtection.description }),
     ...(key.dkmsInstanceId && { DKMSInstanceId: key.dkmsInstanceId }),
+    // Emulator extension (not in the cloud's model): marks the region's default CMK, which the cloud shows only in its
+    // console. Clients that do not know the field ignore it.
+    ...(key.defaultKey && { DefaultKey: true }),
   };
 }
 

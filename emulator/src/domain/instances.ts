@@ -13,7 +13,7 @@ import { KmsError, invalid } from './errors';
 import { randomToken, regionCode } from './ids';
 import type { Mode } from './key-material';
 import { instanceLock, purchaseLock, type Locks } from './lock';
-import type { BindVpc, ChargeType, Instance, Key, Scope } from './model';
+import { quotaUnits, type BindVpc, type ChargeType, type Instance, type Key, type Scope } from './model';
 import type { Store } from './ports/store';
 import { specOf, type InstanceKind, type KeySpec } from './specs';
 
@@ -35,8 +35,24 @@ export const INSTANCE_LIMITS = {
   periodMonths: [1, 2, 3, 6, 12, 24, 36],
 } as const;
 
-/** What an order leaves out (terraform sends only what its user set). */
-const DEFAULT_CAPACITY: Capacity = { spec: 1000, keyNum: 1000, secretNum: 0, vpcNum: 1, log: false, logStorage: 0 };
+/**
+ * What an order leaves out (terraform sends only what its user set). A pay-as-you-go instance is billed by use and its
+ * provider sends no capacity at all: our choice is that its quotas default to the maxima, so nothing it does is capped.
+ */
+const DEFAULT_CAPACITY: Record<ChargeType, Capacity> = {
+  PREPAY: { spec: 1000, keyNum: 1000, secretNum: 0, vpcNum: 1, log: false, logStorage: 0 },
+  POSTPAY: {
+    spec: 1000,
+    keyNum: INSTANCE_LIMITS.keyNum.max,
+    secretNum: INSTANCE_LIMITS.secretNum.max,
+    vpcNum: INSTANCE_LIMITS.vpcNum.max,
+    log: false,
+    logStorage: 0,
+  },
+};
+
+/** An instance bought without renewal settings: manual renewal, no renewal period (what QueryAvailableInstances reads back). */
+const NO_RENEWAL: Renewal = { status: 'ManualRenewal', period: 0, unit: 'M' };
 
 export type InstanceStatus = 'Uninitialized' | 'Connecting' | 'Connected';
 export type Renewal = Instance['renewal'];
@@ -115,10 +131,10 @@ export class InstanceService {
     if (!order.productVersion) throw new KmsError('MissingParameter', 'Parameter.ProductVersion');
     const kind = PRODUCT_VERSIONS[order.productVersion];
     if (!kind) throw invalid('ProductVersion');
-    const capacity = { ...DEFAULT_CAPACITY, ...order.capacity };
-    assertCapacity(capacity);
     const chargeType: ChargeType =
       order.subscriptionType === 'PayAsYouGo' || order.productType?.startsWith('kms_ppi') ? 'POSTPAY' : 'PREPAY';
+    const capacity = { ...DEFAULT_CAPACITY[chargeType], ...order.capacity };
+    assertCapacity(capacity);
     const months = order.periodMonths ?? 1;
     if (chargeType === 'PREPAY' && !(INSTANCE_LIMITS.periodMonths as readonly number[]).includes(months)) throw invalid('Period');
     const now = this.clock.now();
@@ -126,7 +142,7 @@ export class InstanceService {
       productVersion: order.productVersion,
       ...(order.productType && { productType: order.productType }),
       endsAt: chargeType === 'PREPAY' ? now + months * MONTH_MS : undefined,
-      ...(order.renewal && { renewal: { status: order.renewal.status, period: order.renewal.period ?? 1, unit: 'M' } }),
+      ...(order.renewal && { renewal: { status: order.renewal.status, period: order.renewal.period ?? 0, unit: 'M' } }),
       clientToken: order.clientToken,
     });
   }
@@ -150,7 +166,7 @@ export class InstanceService {
       productType: chargeType === 'PREPAY' ? 'kms_ddi_public_cn' : 'kms_ppi_public_cn',
       chargeType,
       createdAt: this.clock.now(),
-      renewal: { status: 'ManualRenewal', period: 1, unit: 'M' },
+      renewal: NO_RENEWAL,
       bindVpcs: [],
       tags: {},
       ...fields,
@@ -200,16 +216,27 @@ export class InstanceService {
     });
   }
 
-  /** BSS ModifyInstance: capacity only grows (ModifyType=Upgrade). */
+  /**
+   * BSS ModifyInstance (ModifyType=Upgrade, the only type the cloud takes): capacity grows, except that the number of
+   * VPCs may also shrink, down to the VPCs bound (terraform-provider-alicloud's acceptance test lowers vpc_num that
+   * way; our reading is that VPC access is not a purchased resource the way keys and QPS are).
+   */
   modify(scope: Scope, instanceId: string, modifyType: 'Upgrade' | 'Downgrade', to: Partial<Capacity>) {
     if (modifyType !== 'Upgrade') throw new KmsError('Rejected.UnsupportedOperation', 'KMS instances can only be upgraded');
     return this.update(scope, instanceId, (i) => {
       const next = { ...i, ...to };
       assertCapacity(next);
-      for (const field of ['spec', 'keyNum', 'secretNum', 'vpcNum', 'logStorage'] as const)
+      for (const field of ['spec', 'keyNum', 'secretNum', 'logStorage'] as const)
         if (next[field] < i[field]) throw new KmsError('InvalidParameter', field.charAt(0).toUpperCase() + field.slice(1));
+      if (next.vpcNum < i.bindVpcs.length)
+        throw new KmsError('Rejected.LimitExceeded', `The instance has ${i.bindVpcs.length} VPCs bound; unbind some first.`);
       return next;
     });
+  }
+
+  /** UpdateKmsInstance (our reading of what terraform-provider-alicloud sends: only the name is changed this way). */
+  rename(scope: Scope, instanceId: string, instanceName: string) {
+    return this.update(scope, instanceId, (i) => ({ ...i, instanceName }));
   }
 
   /** BSS SetRenewal: subscriptions only; an unset period keeps the current one. */
@@ -246,10 +273,15 @@ export class InstanceService {
     return instance;
   }
 
-  /** Refuses a key beyond the instance's KeyNum (key creation checks again under the instance's lock before storing). */
+  /** Refuses a key (or a manual version) beyond the instance's KeyNum; callers check again under the instance's lock. */
   async assertRoom(instance: Instance): Promise<void> {
-    if ((await this.keysOf(instance)).length >= instance.keyNum)
+    if ((await this.keyUnits(instance)) >= instance.keyNum)
       throw new KmsError('Rejected.LimitExceeded', `Instance ${instance.instanceId} holds its KeyNum of ${instance.keyNum} keys.`);
+  }
+
+  /** KeyNum units in use: each key, and each version made by CreateKeyVersion. */
+  private async keyUnits(instance: Instance): Promise<number> {
+    return (await this.keysOf(instance)).reduce((n, k) => n + quotaUnits(k), 0);
   }
 
   async keysOf(instance: Instance): Promise<Key[]> {
@@ -313,7 +345,7 @@ export class InstanceService {
 
   async quota(instance: Instance) {
     return [
-      { ResourceType: 'key', ResourceQuota: instance.keyNum, UsedQuantity: (await this.keysOf(instance)).length },
+      { ResourceType: 'key', ResourceQuota: instance.keyNum, UsedQuantity: await this.keyUnits(instance) },
       { ResourceType: 'secret', ResourceQuota: instance.secretNum, UsedQuantity: 0 },
       { ResourceType: 'qps', ResourceQuota: instance.spec, UsedQuantity: 0 },
       { ResourceType: 'vpc', ResourceQuota: instance.vpcNum, UsedQuantity: instance.bindVpcs.length + (instance.connection ? 1 : 0) },

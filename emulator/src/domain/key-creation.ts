@@ -41,6 +41,11 @@ export interface CreateKeyInput {
   tags?: Record<string, string>;
   /** Service keys are created by a product, not by the account. */
   creator?: { name: string; type: CreatorType };
+  /**
+   * The region's default CMK, made on purpose (never by an ordinary CreateKey): an instance-less Aliyun_AES_256 key,
+   * one per account and region.
+   */
+  defaultKey?: boolean;
 }
 
 /** A key as a seed declares it: CreateKey's input plus the facts a seed fixes. */
@@ -52,8 +57,6 @@ export interface RestoreKeyInput extends CreateKeyInput {
   deleteAt?: number;
   /** Deletion protection on, with this description. */
   deletionProtection?: string;
-  /** The region's default CMK (one per account and region). */
-  defaultKey?: boolean;
   /** Oldest first; the last is the primary. Material: raw bytes (symmetric) or PKCS#8 DER (asymmetric). */
   versions?: readonly { keyVersionId?: string; createdAt?: number; material?: Buffer }[];
   lastRotatedAt?: number;
@@ -85,8 +88,6 @@ export class KeyCreation {
     const now = this.clock.now();
     const material = plan.origin === 'EXTERNAL' ? undefined : await this.newMaterial(plan.keySpec, plan.home);
     const version: KeyVersion = { keyVersionId: newKeyVersionId(), createdAt: now, material };
-    // The first instance-less AES-256 user key of an account and region is its default CMK (kms-openapi.md §3.9).
-    const mayBeDefault = !plan.instance && plan.creatorType === 'User' && plan.keySpec === 'Aliyun_AES_256';
     const key = (isDefault: boolean) =>
       this.build(scope, input, plan, isDefault, {
         keyId: newKeyId(scope.regionId),
@@ -95,7 +96,7 @@ export class KeyCreation {
         versions: [version],
         lastRotatedAt: now,
       });
-    return this.storeNew(scope, plan, mayBeDefault ? 'ifFirst' : 'no', key, [material]);
+    return this.storeNew(scope, plan, input.defaultKey ? 'yes' : 'no', key, [material]);
   }
 
   /** A seed's key, unless a key with its ID exists already (a restart never overwrites what happened since). */
@@ -251,12 +252,13 @@ export class KeyCreation {
     }
   }
 
-  /** Key `k` with a fresh primary version made at `now` (CreateKeyVersion and rotation). */
-  async addVersion(k: Key, now = this.clock.now()): Promise<Key> {
+  /** Key `k` with a fresh primary version made at `now` (rotation, or CreateKeyVersion when `manual`). */
+  async addVersion(k: Key, now = this.clock.now(), manual = false): Promise<Key> {
     const version: KeyVersion = {
       keyVersionId: newKeyVersionId(),
       createdAt: now,
       material: await this.newMaterial(k.keySpec, materialHome(k)),
+      ...(manual && { manual: true as const }),
     };
     const rotation = { ...k.rotation, lastRotatedAt: now };
     return {

@@ -10,14 +10,14 @@ import { KeyCreation, type CreateKeyInput, type RestoreKeyInput } from './key-cr
 import { destroyQuietly, droppedMaterial, materialRefs, type Mode } from './key-material';
 import { assertKeyState, type KeyOperation } from './key-state';
 import { LIMITS } from './limits';
-import { aliasLock, keyLock, type Locks } from './lock';
+import { aliasLock, instanceLock, keyLock, type Locks } from './lock';
 import { primaryVersion, sameScope, type Key, type KeyVersion, type Scope } from './model';
 import { validatePolicy } from './policy';
 import type { CryptoBackend } from './ports/crypto-backend';
 import type { Store } from './ports/store';
 import type { InstanceService } from './instances';
 import { rotationPolicyFor, type RotationRules } from './rotation';
-import { isSymmetric } from './specs';
+import { isSymmetric, type InstanceKind } from './specs';
 
 const DAY_MS = 86_400_000;
 /** Service keys live under `alias/acs/<product>`; product codes are lower-case words (oss, ecs, rds, …). */
@@ -46,6 +46,27 @@ export class KeyService {
   }
 
   create = (scope: Scope, input: CreateKeyInput): Promise<Key> => this.creation.create(scope, input);
+
+  /**
+   * The region's default CMK, ready to use: "provided by default … to use it, simply enable it" (the console's Default
+   * Keys tab). Made when the region has none, enabled when it is Disabled; one per account and region.
+   */
+  async provideDefaultKey(scope: Scope): Promise<Key> {
+    const existing = await this.findDefaultKey(scope);
+    if (!existing) {
+      try {
+        return await this.creation.create(scope, { defaultKey: true, description: 'Default master key' });
+      } catch (err) {
+        // Made meanwhile by another request (the default-key lock decided): use that one.
+        const made = await this.findDefaultKey(scope);
+        if (!made) throw err;
+        return made;
+      }
+    }
+    return existing.keyState === 'Disabled' ? this.enable(scope, existing.keyId) : existing;
+  }
+
+  findDefaultKey = async (scope: Scope): Promise<Key | undefined> => (await this.store.listKeys(scope)).find((k) => k.defaultKey);
 
   /** A seed's key; undefined when a key with its ID exists already. */
   restore = (scope: Scope, input: RestoreKeyInput): Promise<Key | undefined> => this.creation.restore(scope, input);
@@ -174,7 +195,6 @@ export class KeyService {
   scheduleDeletion(scope: Scope, ref: string, days: number) {
     return this.update(scope, ref, 'scheduleDeletion', (k) => {
       if (k.deletionProtection) throw new KmsError('Rejected.DeletionProtection', k.deletionProtection.description || k.keyId);
-      if (k.defaultKey) throw new KmsError('Forbidden.NoPermission', 'The default key of a region cannot be deleted.');
       return { ...k, keyState: 'PendingDeletion', deleteAt: this.clock.now() + days * DAY_MS };
     });
   }
@@ -207,15 +227,21 @@ export class KeyService {
     this.update(scope, ref, 'tag', (k) => ({ ...k, tags: change({ ...k.tags }) }));
 
   /** A new primary version with new material. Manual versions are for asymmetric keys only (CreateKeyVersion doc). */
-  createVersion(scope: Scope, ref: string): Promise<Key> {
-    return this.update(scope, ref, 'createKeyVersion', async (k) => {
-      if (isSymmetric(k.keySpec)) throw new KmsError('Rejected.UnsupportedOperation', 'CreateKeyVersion needs an asymmetric key');
-      if (k.versions.length >= LIMITS.keyVersionsPerKey) throw new KmsError('Rejected.LimitExceeded');
-      const newest = k.versions[k.versions.length - 1];
-      if (this.clock.now() - newest.createdAt < LIMITS.keyVersionMinIntervalSeconds * 1000)
-        throw new KmsError('Rejected.LimitExceeded', 'A key gets at most one new version every 7 days.');
-      return this.addVersion(k);
-    });
+  async createVersion(scope: Scope, ref: string): Promise<Key> {
+    const key = await this.resolve(scope, ref);
+    const instance = key.dkmsInstanceId ? await this.instances.get(scope, key.dkmsInstanceId) : undefined;
+    const make = () =>
+      this.update(scope, key.keyId, 'createKeyVersion', async (k) => {
+        assertVersionable(k, instance?.kind);
+        if (k.versions.length >= LIMITS.keyVersionsPerKey) throw new KmsError('Rejected.LimitExceeded', 'A key has at most 50 versions.');
+        const lastManual = k.versions.filter((v) => v.manual).at(-1);
+        if (lastManual && this.clock.now() - lastManual.createdAt < LIMITS.keyVersionMinIntervalSeconds * 1000)
+          throw new KmsError('Rejected.LimitExceeded', 'A key gets at most one new version every 7 days.');
+        if (instance) await this.instances.assertRoom(instance);
+        return this.creation.addVersion(k, this.clock.now(), true);
+      });
+    // A version of an instance key takes one unit of KeyNum: decided under the instance's lock, as key creation is.
+    return instance ? this.locks.run(instanceLock(instance.instanceId), make) : make();
   }
 
   /**
@@ -246,6 +272,18 @@ export class KeyService {
   }
 
   primary = primaryVersion;
+}
+
+/**
+ * Who gets manual versions (CreateKeyVersion doc): symmetric keys in software KMS instances (the current reference) and
+ * asymmetric keys (the earlier one). Symmetric keys elsewhere rotate automatically instead.
+ */
+function assertVersionable(k: Key, instanceKind: InstanceKind | undefined): void {
+  if (isSymmetric(k.keySpec) && instanceKind !== 'software')
+    throw new KmsError(
+      'Rejected.UnsupportedOperation',
+      'CreateKeyVersion takes symmetric keys of software KMS instances, or asymmetric keys',
+    );
 }
 
 function filterValue(k: Key, field: KeyFilter['field']): string {

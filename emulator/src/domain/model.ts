@@ -30,6 +30,8 @@ export interface MaterialRef {
 export interface KeyVersion {
   readonly keyVersionId: string;
   readonly createdAt: number;
+  /** Made by CreateKeyVersion (not at creation or by rotation): it counts against its instance's KeyNum. */
+  readonly manual?: true;
   /** Absent while an EXTERNAL key waits for its material. */
   readonly material?: MaterialRef;
   /** EXTERNAL keys: the backend's fingerprint of the imported material, kept after DeleteKeyMaterial so that a
@@ -89,6 +91,9 @@ export interface Alias extends Scope {
 }
 
 export const sameScope = (a: Scope, b: Scope) => a.accountId === b.accountId && a.regionId === b.regionId;
+
+/** Units of its instance's KeyNum a key uses: one, plus one per version made by CreateKeyVersion (CreateKeyVersion doc). */
+export const quotaUnits = (key: Key) => 1 + key.versions.filter((v) => v.manual).length;
 
 export function primaryVersion(key: Key): KeyVersion {
   const v = key.versions.find((x) => x.keyVersionId === key.primaryKeyVersionId);

@@ -8,6 +8,8 @@
  *        -> that account and region in the seed format (another account, or material: admin)
  *   POST /_alikms/service-keys {"product":"oss","regionId":"…","accountId":"…"}
  *        -> provisions `alias/acs/<product>` ahead of its first use (another account: admin)
+ *   POST /_alikms/default-key {"regionId":"…","accountId":"…"}
+ *        -> the region's default CMK, made or enabled ("to use it, simply enable it"; another account: admin)
  *   POST /_alikms/reset {"accountId":"…","regionId":"…"}                              (admin)
  *        -> forgets every key, alias and instance of the account (in one region, or all), for shared emulators
  *
@@ -82,6 +84,14 @@ const ROUTES: Readonly<Record<string, Route>> = {
       const scope = scopeFor(caller, optionalString(body, 'accountId'), optionalString(body, 'regionId'), o);
       const key = await o.kms.keys.serviceKey(scope, body.product);
       return { KeyMetadata: keyMetadata(key), AliasName: `alias/acs/${body.product}` };
+    },
+  },
+  'POST /_alikms/default-key': {
+    method: 'POST',
+    who: 'caller',
+    async handle({ caller, body }, o) {
+      const scope = scopeFor(caller, optionalString(body, 'accountId'), optionalString(body, 'regionId'), o);
+      return { KeyMetadata: keyMetadata(await o.kms.keys.provideDefaultKey(scope)) };
     },
   },
   'POST /_alikms/reset': {

@@ -159,8 +159,15 @@ function routeOf(params: Params, req: IncomingMessage): Action {
   return action;
 }
 
+/**
+ * The region a request is for: its RegionId parameter; else an `x-acs-region-id` header, which ACS3 signs (an RPC v1
+ * request signs only parameters, so there the header is not read); else a `kms.<region>.aliyuncs.com` Host; else the
+ * region of the port it came in on (`--region-port`), or `--region`.
+ */
 function regionOf(params: Params, req: IncomingMessage, fallback: string): string {
   if (params.RegionId) return params.RegionId;
+  const signedRegion = schemeOf(req.headers, params) === 'acs3' ? header(req, 'x-acs-region-id') : undefined;
+  if (signedRegion) return signedRegion;
   const m = HOST_REGION.exec(req.headers.host ?? '');
   return m ? m[1] : fallback;
 }

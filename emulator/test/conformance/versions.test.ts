@@ -1,21 +1,26 @@
 /**
- * Key versions: CreateKeyVersion (Enabled asymmetric keys only, at most one new version per 7 days, 50 in all),
- * DescribeKeyVersion, ListKeyVersions. The 7-day rule is met by moving the emulator clock, not by waiting.
+ * Key versions: CreateKeyVersion (Enabled symmetric keys of software instances and asymmetric keys; the first right
+ * away, then at most one per 7 days; 50 in all; each a unit of the instance's KeyNum), DescribeKeyVersion,
+ * ListKeyVersions. The 7-day rule is met by moving the emulator clock, not by waiting.
  */
 import * as $Kms from '@alicloud/kms20160120';
 import { LIMITS } from '../../src/domain/limits';
 import { acs3Client, kmsClient, popClient } from '../support/clients';
 import { type TestEmulator, useEmulator } from '../support/emulator';
 import { expectError } from '../support/errors';
+import { readyInstance } from '../support/instances';
 
 const WEEK_MS = LIMITS.keyVersionMinIntervalSeconds * 1000;
 
 let emu: TestEmulator;
 let kms: ReturnType<typeof kmsClient>;
-useEmulator((e) => {
-  emu = e;
-  kms = kmsClient(emu);
-});
+useEmulator(
+  (e) => {
+    emu = e;
+    kms = kmsClient(emu);
+  },
+  { kms: { connectDelayMs: 0 } },
+);
 
 const newKey = async (keySpec = 'EC_P256') => (await kms.createKey(new $Kms.CreateKeyRequest({ keySpec }))).keyMetadata;
 const createVersion = (keyId: string) => kms.createKeyVersion(new $Kms.CreateKeyVersionRequest({ keyId }));
@@ -31,10 +36,8 @@ test('a new key has one version, its primary', async () => {
   expect(v.keyVersion).toEqual({ keyId: k.keyId, keyVersionId: k.primaryKeyVersion, creationDate: k.creationDate });
 });
 
-test('CreateKeyVersion: at most one new version every 7 days; the new one becomes primary', async () => {
+test('CreateKeyVersion: the first right after creation, then at most one every 7 days; the new one becomes primary', async () => {
   const k = await newKey('RSA_2048');
-  await expectError(createVersion(k.keyId), 'Rejected.LimitExceeded', 400);
-  await emu.clock.advance(WEEK_MS);
   const created = (await createVersion(k.keyId)).keyVersion;
   expect(created.keyId).toBe(k.keyId);
   expect(created.keyVersionId).not.toBe(k.primaryKeyVersion);
@@ -44,9 +47,21 @@ test('CreateKeyVersion: at most one new version every 7 days; the new one become
   const ids = (await listVersions(k.keyId)).keyVersions.keyVersion.map((v) => v.keyVersionId);
   expect(ids).toEqual([k.primaryKeyVersion, created.keyVersionId]);
   await expectError(createVersion(k.keyId), 'Rejected.LimitExceeded', 400);
+  await emu.clock.advance(WEEK_MS);
+  await createVersion(k.keyId);
 });
 
-test('CreateKeyVersion: symmetric keys, states and unknown keys', async () => {
+test('CreateKeyVersion on a symmetric key of a software instance, which uses a unit of its KeyNum', async () => {
+  const instanceId = await readyInstance(emu, { keyNum: 100 });
+  const aes = (await acs3Client(emu)('CreateKey', { DKMSInstanceId: instanceId })).KeyMetadata;
+  const version = (await createVersion(aes.KeyId)).keyVersion;
+  const encryptedWith = (await kms.encrypt(new $Kms.EncryptRequest({ keyId: aes.KeyId, plaintext: 'aGk=' }))).keyVersionId;
+  expect(encryptedWith).toBe(version.keyVersionId);
+  const quota = await acs3Client(emu)('GetKmsInstanceQuotaInfos', { KmsInstanceId: instanceId, ResourceType: 'key' });
+  expect(quota.KmsInstanceQuotaInfos).toEqual([expect.objectContaining({ ResourceType: 'key', UsedQuantity: 2 })]);
+});
+
+test('CreateKeyVersion: symmetric keys outside software instances, states and unknown keys', async () => {
   await emu.clock.advance(WEEK_MS);
   const aes = await newKey('Aliyun_AES_256');
   await emu.clock.advance(WEEK_MS);

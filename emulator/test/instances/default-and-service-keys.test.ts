@@ -1,4 +1,7 @@
-/** Default keys (the region's default CMK and KMS 1.0 keys) and service keys under alias/acs/<product>. */
+/**
+ * Default keys (the region's default CMK, made on request, and KMS 1.0 keys: every instance-less key) and service keys
+ * under alias/acs/<product>.
+ */
 import * as $Kms from '@alicloud/kms20160120';
 import { acs3Client, kmsClient } from '../support/clients';
 import { removeDir, startTestEmulator, type TestEmulator, useEmulator } from '../support/emulator';
@@ -25,38 +28,58 @@ useEmulator(
 describe('default keys', () => {
   let defaultKeyId: string;
 
-  test('the first instance-less key is the default CMK: AES-256, SOFTWARE, no instance, and cannot be deleted', async () => {
-    const created = await acs3('CreateKey', { ProtectionLevel: 'HSM', Description: 'default' });
-    defaultKeyId = created.KeyMetadata.KeyId;
-    expect(created.KeyMetadata).toMatchObject({ KeySpec: 'Aliyun_AES_256', ProtectionLevel: 'SOFTWARE' });
-    expect(created.KeyMetadata.DKMSInstanceId).toBeUndefined();
-    await expect(acs3('ScheduleKeyDeletion', { KeyId: defaultKeyId, PendingWindowInDays: 7 })).rejects.toMatchObject({
-      statusCode: 403,
-      code: 'Forbidden.NoPermission',
-    });
+  test('an instance-less CreateKey is an ordinary KMS 1.0 key: rotatable, deletable, never the default CMK', async () => {
+    const key = (await acs3('CreateKey', { Description: 'first key of the account' })).KeyMetadata;
+    expect(key.DefaultKey).toBeUndefined();
+    await acs3('UpdateRotationPolicy', { KeyId: key.KeyId, EnableAutomaticRotation: true, RotationInterval: '30d' });
+    await acs3('ScheduleKeyDeletion', { KeyId: key.KeyId, PendingWindowInDays: 7 });
+    const rsa = (await acs3('CreateKey', { KeySpec: 'RSA_2048', KeyUsage: 'SIGN/VERIFY' })).KeyMetadata;
+    const ids = (await kms.listKeys(new $Kms.ListKeysRequest({ pageSize: 100 }))).keys.key.map((k) => k.keyId);
+    expect(ids).toEqual(expect.arrayContaining([key.KeyId, rsa.KeyId]));
+  });
+
+  test('the default CMK is made on request: AES-256, SOFTWARE, no instance, marked, once per region', async () => {
+    const made = await admin('default-key', {});
+    expect(made.status).toBe(200);
+    const metadata = ((await made.json()) as any).KeyMetadata;
+    defaultKeyId = metadata.KeyId;
+    expect(metadata).toMatchObject({ KeySpec: 'Aliyun_AES_256', ProtectionLevel: 'SOFTWARE', KeyState: 'Enabled', DefaultKey: true });
+    expect(metadata.DKMSInstanceId).toBeUndefined();
+    expect((await acs3('DescribeKey', { KeyId: defaultKeyId })).KeyMetadata.DefaultKey).toBe(true);
+    // Asking again gives the same key; a Disabled one is enabled ("to use it, simply enable it").
+    await acs3('DisableKey', { KeyId: defaultKeyId });
+    const again = ((await (await admin('default-key', {})).json()) as any).KeyMetadata;
+    expect(again).toMatchObject({ KeyId: defaultKeyId, KeyState: 'Enabled' });
+    const shanghai = ((await (await admin('default-key', { regionId: 'cn-shanghai' })).json()) as any).KeyMetadata;
+    expect(shanghai.KeyId).not.toBe(defaultKeyId);
   });
 
   test('the default CMK refuses rotation without the add-on', async () => {
     await expect(
       acs3('UpdateRotationPolicy', { KeyId: defaultKeyId, EnableAutomaticRotation: true, RotationInterval: '365d' }),
-    ).rejects.toMatchObject({
-      code: 'Rejected.UnsupportedOperation',
+    ).rejects.toMatchObject({ code: 'Rejected.UnsupportedOperation' });
+  });
+
+  test('the default CMK is deletable like any CMK, its pending window applies, and it can be made again', async () => {
+    await acs3('ScheduleKeyDeletion', { KeyId: defaultKeyId, PendingWindowInDays: 7 });
+    expect((await acs3('DescribeKey', { KeyId: defaultKeyId })).KeyMetadata.KeyState).toBe('PendingDeletion');
+    await emu.kms.lifecycle.advance(8 * 86_400_000);
+    const next = ((await (await admin('default-key', {})).json()) as any).KeyMetadata;
+    expect(next.KeyId).not.toBe(defaultKeyId);
+  });
+
+  test('with the add-on, the default CMK rotates every 365d and only that; --default-key makes it at start', async () => {
+    const withAddon = await startTestEmulator({
+      schedulerIntervalMs: 0,
+      defaultKey: true,
+      kms: { rotation: { defaultKeyRotation: true } },
     });
-  });
-
-  test('further instance-less keys are KMS 1.0 keys of any spec, listed the same way', async () => {
-    const rsa = (await acs3('CreateKey', { KeySpec: 'RSA_2048', KeyUsage: 'SIGN/VERIFY' })).KeyMetadata;
-    const aes = (await acs3('CreateKey', {})).KeyMetadata;
-    await acs3('ScheduleKeyDeletion', { KeyId: aes.KeyId, PendingWindowInDays: 7 }); // not the default key
-    const ids = (await kms.listKeys(new $Kms.ListKeysRequest({ pageSize: 100 }))).keys.key.map((k) => k.keyId);
-    expect(ids).toEqual(expect.arrayContaining([defaultKeyId, rsa.KeyId, aes.KeyId]));
-  });
-
-  test('with the add-on, the default CMK rotates every 365d and only that', async () => {
-    const withAddon = await startTestEmulator({ schedulerIntervalMs: 0, kms: { rotation: { defaultKeyRotation: true } } });
     try {
       const client = acs3Client(withAddon);
-      const { KeyId } = (await client('CreateKey', {})).KeyMetadata;
+      const keys = (await client('ListKeys', {})).Keys.Key as { KeyId: string }[];
+      expect(keys).toHaveLength(1);
+      const { KeyId } = keys[0];
+      expect((await client('DescribeKey', { KeyId })).KeyMetadata.DefaultKey).toBe(true);
       await expect(client('UpdateRotationPolicy', { KeyId, EnableAutomaticRotation: true, RotationInterval: '30d' })).rejects.toMatchObject(
         {
           code: 'InvalidParameter',

@@ -20,15 +20,12 @@ export interface PurchaseOptions {
   spec?: number;
   keyNum?: number;
   clientToken?: string;
+  /** Send no Spec/KeyNum/SecretNum/VpcNum, as terraform does for a pay-as-you-go instance. */
+  omitCapacity?: boolean;
 }
 
 export async function buyInstance(c: Credentials, o: PurchaseOptions = {}): Promise<string> {
-  const params = {
-    ProductCode: 'kms',
-    ProductType: o.payAsYouGo ? 'kms_ppi_public_cn' : 'kms_ddi_public_cn',
-    SubscriptionType: o.payAsYouGo ? 'PayAsYouGo' : 'Subscription',
-    Period: 1,
-    ...(o.clientToken && { ClientToken: o.clientToken }),
+  const capacity = {
     'Parameter.1.Code': 'Spec',
     'Parameter.1.Value': String(o.spec ?? 1000),
     'Parameter.2.Code': 'KeyNum',
@@ -37,6 +34,14 @@ export async function buyInstance(c: Credentials, o: PurchaseOptions = {}): Prom
     'Parameter.3.Value': '0',
     'Parameter.4.Code': 'VpcNum',
     'Parameter.4.Value': '1',
+  };
+  const params = {
+    ProductCode: 'kms',
+    ProductType: o.payAsYouGo ? 'kms_ppi_public_cn' : 'kms_ddi_public_cn',
+    SubscriptionType: o.payAsYouGo ? 'PayAsYouGo' : 'Subscription',
+    Period: 1,
+    ...(o.clientToken && { ClientToken: o.clientToken }),
+    ...(o.omitCapacity ? {} : capacity),
     'Parameter.5.Code': 'ProductVersion',
     'Parameter.5.Value': o.productVersion ?? '3',
     'Parameter.6.Code': 'Log',

@@ -26,7 +26,8 @@ export const CreateInstance = defineAction({
       productType: i.ProductType,
       subscriptionType: i.SubscriptionType,
       periodMonths: i.Period,
-      renewal: i.RenewalStatus ? { status: i.RenewalStatus, period: i.RenewPeriod } : undefined,
+      renewal:
+        i.RenewalStatus || i.RenewPeriod !== undefined ? { status: i.RenewalStatus ?? 'ManualRenewal', period: i.RenewPeriod } : undefined,
       clientToken: i.ClientToken,
       region: p.Region,
       capacity: capacityParams(p),

@@ -12,7 +12,7 @@ export const SetRenewal = defineAction({
     ProductType: productType.optional(),
     SubscriptionType: subscriptionType.optional(),
     RenewalStatus: z.enum(['AutoRenewal', 'ManualRenewal', 'NotRenewal']),
-    RenewalPeriod: int(1, 36).optional(),
+    RenewalPeriod: int(0, 36).optional(),
     RenewalPeriodUnit: z.enum(['M', 'Y']).default('M'),
   }),
   async handle(i, { kms, scope }) {
