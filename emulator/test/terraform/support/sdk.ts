@@ -80,13 +80,17 @@ export function convert(a: Attr, v: unknown, name: string): Value {
 export function planned(schema: Schema, config: State, prior: State, d: ResourceData): State {
   const out: State = {};
   for (const [k, a] of Object.entries(schema)) {
-    if (config[k] !== undefined) {
-      const nu = convert(a, config[k], k);
-      const old = prior[k] ?? zero(a);
-      const suppressed = !equal(a, old, nu) && a.diffSuppress && primitive(a) && a.diffSuppress(String(old), String(nu), d);
-      out[k] = suppressed ? old : nu;
-    } else if (a.default !== undefined) out[k] = a.default;
-    else if (a.computed) out[k] = prior[k];
+    let nu: Value | undefined;
+    if (config[k] !== undefined) nu = convert(a, config[k], k);
+    else if (a.default !== undefined) nu = a.default;
+    else if (a.computed) {
+      out[k] = prior[k];
+      continue;
+    }
+    // The SDK asks the DiffSuppressFunc about a removal (old -> "") as about any other change.
+    const [old, next] = [prior[k] ?? zero(a), nu ?? zero(a)];
+    const suppressed = !equal(a, old, next) && a.diffSuppress && primitive(a) && a.diffSuppress(String(old), String(next), d);
+    out[k] = suppressed ? prior[k] : nu;
   }
   return out;
 }
