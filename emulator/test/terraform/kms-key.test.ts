@@ -26,6 +26,7 @@ useEmulator(
   },
   { schedulerIntervalMs: 0, kms: { connectDelayMs: 200 } },
 );
+beforeEach(() => p.wire.take());
 
 const POLICY = JSON.stringify({
   Version: '1',
@@ -88,6 +89,17 @@ test('a key in a software instance: policy, tags, description and rotation, chan
   };
   const key = await converge(p, kmsKey, config);
   expect(key.attrs).toMatchObject({ dkms_instance_id: instance, protection_level: 'SOFTWARE', tags: config.tags, policy: POLICY });
+  // The wire: no RegionId, the boolean as a string, the tags as one JSON parameter (json.Marshal: keys sorted).
+  expect(p.wire.calls.find((c) => c.action === 'CreateKey')!.params).toEqual({
+    Description: 'orders',
+    ProtectionLevel: 'SOFTWARE',
+    RotationInterval: '604800s',
+    KeySpec: 'Aliyun_AES_256',
+    Policy: POLICY,
+    EnableAutomaticRotation: 'true',
+    DKMSInstanceId: instance,
+    Tags: '[{"TagKey":"env","TagValue":"dev"},{"TagKey":"team","TagValue":"kms"}]',
+  });
 
   // The same policy with its keys in another order is no change (compareJsonTemplateAreEquivalent).
   const reordered = JSON.stringify({ Statement: JSON.parse(POLICY).Statement, Version: '1' });
@@ -121,6 +133,11 @@ test('status changes and deletion protection', async () => {
     is_enabled: false,
     deletion_protection: 'Enabled',
     deletion_protection_description: 'in use',
+  });
+  expect(p.wire.calls.find((c) => c.action === 'SetDeletionProtection')!.params).toEqual({
+    KeyId: key.id,
+    DeletionProtectionDescription: 'in use',
+    EnableDeletionProtection: 'true',
   });
 
   // A protected key cannot be destroyed: the provider passes the cloud's refusal on.
