@@ -33,7 +33,7 @@ export const TagResources = defineAction({
 export const UntagResources = defineAction({
   name: 'UntagResources',
   input: z.object({
-    RegionId: nonEmpty,
+    RegionId: nonEmpty.optional(), // the region comes from the request like any other (wire/server.ts regionOf)
     ResourceType: resourceType,
     ResourceId: resourceIds,
     TagKey: z.array(nonEmpty).max(LIMITS.tagsPerResource).optional(),
@@ -57,7 +57,7 @@ const PAGE = 50;
 export const ListTagResources = defineAction({
   name: 'ListTagResources',
   input: z.object({
-    RegionId: nonEmpty,
+    RegionId: nonEmpty.optional(), // the region comes from the request like any other (wire/server.ts regionOf)
     ResourceType: resourceType,
     ResourceId: resourceIds.optional(),
     Tag: z
