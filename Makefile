@@ -10,19 +10,21 @@ $(NODE_MODULES): package.json package-lock.json
 
 deps: $(NODE_MODULES)
 
-# The emulator and CLI (dist/), and the provider plugin (provider/dist/, also loaded by `alikms drift`).
+# The emulator package (emulator/dist: CLI, library, alikms/testing) and the provider plugin (provider/dist, also loaded
+# by `alikms drift`).
 build: deps
 	npm run build
 
 serve: build
-	node bin/alikms.js serve $(ARGS)
+	node emulator/bin/alikms.js serve $(ARGS)
 
 # Test prerequisites from Debian (SoftHSM2 for the PKCS#11 backend, PostgreSQL for the shared store).
 system-deps:
 	@bash scripts/system-deps.sh
 
 # ts-jest compiles each file alone (isolatedModules), so the tests are type-checked here first; formatting is
-# prettier's (`npm run format` fixes it).
+# prettier's (`npm run format` fixes it). Two jest projects: `default`, and `packaging` (npm pack + install into fresh
+# projects: the plugin tarball and the consumer test); `npx jest --selectProjects default` skips the slow one.
 test: build system-deps
 	npm run typecheck
 	npm run format:check
@@ -38,4 +40,4 @@ provider-tarball: deps
 	bash provider/scripts/pack-plugin.sh
 
 clean:
-	rm -rf dist
+	rm -rf dist emulator/dist provider/dist sdk/nodejs/bin

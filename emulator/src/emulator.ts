@@ -17,7 +17,7 @@ import { LowdbStore } from './store/lowdb';
 import { isPostgresUrl, PostgresStore, redactUrl } from './store/postgres';
 import { checkRootKey } from './store/root-key-check';
 import type { Store } from './store/store';
-import { Accounts } from './wire/accounts';
+import { Accounts, type AccessKey } from './wire/accounts';
 import { Authenticator } from './wire/auth';
 import { adminListener } from './wire/admin';
 import { answerUnparsableRequests } from './wire/http-errors';
@@ -92,7 +92,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     });
     if (opts.seed) {
       const seed = typeof opts.seed === 'string' ? readSeed(opts.seed) : parseSeed(opts.seed);
-      accounts.add(seed.accounts.flatMap((a) => a.accessKeys.map((k) => ({ ...k, accountId: a.id }))));
+      accounts.add(
+        newAccessKeys(
+          accounts,
+          seed.accounts.flatMap((a) => a.accessKeys.map((k) => ({ ...k, accountId: a.id }))),
+        ),
+      );
       const applied = await applySeed(seed, kms, software, { accountId: accounts.all()[0].accountId, regionId: region });
       opts.log?.(`seed: ${applied.instances} instances, ${applied.keys} keys, ${applied.aliases} aliases created`);
     }
@@ -104,7 +109,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       accounts,
       defaultRegion: region,
       adminToken: opts.adminToken,
-      exportState: (scope, material) => exportSeed(kms, software, scope, material),
+      exportState: (scope, material) =>
+        exportSeed(
+          kms,
+          software,
+          scope,
+          material,
+          accounts.all().filter((k) => k.accountId === scope.accountId),
+        ),
     });
     const listener = kmsRequestListener({ kms, auth: new Authenticator(accounts), defaultRegion: region, admin, log: opts.log });
     // requireHostHeader off: Node would answer an HTTP/1.1 request without Host itself, with a bare body-less 400;
@@ -144,6 +156,19 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     await hsm?.close();
     throw err;
   }
+}
+
+/**
+ * The seed's access keys that are not configured yet. A key configured already with the same account and secret (an
+ * exported seed applied again) is skipped; the same id with another account or secret is an error.
+ */
+function newAccessKeys(accounts: Accounts, keys: AccessKey[]): AccessKey[] {
+  return keys.filter((k) => {
+    const known = accounts.find(k.id);
+    if (!known) return true;
+    if (known.accountId === k.accountId && known.secret === k.secret && known.securityToken === k.securityToken) return false;
+    throw new Error(`seed: access key ${k.id} is already configured for another account or with another secret`);
+  });
 }
 
 /** The PostgreSQL store at `url`, refused (and closed) when it holds state wrapped under another root key. */

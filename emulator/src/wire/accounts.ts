@@ -49,8 +49,15 @@ export class Accounts {
   }
 
   static fromFile(file: string): Accounts {
-    const parsed = AccountsFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new Error(`accounts file ${file}: ${(err as Error).message}`);
+    }
+    const parsed = AccountsFile.safeParse(json);
+    if (!parsed.success)
+      throw new Error(`accounts file ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     return new Accounts(parsed.data.accounts.flatMap((a) => a.accessKeys.map((k) => ({ ...k, accountId: a.id }))));
   }
 

@@ -13,7 +13,7 @@ import { kmsClient } from '../support/clients';
 import { removeDir } from '../support/emulator';
 
 const ROOT = resolve(__dirname, '../../..');
-const CLI = join(ROOT, 'bin/alikms.js');
+const CLI = join(ROOT, 'emulator/bin/alikms.js');
 
 interface Serving {
   child: ChildProcess;
@@ -51,8 +51,7 @@ const killHard = (child: ChildProcess) =>
 let dir: string;
 const children: ChildProcess[] = [];
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/emulator/src/cli.js')))
-    throw new Error('dist/ is not built: run `npx tsc -p tsconfig.json` (make test does)');
+  if (!existsSync(join(ROOT, 'emulator/dist/cli.js'))) throw new Error('emulator/dist is not built: run `npm run build` (make test does)');
   dir = mkdtempSync(join(tmpdir(), 'alikms-kill9-'));
 });
 afterAll(async () => {
