@@ -29,14 +29,19 @@ const runtime = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies });
  * not the whole emulator at start.
  */
 const OPTIONAL = {
-  pg: { feature: 'a PostgreSQL store (--store, ALIKMS_STORE)', hint: '' },
+  pg: { entry: 'Pool', feature: 'a PostgreSQL store (--store, ALIKMS_STORE)', hint: '' },
   pkcs11js: {
+    entry: 'PKCS11',
     feature: 'a PKCS#11 HSM (--pkcs11-module, ALIKMS_PKCS11_MODULE)',
     hint: ' (a native addon: if npm did not run its install script, allow it and run `npm rebuild pkcs11js`)',
   },
 };
 
-/** The module the bundle gets for an optional package: its exports as getters that load the package on first use. */
+/**
+ * The module the bundle gets for an optional package: its exports as getters that load the package on first use.
+ * Without the package, its entry point (the class every use starts with) throws the message; other exports read as
+ * undefined, so tables of constants built when the emulator loads do not stop an emulator that never uses them.
+ */
 function optionalModule(name) {
   const version = pkg.optionalDependencies[name];
   let names;
@@ -45,13 +50,18 @@ function optionalModule(name) {
   } catch (err) {
     throw new Error(`building needs ${name} installed and loadable, to list its exports: ${err.message}`);
   }
-  const { feature, hint } = OPTIONAL[name];
+  const { entry, feature, hint } = OPTIONAL[name];
+  if (!names.includes(entry)) throw new Error(`${name} has no export ${entry}`);
   return `let loaded;
-function load() {
-  if (loaded) return loaded;
+let failure;
+function load(name) {
+  if (loaded) return loaded[name];
+  if (failure && name !== ${JSON.stringify(entry)}) return undefined;
   try {
-    return (loaded = require(${JSON.stringify(name)}));
+    return (loaded = require(${JSON.stringify(name)}))[name];
   } catch (err) {
+    failure = err;
+    if (name !== ${JSON.stringify(entry)}) return undefined;
     const why = err && err.code === 'MODULE_NOT_FOUND' && String(err.message).includes(${JSON.stringify(`'${name}'`)})
       ? 'which is not installed' : 'which could not be loaded (' + (err && err.message) + ')';
     throw new Error(${JSON.stringify(`${feature} needs the optional package ${name}, `)} + why +
@@ -59,7 +69,7 @@ function load() {
   }
 }
 for (const name of ${JSON.stringify(names)})
-  Object.defineProperty(module.exports, name, { enumerable: true, get: () => load()[name] });
+  Object.defineProperty(module.exports, name, { enumerable: true, get: () => load(name) });
 `;
 }
 
@@ -74,21 +84,27 @@ const optionalPlugin = {
   },
 };
 
-/** The entry points: file in dist/ → the part of the bundle it exports. */
+/** The bundle's parts: name -> the source module (under src/) it exports. */
+const PARTS = { library: 'index', testing: 'testing', cli: 'cli', jest: 'testing-shared' };
+/** The entry points: file in dist/ -> the part of the bundle it exports. */
 const ENTRIES = { 'index.js': 'library', 'testing.js': 'testing', 'cli.js': 'cli' };
+/** Entry files that are one function (jest's globalSetup / globalTeardown take `module.exports = fn`). */
+const FUNCTIONS = { 'jest-global-setup.js': ['jest', 'jestGlobalSetup'], 'jest-global-teardown.js': ['jest', 'jestGlobalTeardown'] };
 
 function typecheckAndDeclare() {
   // Stale declarations of removed sources would otherwise ship.
   rmSync(join(DIST, 'types'), { recursive: true, force: true });
   rmSync(join(DIST, '.tsbuildinfo'), { force: true });
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(PKG_DIR, 'tsconfig.json')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(PKG_DIR, 'tsconfig.json')], {
+    stdio: ['ignore', 2, 2],
+  }); // stdout stays clean for `npm pack --json`
 }
 
 async function bundle() {
   const result = await esbuild.build({
     stdin: {
-      contents: Object.values(ENTRIES)
-        .map((name) => `export * as ${name} from './${name === 'library' ? 'index' : name}';`)
+      contents: Object.entries(PARTS)
+        .map(([name, module]) => `export * as ${name} from './${module}';`)
         .join('\n'),
       resolveDir: join(PKG_DIR, 'src'),
       sourcefile: 'alikms-bundle.ts',
@@ -131,6 +147,10 @@ function writeEntries() {
     ];
     writeFileSync(join(DIST, file), lines.join('\n') + '\n');
   }
+  for (const [file, [part, fn]] of Object.entries(FUNCTIONS)) {
+    if (typeof bundled[part][fn] !== 'function') throw new Error(`${part}.${fn} is not a function`);
+    writeFileSync(join(DIST, file), `'use strict';\nmodule.exports = require('./alikms.js').${part}.${fn};\n`);
+  }
 }
 
 /** Name, version, licence and licence text of every package with code in the bundle. */
@@ -168,7 +188,7 @@ async function main() {
   writeEntries();
   writeNotices(metafile);
   const size = readFileSync(join(DIST, 'alikms.js')).length;
-  console.log(`${relative(process.cwd(), join(DIST, 'alikms.js')) || 'alikms.js'}: ${(size / 1024).toFixed(0)} KiB`);
+  console.error(`${relative(process.cwd(), join(DIST, 'alikms.js')) || 'alikms.js'}: ${(size / 1024).toFixed(0)} KiB`);
 }
 
 main().catch((err) => {
