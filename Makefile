@@ -30,10 +30,12 @@ test: build system-deps
 	npm run format:check
 	npx jest --ci
 
-# Throughput/latency/cold start through the HTTP API, then the per-algorithm crypto comparison (bench/results/).
+# Throughput/latency/cold start through the HTTP API, the per-algorithm crypto comparison, and what installing the
+# packages costs a user (bench/results/).
 bench: build
 	node bench/run.js
 	node bench/crypto.js
+	node bench/install.js
 
 # The Pulumi plugin tarball: pulumi plugin install resource alikms <version> --file dist/pulumi-resource-alikms-v*.tar.gz
 provider-tarball: deps

@@ -31,7 +31,7 @@ function machine() {
 }
 
 function versions(root) {
-  const pkg = JSON.parse(read(join(root, 'package.json')) || '{}');
+  const pkg = JSON.parse(read(join(root, 'emulator', 'package.json')) || '{}'); // the alikms package
   const installed = {};
   for (const name of Object.keys({ ...pkg.dependencies })) {
     const f = join(root, 'node_modules', name, 'package.json');
