@@ -1,5 +1,5 @@
-// The same rotation test for node's own test runner: `node --test examples/testing-key-rotation/rotation.node-test.js`
-// (after `npm run build`; `alikms/testing` resolves to the compiled helper).
+// The rotation test for node's own test runner: `node --test rotation.node-test.js`
+//   npm install --save-dev alikms @alicloud/kms20160120 @alicloud/rpc-client
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { default: Kms, CreateKeyRequest, EncryptRequest, DecryptRequest, DescribeKeyRequest } = require('@alicloud/kms20160120');
