@@ -4,7 +4,7 @@ NODE_MODULES := node_modules/.package-lock.json
 
 .PHONY: serve test build bench deps system-deps clean provider-tarball
 
-$(NODE_MODULES): package.json package-lock.json
+$(NODE_MODULES): package.json package-lock.json emulator/package.json provider/package.json sdk/nodejs/package.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
