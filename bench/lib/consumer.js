@@ -19,12 +19,13 @@ function cleanEnv(extra = {}) {
   return { ...env, ...extra };
 }
 
-/** `npm pack` of the three packages into `dir`: { alikms, provider, sdk } -> tarball path. */
-function packAll(dir = mkdtempSync(join(tmpdir(), 'alikms-packs-'))) {
-  const args = ['pack', '--json', '--pack-destination', dir, ...Object.values(WORKSPACES).flatMap((w) => ['-w', w])];
+/** `npm pack` of the packages (keys of WORKSPACES, default all three) into a fresh directory: key -> { file, files }. */
+function packAll(keys = Object.keys(WORKSPACES)) {
+  const dir = mkdtempSync(join(tmpdir(), 'alikms-packs-'));
+  const args = ['pack', '--json', '--pack-destination', dir, ...keys.flatMap((k) => ['-w', WORKSPACES[k]])];
   const packed = JSON.parse(execFileSync('npm', args, { cwd: ROOT, env: cleanEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
   const byName = Object.fromEntries(packed.map((p) => [p.name, { file: join(dir, p.filename), files: p.files.map((f) => f.path) }]));
-  return Object.fromEntries(Object.entries(WORKSPACES).map(([key, name]) => [key, byName[name]]));
+  return Object.fromEntries(keys.map((key) => [key, byName[WORKSPACES[key]]]));
 }
 
 /** A fresh project directory (package.json only), outside the repository. */

@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 const consumer = require('../../../bench/lib/consumer.js') as {
   ROOT: string;
   cleanEnv(extra?: Record<string, string>): NodeJS.ProcessEnv;
-  packAll(): Record<'alikms' | 'provider' | 'sdk', { file: string; files: string[] }>;
+  packAll(keys: string[]): Record<string, { file: string; files: string[] }>;
   freshProject(name?: string): string;
   npmInstall(dir: string, specs: string[]): number;
 };
@@ -42,7 +42,7 @@ const made: string[] = [];
 afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 beforeAll(() => {
-  packs = consumer.packAll();
+  packs = consumer.packAll(['alikms', 'provider']);
   project = consumer.freshProject();
   made.push(dirname(packs.alikms.file), dirname(project));
   consumer.npmInstall(project, [packs.alikms.file]);
@@ -168,6 +168,13 @@ test('without the optional packages the emulator runs, and --store / --pkcs11-mo
   expect(hsm.code).toBe(1);
   expect(hsm.stderr).toMatch(/needs the optional package pkcs11js, which is not installed: npm install pkcs11js@/);
 }, 300_000);
+
+test('the SDK package @alikms/pulumi ships its compiled JavaScript and declarations', () => {
+  const { sdk } = consumer.packAll(['sdk']);
+  made.push(dirname(sdk.file));
+  expect(sdk.files).toEqual(expect.arrayContaining(['bin/index.js', 'bin/index.d.ts', 'bin/key.js', 'bin/package.json', 'LICENSE']));
+  expect(sdk.files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+}, 120_000);
 
 /** An official SDK call, as a user's script: create a key, encrypt, decrypt. */
 const sdkCall = `const { default: Kms, CreateKeyRequest, EncryptRequest, DecryptRequest } = require('@alicloud/kms20160120');
