@@ -1,6 +1,6 @@
 /**
  * Every acknowledged write survives a kill -9. The real CLI runs as a child process (dist/ must be built: `make test`
- * does it, or `npx tsc -p tsconfig.json`); writes stream at it, it is killed mid-stream, a new process starts on the
+ * does it, or `npm run build`); writes stream at it, it is killed mid-stream, a new process starts on the
  * same state file, and everything the first one answered 200 to must be there. Writes in flight at the kill may or
  * may not have landed, but the file must still load.
  */
