@@ -12,6 +12,7 @@
  */
 import type { ClockEvent } from './testing';
 import { startEmulator, type EmulatorHandle } from './testing';
+import { normalizeEndpoint } from './endpoint';
 
 /** What globalSetup leaves for globalTeardown (they share jest's main process). */
 const RUNNING = Symbol.for('alikms.sharedEmulator');
@@ -44,11 +45,11 @@ export interface SharedEmulator {
 
 /** The emulator globalSetup started, as the environment describes it. */
 export function sharedEmulator(env: NodeJS.ProcessEnv = process.env): SharedEmulator {
-  const endpoint = env.ALIKMS_ENDPOINT;
-  if (!endpoint)
+  if (!env.ALIKMS_ENDPOINT)
     throw new Error(
       "ALIKMS_ENDPOINT is not set: add globalSetup: 'alikms/jest-global-setup' and globalTeardown: 'alikms/jest-global-teardown' to the jest config",
     );
+  const endpoint = normalizeEndpoint(env.ALIKMS_ENDPOINT, 'ALIKMS_ENDPOINT');
   const credentials = {
     accessKeyId: env.ALIBABA_CLOUD_ACCESS_KEY_ID ?? 'test',
     accessKeySecret: env.ALIBABA_CLOUD_ACCESS_KEY_SECRET ?? 'test',

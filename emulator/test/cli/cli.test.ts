@@ -152,3 +152,13 @@ function closedPort(): Promise<number> {
     });
   });
 }
+
+test('sharedEmulator() takes ALIKMS_ENDPOINT as host:port or URL, and says what to configure when it is missing', async () => {
+  const { sharedEmulator } = await import('../../src/testing');
+  const shared = sharedEmulator({ ALIKMS_ENDPOINT: `${emu.host}:${emu.port}` });
+  expect(shared).toMatchObject({ endpoint: emu.endpoint, host: `${emu.host}:${emu.port}`, region: 'cn-hangzhou' });
+  const before = emu.clock.now();
+  expect(await shared.clock.advance('1d')).toEqual([]);
+  expect(emu.clock.now() - before).toBeGreaterThanOrEqual(86_400_000);
+  expect(() => sharedEmulator({})).toThrow(/ALIKMS_ENDPOINT is not set: add globalSetup: 'alikms\/jest-global-setup'/);
+});
