@@ -1,21 +1,38 @@
 'use strict';
 /**
  * The per-algorithm comparison behind the software backend's choices (emulator/src/crypto/software/*.ts): for each
- * operation, the implementation the emulator uses (called through its compiled code in dist/) against the
+ * operation, the implementation the emulator uses (its sources, bundled as the package bundles them) against the
  * alternatives on npm. Interleaved rounds, median ops per CPU-second of this process. Writes
- * bench/results/<date>-<commit>-crypto.md. Run: `node bench/crypto.js` (after `npx tsc -p tsconfig.json`).
+ * bench/results/<date>-<commit>-crypto.md. Run: `node bench/crypto.js`.
  */
 const crypto = require('node:crypto');
 const { writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { execSync } = require('node:child_process');
+const { mkdtempSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const esbuild = require('esbuild');
 
-const sw = (m) => require(join(__dirname, '..', 'dist', 'emulator', 'src', 'crypto', 'software', m));
-const { aesKey, aesGcmEncrypt, aesGcmDecrypt } = sw('aes-gcm.js');
-const { ecdsaKey, ecdsaSign, ecdsaVerify } = sw('ecdsa.js');
-const { rsaKey, rsaSign } = sw('rsa.js');
-const { sm2Key, sm2Sign, sm2Verify } = sw('sm2.js');
-const { sm4Key, sm4GcmEncrypt, sm4GcmDecrypt } = sw('sm4-gcm.js');
+/** One module of emulator/src/crypto/software, bundled to CommonJS the way emulator/scripts/build.js bundles the package. */
+function sw(name) {
+  const out = join(mkdtempSync(join(tmpdir(), 'alikms-bench-')), `${name}.js`);
+  esbuild.buildSync({
+    entryPoints: [join(__dirname, '..', 'emulator', 'src', 'crypto', 'software', `${name}.ts`)],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: out,
+    logLevel: 'error',
+  });
+  return require(out);
+}
+
+const { aesKey, aesGcmEncrypt, aesGcmDecrypt } = sw('aes-gcm');
+const { ecdsaKey, ecdsaSign, ecdsaVerify } = sw('ecdsa');
+const { rsaKey, rsaSign } = sw('rsa');
+const { sm2Key, sm2Sign, sm2Verify } = sw('sm2');
+const { sm4Key, sm4GcmEncrypt, sm4GcmDecrypt } = sw('sm4-gcm');
 const { gcm } = require('@noble/ciphers/aes.js');
 const { p256 } = require('@noble/curves/nist.js');
 const { secp256k1 } = require('@noble/curves/secp256k1.js');

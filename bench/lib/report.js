@@ -108,7 +108,7 @@ function text(run) {
   );
   L.push('## Method', '');
   L.push(
-    `Server and load generator are separate processes (the emulator is \`node bin/alikms.js serve\`, the baseline \`node bench/baseline-server.js\`; ` +
+    `Server and load generator are separate processes (the emulator is \`node emulator/bin/alikms.js serve\`, the baseline \`node bench/baseline-server.js\`; ` +
       `load from \`bench/lib/load.js\`, a fresh process per cell). Each cell: ${run.config.warmupS} s warm-up, then ${run.config.durationS} s measured; ` +
       `N keep-alive connections, one request in flight each, every request freshly signed (RPC v1 HMAC-SHA1, new nonce, current timestamp) ` +
       `and verified by the server. Latency from send to full response (µs resolution). CPU from /proc over the measured window: ` +
@@ -161,7 +161,7 @@ function text(run) {
   if (cs) {
     L.push('', `## Cold start (target ≤ ${TARGET_COLD_MS} ms)`, '');
     L.push(
-      `Spawn of \`node bin/alikms.js serve --port 0 --data <fresh dir>\` → first successful signed request (DescribeRegions), ${run.coldStart.runs} runs.`,
+      `Spawn of \`node emulator/bin/alikms.js serve --port 0 --data <fresh dir>\` → first successful signed request (DescribeRegions), ${run.coldStart.runs} runs.`,
       '',
     );
     L.push(

@@ -53,10 +53,10 @@ function stopServer(s) {
   });
 }
 
-/** `node bin/alikms.js serve --port 0` on a fresh data dir, with `extra` options. */
+/** `node emulator/bin/alikms.js serve --port 0` on a fresh data dir, with `extra` options. */
 async function startEmulator(extra = []) {
   const dir = mkdtempSync(join(tmpdir(), 'alikms-bench-'));
-  const s = await startServer(['bin/alikms.js', 'serve', '--port', '0', '--data', join(dir, 'state.json'), ...extra]);
+  const s = await startServer(['emulator/bin/alikms.js', 'serve', '--port', '0', '--data', join(dir, 'state.json'), ...extra]);
   s.dir = dir;
   return s;
 }

@@ -31,7 +31,7 @@ function machine() {
 }
 
 function versions(root) {
-  const pkg = JSON.parse(read(join(root, 'package.json')) || '{}');
+  const pkg = JSON.parse(read(join(root, 'emulator', 'package.json')) || '{}'); // the alikms package
   const installed = {};
   for (const name of Object.keys({ ...pkg.dependencies })) {
     const f = join(root, 'node_modules', name, 'package.json');
@@ -41,7 +41,7 @@ function versions(root) {
   let dirty = false;
   try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-    dirty = execFileSync('git', ['status', '--porcelain', '--', 'emulator', 'bin'], { cwd: root, encoding: 'utf8' }).trim() !== '';
+    dirty = execFileSync('git', ['status', '--porcelain', '--', 'emulator'], { cwd: root, encoding: 'utf8' }).trim() !== '';
   } catch {}
   const { node, openssl, v8, llhttp } = process.versions;
   return { node, openssl, v8, llhttp, alikms: pkg.version, commit, emulatorSourceDirty: dirty, dependencies: installed };

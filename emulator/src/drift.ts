@@ -1,22 +1,35 @@
 /**
- * `alikms drift` runs the Pulumi provider's own Read and Diff, so it loads the provider's compiled module
- * (provider/dist/drift) at run time instead of importing provider/src: the provider is compiled by its own tsconfig
- * (into provider/dist, the JS the plugin tarball ships), and importing its sources here would compile a second copy
- * into dist/ whose relative paths (package.json, schema.json) do not resolve.
+ * `alikms drift` runs the Pulumi provider's own Read and Diff, so it loads the provider package
+ * (`pulumi-resource-alikms`, its `drift` entry) at run time: the emulator package does not depend on the provider and
+ * its Pulumi/gRPC dependencies, which only this command needs. In this repository the provider is a workspace package
+ * (built by `npm run build`); elsewhere it is installed next to alikms.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 
 /** The contract of provider/src/drift/index.ts. */
 export interface DriftModule {
   runDrift(o: { stackExport: string; endpoint?: string; json?: boolean; verbose?: boolean }): Promise<number>;
 }
 
-/** provider/ beside emulator/ in the repository: two levels up from emulator/src, three from dist/emulator/src. */
-const CANDIDATES = [join(__dirname, '..', '..', 'provider'), join(__dirname, '..', '..', '..', 'provider')];
+export const PROVIDER_PACKAGE = 'pulumi-resource-alikms';
 
-export function loadDrift(): DriftModule {
-  const dir = CANDIDATES.find((d) => existsSync(join(d, 'dist', 'drift', 'index.js')));
-  if (!dir) throw new Error('alikms drift needs the compiled provider: run `npx tsc -p provider/tsconfig.json` in the repository');
-  return require(join(dir, 'dist', 'drift', 'index.js')) as DriftModule;
+/** The provider's drift module, found from the alikms package or from the current project; a clear error otherwise. */
+export function loadDrift(cwd = process.cwd()): DriftModule {
+  const tried: string[] = [];
+  for (const from of [__filename, join(cwd, 'package.json')]) {
+    const load = createRequire(from);
+    let path: string;
+    try {
+      path = load.resolve(`${PROVIDER_PACKAGE}/drift`);
+    } catch (err) {
+      tried.push((err as Error).message.split('\n')[0]);
+      continue;
+    }
+    return load(path) as DriftModule;
+  }
+  throw new Error(
+    `alikms drift runs the Pulumi provider's Read and Diff, which come with the provider package: ` +
+      `npm install --save-dev ${PROVIDER_PACKAGE} (in the alikms repository: npm run build). (${tried[0]})`,
+  );
 }

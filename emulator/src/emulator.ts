@@ -17,7 +17,7 @@ import { isPostgresUrl, PostgresStore, redactUrl } from './store/postgres';
 import { checkRootKey } from './store/root-key-check';
 import type { CryptoBackend } from './domain/ports/crypto-backend';
 import type { Store } from './domain/ports/store';
-import { Accounts } from './wire/accounts';
+import { Accounts, type AccessKey } from './wire/accounts';
 import { Authenticator } from './wire/auth';
 import { ReplayGuard } from './wire/nonces';
 import type { RequestRecord } from './wire/server';
@@ -113,7 +113,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     });
     if (opts.seed) {
       const seed = typeof opts.seed === 'string' ? readSeed(opts.seed) : parseSeed(opts.seed);
-      accounts.add(seed.accounts.flatMap((a) => a.accessKeys.map((k) => ({ ...k, accountId: a.id }))));
+      accounts.add(
+        newAccessKeys(
+          accounts,
+          seed.accounts.flatMap((a) => a.accessKeys.map((k) => ({ ...k, accountId: a.id }))),
+        ),
+      );
       const applied = await applySeed(seed, kms, { accountId: accounts.all()[0].accountId, regionId: region });
       opts.log?.(`seed: ${applied.instances} instances, ${applied.keys} keys, ${applied.aliases} aliases created`);
     }
@@ -126,7 +131,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       accounts,
       defaultRegion: region,
       adminToken: opts.adminToken,
-      exportState: (scope, material) => exportSeed(kms, software, scope, material),
+      // Access keys (secrets) leave only with material, which needs admin rights (wire/admin.ts).
+      exportState: (scope, material) =>
+        exportSeed(kms, software, scope, material, material ? accounts.all().filter((k) => k.accountId === scope.accountId) : []),
       log: opts.log,
     });
     const windowMs = LIMITS.signatureSkewSeconds * 1000;
@@ -182,6 +189,19 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     await hsm?.close();
     throw err;
   }
+}
+
+/**
+ * The seed's access keys that are not configured yet. A key configured already with the same account and secret (an
+ * exported seed applied again) is skipped; the same id with another account or secret is an error.
+ */
+function newAccessKeys(accounts: Accounts, keys: AccessKey[]): AccessKey[] {
+  return keys.filter((k) => {
+    const known = accounts.find(k.id);
+    if (!known) return true;
+    if (known.accountId === k.accountId && known.secret === k.secret && known.securityToken === k.securityToken) return false;
+    throw new Error(`seed: access key ${k.id} is already configured for another account or with another secret`);
+  });
 }
 
 /** The PostgreSQL store at `url`, refused (and closed) when it holds state wrapped under another root key. */

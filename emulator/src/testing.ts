@@ -73,3 +73,6 @@ export async function startEmulator(opts: TestEmulatorOptions = {}): Promise<Emu
     stop: () => emulator.stop(),
   };
 }
+
+// One emulator per jest run (globalSetup / globalTeardown), reached from test files through the environment.
+export { sharedEmulator, type SharedEmulator } from './testing-shared';

@@ -1,5 +1,5 @@
-// The same rotation test for node's own test runner: `node --test examples/testing-key-rotation/rotation.node-test.js`
-// (after `npm run build`; `alikms/testing` resolves to the compiled helper).
+// The rotation test for node's own test runner: `node --test rotation.node-test.js`
+//   npm install --save-dev alikms @alicloud/kms20160120 @alicloud/rpc-client
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { default: Kms, CreateKeyRequest, EncryptRequest, DecryptRequest, DescribeKeyRequest } = require('@alicloud/kms20160120');
@@ -19,7 +19,9 @@ after(() => emulator.stop());
 test('a 30-day rotation happens when the clock passes it, and old ciphertext still decrypts', async () => {
   await kms.createKey(new CreateKeyRequest({ description: 'the default CMK of this region' }));
   const { keyMetadata } = await kms.createKey(new CreateKeyRequest({ enableAutomaticRotation: true, rotationInterval: '30d' }));
-  const sealed = await kms.encrypt(new EncryptRequest({ keyId: keyMetadata.keyId, plaintext: Buffer.from('order #42').toString('base64') }));
+  const sealed = await kms.encrypt(
+    new EncryptRequest({ keyId: keyMetadata.keyId, plaintext: Buffer.from('order #42').toString('base64') }),
+  );
 
   const events = await emulator.clock.advance('30d');
   assert.deepEqual(events, [{ kind: 'rotate', keyId: keyMetadata.keyId, at: '2030-01-31T00:00:00Z' }]);

@@ -1,6 +1,7 @@
 /**
  * Testing key-rotation code against a local KMS: start an emulator in-process, point the official SDK at it, move the
- * emulator clock, and watch the rotation happen. Copy this file into your own suite (jest or node:test).
+ * emulator clock, and watch the rotation happen. jest with `preset: 'ts-jest'` (TypeScript) or no settings at all (JS).
+ *   npm install --save-dev alikms @alicloud/kms20160120 @alicloud/rpc-client jest ts-jest typescript @types/jest
  */
 import Kms, * as $Kms from '@alicloud/kms20160120';
 import { Config } from '@alicloud/rpc-client';

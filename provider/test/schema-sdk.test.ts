@@ -4,7 +4,7 @@
  * SDK class registers its schema token with exactly its schema inputs and enforces exactly its required inputs.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { buildSchema } from '../src/schema';
@@ -37,9 +37,14 @@ describe('the SDK at run time', () => {
   let sdk: any;
   const registered: { type: string; name: string; inputs: Record<string, unknown>; id?: string }[] = [];
 
+  // Compiled into a fresh directory, never sdk/nodejs/bin (a user's `npm run build` output, left as it is). It sits under
+  // node_modules so the compiled SDK resolves @pulumi/pulumi, the same instance as this test's.
+  const out = mkdtempSync(join(REPO, 'node_modules', '.alikms-sdk-test-'));
   beforeAll(() => {
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(SDK, 'tsconfig.json')], { stdio: 'pipe' });
-    copyFileSync(join(SDK, 'package.json'), join(SDK, 'bin', 'package.json'));
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(SDK, 'tsconfig.json'), '--outDir', out], {
+      stdio: 'pipe',
+    });
+    copyFileSync(join(SDK, 'package.json'), join(out, 'package.json'));
     pulumi.runtime.setMocks(
       {
         newResource: (a) => {
@@ -51,10 +56,9 @@ describe('the SDK at run time', () => {
       'alikms-sdk',
       'test',
     );
-    sdk = require(join(SDK, 'bin'));
+    sdk = require(out);
   });
-  // bin/ is build output (as in generated SDKs); leave the tree as it was.
-  afterAll(() => rmSync(join(SDK, 'bin'), { recursive: true, force: true }));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   const sample = (p: any): unknown =>
     p.type === 'string' ? 'x' : p.type === 'boolean' ? true : p.type === 'integer' ? 7 : p.type === 'array' ? [] : { a: 'b' };

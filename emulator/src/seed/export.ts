@@ -6,17 +6,35 @@ import { all } from '../domain/paging';
 import type { Key, Scope } from '../domain/model';
 import { specOf } from '../domain/specs';
 import type { SoftwareBackend } from '../crypto/software/backend';
+import type { AccessKey } from '../wire/accounts';
 import type { Seed } from './format';
 
-/** With `material`, software-held material is exported too (base64 or PEM); HSM material never leaves its token. */
-export async function exportSeed(kms: Kms, software: SoftwareBackend, scope: Scope, material = false): Promise<Seed> {
+/**
+ * With `material`, software-held material is exported too (base64 or PEM); HSM material never leaves its token.
+ * `accessKeys` are the account's keys, exported so the seed re-creates the account as it is (the admin plane hands them
+ * over only with material: both are secrets).
+ */
+export async function exportSeed(
+  kms: Kms,
+  software: SoftwareBackend,
+  scope: Scope,
+  material = false,
+  accessKeys: AccessKey[] = [],
+): Promise<Seed> {
   const instances = (await kms.instances.list(scope)).sort((a, b) => a.createdAt - b.createdAt);
   const keys = (await all((o, n) => kms.keys.page(scope, { filters: [{ field: 'CreatorType', values: ['User'] }] }, o, n))).sort(
     (a, b) => a.createdAt - b.createdAt,
   );
   const aliases = await all((o, n) => kms.aliases.page(scope, undefined, o, n));
   return {
-    accounts: [],
+    accounts: accessKeys.length
+      ? [
+          {
+            id: scope.accountId,
+            accessKeys: accessKeys.map(({ id, secret, securityToken }) => ({ id, secret, ...(securityToken && { securityToken }) })),
+          },
+        ]
+      : [],
     instances: instances.map((i) => ({
       ...scope,
       instanceId: i.instanceId,
@@ -44,7 +62,10 @@ export async function exportSeed(kms: Kms, software: SoftwareBackend, scope: Sco
       ...(k.deletionProtection && { deletionProtection: k.deletionProtection.description || true }),
       tags: { ...k.tags },
       ...(k.rotation.enabled && {
-        rotation: { interval: `${k.rotation.intervalSeconds}s`, lastRotationDate: isoDate(k.rotation.lastRotatedAt ?? k.createdAt) },
+        rotation: {
+          interval: friendlyInterval(k.rotation.intervalSeconds ?? 0),
+          lastRotationDate: isoDate(k.rotation.lastRotatedAt ?? k.createdAt),
+        },
       }),
       aliases: aliases
         .filter((a) => a.keyId === k.keyId)
@@ -64,4 +85,15 @@ export async function exportSeed(kms: Kms, software: SoftwareBackend, scope: Sco
 function exportMaterial(k: Key, raw: Buffer): string {
   if (specOf(k.keySpec).kind === 'symmetric') return raw.toString('base64');
   return createPrivateKey({ key: raw, format: 'der', type: 'pkcs8' }).export({ type: 'pkcs8', format: 'pem' }) as string;
+}
+
+/** An interval as people write it: `30d`, `36h`, `90m`, else seconds. */
+export function friendlyInterval(seconds: number): string {
+  for (const [unit, size] of [
+    ['d', 86400],
+    ['h', 3600],
+    ['m', 60],
+  ] as const)
+    if (seconds > 0 && seconds % size === 0) return `${seconds / size}${unit}`;
+  return `${seconds}s`;
 }

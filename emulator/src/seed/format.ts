@@ -1,6 +1,7 @@
 /**
  * The seed file: deterministic state a test or a team declares once and the emulator applies at start. JSON or YAML,
- * validated by this schema (the README shows an example). Keys keep the KeyIds written here; material is optional
+ * validated by this schema (the README shows an example). Every object is strict: a field the schema does not know (a
+ * typo such as `descripton`) is refused with its path rather than silently ignored. Keys keep the KeyIds written here; material is optional
  * (base64 raw bytes for symmetric keys, PEM for asymmetric ones) and generated when absent.
  */
 import { readFileSync } from 'node:fs';
@@ -17,14 +18,14 @@ const scoped = {
   regionId: z.string().optional(),
 };
 
-export const SeedVersion = z.object({
+export const SeedVersion = z.strictObject({
   keyVersionId: z.string().uuid().optional(),
   createdAt: isoTime.optional(),
   /** base64 of the raw key (symmetric) or a PEM private key (asymmetric). */
   material: z.string().optional(),
 });
 
-export const SeedKey = z.object({
+export const SeedKey = z.strictObject({
   ...scoped,
   keyId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/),
   keySpec: z.enum(KEY_SPECS).default('Aliyun_AES_256'),
@@ -39,7 +40,7 @@ export const SeedKey = z.object({
   createdAt: isoTime.optional(),
   deletionProtection: z.union([z.boolean(), z.string()]).optional(),
   tags: z.record(z.string(), z.string()).default({}),
-  rotation: z.object({ interval: z.string(), lastRotationDate: isoTime.optional() }).optional(),
+  rotation: z.strictObject({ interval: z.string(), lastRotationDate: isoTime.optional() }).optional(),
   aliases: z.array(z.string()).default([]),
   versions: z.array(SeedVersion).min(1).optional(),
   policy: z.string().optional(),
@@ -47,7 +48,7 @@ export const SeedKey = z.object({
   defaultKey: z.boolean().optional(),
 });
 
-export const SeedInstance = z.object({
+export const SeedInstance = z.strictObject({
   ...scoped,
   instanceId: z.string().regex(/^kst-[a-z0-9]{3,40}$/),
   kind: z.enum(['software', 'hardware']).default('software'),
@@ -60,12 +61,14 @@ export const SeedInstance = z.object({
   deletionProtection: z.union([z.boolean(), z.string()]).optional(),
 });
 
-export const SeedAccount = z.object({
+export const SeedAccount = z.strictObject({
   id: z.string().regex(/^\d{16}$/),
-  accessKeys: z.array(z.object({ id: z.string().min(1), secret: z.string().min(1), securityToken: z.string().optional() })).default([]),
+  accessKeys: z
+    .array(z.strictObject({ id: z.string().min(1), secret: z.string().min(1), securityToken: z.string().optional() }))
+    .default([]),
 });
 
-export const Seed = z.object({
+export const Seed = z.strictObject({
   accounts: z.array(SeedAccount).default([]),
   instances: z.array(SeedInstance).default([]),
   keys: z.array(SeedKey).default([]),
@@ -80,14 +83,27 @@ export type SeedInstance = z.infer<typeof SeedInstance>;
 /** Reads and validates a seed file (`.yaml`/`.yml` as YAML, anything else as JSON). */
 export function readSeed(file: string): Seed {
   const text = readFileSync(file, 'utf8');
-  // yaml is loaded only for YAML seeds: it would add ~40 ms to every emulator start.
-  const raw: unknown = /\.ya?ml$/i.test(file) ? (require('yaml') as typeof import('yaml')).parse(text) : JSON.parse(text);
+  let raw: unknown;
+  try {
+    // yaml is loaded only for YAML seeds: it would add ~40 ms to every emulator start.
+    raw = /\.ya?ml$/i.test(file) ? (require('yaml') as typeof import('yaml')).parse(text) : JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${file}: not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(err as Error).message}`);
+  }
   return parseSeed(raw ?? {}, file);
 }
 
 /** Validates a seed and fills in its defaults; `source` names it in the error. */
 export function parseSeed(raw: unknown, source = 'seed'): Seed {
   const parsed = Seed.safeParse(raw);
-  if (!parsed.success) throw new Error(`${source}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new Error(`${source}: ${parsed.error.issues.map(describeIssue).join('; ')}`);
   return parsed.data;
+}
+
+/** `keys.0.descripton: unknown field (not in the seed format)` rather than zod's `: Unrecognized key: "descripton"`. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const at = issue.path.join('.');
+  if (issue.code === 'unrecognized_keys')
+    return issue.keys.map((k) => `${at ? `${at}.` : ''}${k}: unknown field (not in the seed format)`).join('; ');
+  return `${at}: ${issue.message}`;
 }

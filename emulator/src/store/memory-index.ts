@@ -40,6 +40,11 @@ export function fold(records: Records, c: Change): void {
 
 export class MemoryIndex {
   private readonly keys = new Map<string, Key>();
+  /** When each key was first stored: listing order among keys created in the same millisecond. */
+  private readonly seq = new Map<string, number>();
+  private nextSeq = 0;
+  /** Listing order: creation time, then the order keys were stored (PostgreSQL's `seq`). */
+  private readonly listingOrder = (a: Key, b: Key) => a.createdAt - b.createdAt || this.seq.get(a.keyId)! - this.seq.get(b.keyId)!;
   private readonly keysByScope = new Map<string, SortedList<Key>>();
   private readonly keysByInstance = new Map<string, Set<string>>();
   private readonly unitsByInstance = new Map<string, number>();
@@ -138,13 +143,17 @@ export class MemoryIndex {
         this.unitsByInstance.set(old.dkmsInstanceId, this.instanceUsage(old.dkmsInstanceId) - quotaUnits(old));
       }
       if (old.defaultKey && this.defaultKeys.get(scopeKey(old)) === keyId) this.defaultKeys.delete(scopeKey(old));
-      this.keys.delete(keyId);
+      if (!key) {
+        this.keys.delete(keyId);
+        this.seq.delete(keyId);
+      }
     }
     if (!key) return;
     this.keys.set(keyId, key);
+    if (!this.seq.has(keyId)) this.seq.set(keyId, this.nextSeq++);
     const scope = scopeKey(key);
     let list = this.keysByScope.get(scope);
-    if (!list) this.keysByScope.set(scope, (list = new SortedList(keyOrder)));
+    if (!list) this.keysByScope.set(scope, (list = new SortedList(this.listingOrder)));
     list.insert(key, bulk);
     if (nextEventAt(key) !== undefined) this.due.insert(key, bulk);
     if (key.dkmsInstanceId) {

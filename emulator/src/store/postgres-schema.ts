@@ -77,7 +77,7 @@ const MIGRATIONS: readonly Migration[] = [
     for (const { doc } of rows) await client.query(`UPDATE alikms_keys SET ${set} WHERE key_id = $1`, [doc.keyId, ...keyColumns(doc)]);
     await client.query(`UPDATE alikms_aliases SET key_id = doc->>'keyId'`);
   },
-  `CREATE INDEX alikms_keys_listing ON alikms_keys (account_id, region_id, created_at, key_id);
+  `CREATE INDEX alikms_keys_listing ON alikms_keys (account_id, region_id, created_at, seq);
    CREATE INDEX alikms_keys_instance ON alikms_keys (instance_id) WHERE instance_id IS NOT NULL;
    CREATE UNIQUE INDEX alikms_keys_default ON alikms_keys (account_id, region_id) WHERE default_key;
    CREATE INDEX alikms_keys_due ON alikms_keys (next_event_at) WHERE next_event_at IS NOT NULL;

@@ -107,7 +107,7 @@ export class PostgresStore implements Store {
       offset >= total
         ? []
         : await this.docs<Key>(
-            `SELECT doc FROM alikms_keys WHERE ${where} ORDER BY created_at, key_id OFFSET $${params.length + 1} LIMIT $${params.length + 2}`,
+            `SELECT doc FROM alikms_keys WHERE ${where} ORDER BY created_at, seq OFFSET $${params.length + 1} LIMIT $${params.length + 2}`,
             [...params, offset, limit],
           );
     return { items, total };

@@ -14,24 +14,31 @@
  */
 import type { NonceLedger } from '../store/nonce-ledger';
 const SLOTS = 1 << 21;
-const MAX_ENTRIES = SLOTS >>> 1;
 
 class FingerprintTable {
-  private readonly hi = new Uint32Array(SLOTS);
-  private readonly lo = new Uint32Array(SLOTS);
+  private readonly hi: Uint32Array;
+  private readonly lo: Uint32Array;
   size = 0;
+
+  /** `slots`: a power of two. */
+  constructor(readonly slots: number) {
+    this.hi = new Uint32Array(slots);
+    this.lo = new Uint32Array(slots);
+  }
 
   /** Whether the fingerprint (never 0/0) is present. */
   has(h: number, l: number): boolean {
-    for (let i = l & (SLOTS - 1); ; i = (i + 1) & (SLOTS - 1)) {
+    const mask = this.slots - 1;
+    for (let i = l & mask; ; i = (i + 1) & mask) {
       if (this.hi[i] === 0 && this.lo[i] === 0) return false;
       if (this.hi[i] === h && this.lo[i] === l) return true;
     }
   }
 
   add(h: number, l: number): void {
-    let i = l & (SLOTS - 1);
-    while (this.hi[i] !== 0 || this.lo[i] !== 0) i = (i + 1) & (SLOTS - 1);
+    const mask = this.slots - 1;
+    let i = l & mask;
+    while (this.hi[i] !== 0 || this.lo[i] !== 0) i = (i + 1) & mask;
     this.hi[i] = h;
     this.lo[i] = l;
     this.size++;
@@ -66,16 +73,22 @@ function fingerprint(s: string): [number, number] {
 }
 
 export class NonceWindow {
-  private current = new FingerprintTable();
-  private previous = new FingerprintTable();
+  private current: FingerprintTable;
+  private previous: FingerprintTable;
   private openedAt: number;
+  private readonly maxEntries: number;
 
+  /** `slots` (a power of two) sizes each table; tests use small tables to exercise the same logic quickly. */
   constructor(
     private readonly windowMs: number,
     private readonly now: () => number = Date.now,
     private readonly onRotate: () => void = () => undefined,
+    slots = SLOTS,
   ) {
     this.openedAt = now();
+    this.current = new FingerprintTable(slots);
+    this.previous = new FingerprintTable(slots);
+    this.maxEntries = slots >>> 1;
   }
 
   /** Records `nonce`; false when it was already used. */
@@ -93,7 +106,7 @@ export class NonceWindow {
 
   private rotateIfDue(): void {
     const t = this.now();
-    if (t - this.openedAt <= this.windowMs && this.current.size < MAX_ENTRIES) return;
+    if (t - this.openedAt <= this.windowMs && this.current.size < this.maxEntries) return;
     const recycled = this.previous;
     recycled.clear();
     this.previous = this.current;

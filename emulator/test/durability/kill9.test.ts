@@ -1,6 +1,6 @@
 /**
  * Every acknowledged write survives a kill -9. The real CLI runs as a child process (dist/ must be built: `make test`
- * does it, or `npx tsc -p tsconfig.json`); writes stream at it, it is killed mid-stream, a new process starts on the
+ * does it, or `npm run build`); writes stream at it, it is killed mid-stream, a new process starts on the
  * same state file, and everything the first one answered 200 to must be there. Writes in flight at the kill may or
  * may not have landed, but the file must still load.
  */
@@ -13,7 +13,7 @@ import { kmsClient } from '../support/clients';
 import { removeDir } from '../support/emulator';
 
 const ROOT = resolve(__dirname, '../../..');
-const CLI = join(ROOT, 'bin/alikms.js');
+const CLI = join(ROOT, 'emulator/bin/alikms.js');
 
 interface Serving {
   child: ChildProcess;
@@ -51,8 +51,7 @@ const killHard = (child: ChildProcess) =>
 let dir: string;
 const children: ChildProcess[] = [];
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/emulator/src/cli.js')))
-    throw new Error('dist/ is not built: run `npx tsc -p tsconfig.json` (make test does)');
+  if (!existsSync(join(ROOT, 'emulator/dist/cli.js'))) throw new Error('emulator/dist is not built: run `npm run build` (make test does)');
   dir = mkdtempSync(join(tmpdir(), 'alikms-kill9-'));
 });
 afterAll(async () => {

@@ -174,7 +174,7 @@ describe('the admin plane has its own rights', () => {
 describe('secrets stay hidden', () => {
   test('start-up prints access key ids, never a secret from the accounts file', async () => {
     const cli = spawn(process.execPath, [
-      join(__dirname, '../../../bin/alikms.js'),
+      join(__dirname, '../../bin/alikms.js'),
       'serve',
       '--port',
       '0',

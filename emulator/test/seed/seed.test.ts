@@ -82,9 +82,10 @@ test('export gives back the seed, material included on request', async () => {
   const byId = (id: string) => exported.keys.find((k: any) => k.keyId === id);
   const [a, b] = [byId(seed.keys[0].keyId), byId(seed.keys[1].keyId)];
   expect(exported.keys).toHaveLength(2); // team b's key is another account's
-  // The interval comes back normalised to seconds; everything else as written.
-  const rotation = { interval: '2592000s', lastRotationDate: '2030-01-01T00:00:00Z' };
-  expect(a).toMatchObject({ ...seed.keys[0], rotation, accountId: '1234567890123456', regionId: 'cn-hangzhou', state: 'Enabled' });
+  // Everything as written, the interval included (`30d`, not `2592000s`).
+  expect(a).toMatchObject({ ...seed.keys[0], accountId: '1234567890123456', regionId: 'cn-hangzhou', state: 'Enabled' });
+  // The account's access keys come along, so the export re-creates the account as it is.
+  expect(exported.accounts).toEqual([{ id: '1234567890123456', accessKeys: [{ id: 'test', secret: 'test' }] }]);
   expect(a.versions[0].material).toBe(aesKey);
   expect(b).toMatchObject({ keyId: seed.keys[1].keyId, state: 'Disabled', deletionProtection: 'audited' });
   expect(b.versions[0].material).toBe(ecPem);
@@ -126,6 +127,53 @@ async function exportOf(emulator: TestEmulator): Promise<any> {
   });
   return res.json();
 }
+
+test("an admin's export with material round-trips an account's access keys; a re-applied export leaves configured keys alone", async () => {
+  const exportOf = async (credentials: string, material: boolean) =>
+    (await (
+      await fetch(`${emu.endpoint}/_alikms/state?accountId=2222222222222222&regionId=cn-shanghai&material=${material}`, {
+        headers: { authorization: 'Basic ' + Buffer.from(credentials).toString('base64') },
+      })
+    ).json()) as any;
+  // Access keys are secrets, like material: a tenant's own export leaves them out.
+  expect((await exportOf('team-b:b-secret', false)).accounts).toEqual([]);
+  const exported = await exportOf('test:test', true);
+  expect(exported.accounts).toEqual(seed.accounts);
+  const again = await startTestEmulator({ seed: exported, schedulerIntervalMs: 0 });
+  try {
+    const teamB = acs3Client({ ...again, accessKeyId: 'team-b', accessKeySecret: 'b-secret' });
+    expect((await teamB('DescribeKey', { KeyId: 'key-hzzseeded0000000000000c', RegionId: 'cn-shanghai' })).KeyMetadata.Description).toBe(
+      'team b',
+    );
+    // Applied to itself (an emulator that has the key already): the same key is skipped, a changed secret refused.
+    await expect(
+      startTestEmulator({ seed: { accounts: [{ id: '1234567890123456', accessKeys: [{ id: 'test', secret: 'test' }] }] } }).then(
+        stopTestEmulator,
+      ),
+    ).resolves.toBeUndefined();
+    await expect(
+      startTestEmulator({ seed: { accounts: [{ id: '1234567890123456', accessKeys: [{ id: 'test', secret: 'other' }] }] } }),
+    ).rejects.toThrow(/access key test is already configured/);
+  } finally {
+    await stopTestEmulator(again);
+  }
+});
+
+test('seeds are strict: an unknown field is refused with its path, in files and objects', async () => {
+  await expect(startTestEmulator({ seed: { keys: [{ keyId: 'key-a', descripton: 'typo' }] } as any })).rejects.toThrow(
+    'seed: keys.0.descripton: unknown field (not in the seed format)',
+  );
+  await expect(startTestEmulator({ seed: { keys: [{ keyId: 'key-a', rotation: { interval: '30d', every: 1 } }] } as any })).rejects.toThrow(
+    'keys.0.rotation.every: unknown field',
+  );
+  await expect(startTestEmulator({ seed: { instance: [] } as any })).rejects.toThrow('seed: instance: unknown field');
+  const file = join(dir, 'typo.yaml');
+  writeFileSync(file, 'keys:\n  - keyId: key-a\n    descripton: payments\n');
+  await expect(startTestEmulator({ seed: file })).rejects.toThrow(`${file}: keys.0.descripton: unknown field`);
+  const broken = join(dir, 'broken.json');
+  writeFileSync(broken, '{ keys: [] }');
+  await expect(startTestEmulator({ seed: broken })).rejects.toThrow(`${broken}: not valid JSON`);
+});
 
 test('a seed passed as an object is validated like a file', async () => {
   await expect(startTestEmulator({ seed: { keys: [{ keyId: 'key with spaces' }] } })).rejects.toThrow(/seed: keys\.0\.keyId/);

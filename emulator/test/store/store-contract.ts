@@ -184,20 +184,20 @@ export function storeContract(name: string, factory: () => StoreFactory): void {
       }
     });
 
-    test('keys are listed by scope in creation order (then ID), paged, with the total', async () => {
+    test('keys are listed by scope in creation order (then the order they were stored), paged, with the total', async () => {
       const s = await open();
       await s.putKey({ ...minimalKey('k3', A), createdAt: 30 });
       await s.putKey({ ...minimalKey('k2', B), createdAt: 20 });
       await s.putKey({ ...minimalKey('k1', A), createdAt: 10 });
-      await s.putKey({ ...minimalKey('k0', A), createdAt: 30 }); // same time as k3: the ID decides
+      await s.putKey({ ...minimalKey('k0', A), createdAt: 30 }); // same time as k3: stored later, listed later
       await s.putKey({ ...minimalKey('k9', A2), createdAt: 5 });
       await s.putKey({ ...minimalKey('k1', A), createdAt: 10, description: 'updated' }); // an update keeps its place
-      expect(ids(await keysOf(s, A))).toEqual(['k1', 'k0', 'k3']);
+      expect(ids(await keysOf(s, A))).toEqual(['k1', 'k3', 'k0']);
       expect((await keysOf(s, A))[0].description).toBe('updated');
       expect(ids(await keysOf(s, B))).toEqual(['k2']);
       expect(ids(await keysOf(s, A2))).toEqual(['k9']);
       const page = await s.pageKeys(A, {}, 1, 1);
-      expect({ ids: ids(page.items), total: page.total }).toEqual({ ids: ['k0'], total: 3 });
+      expect({ ids: ids(page.items), total: page.total }).toEqual({ ids: ['k3'], total: 3 });
       expect(await s.pageKeys(A, {}, 5, 10)).toEqual({ items: [], total: 3 });
     });
 
@@ -311,8 +311,8 @@ export function storeContract(name: string, factory: () => StoreFactory): void {
       expect(await again.getAlias(A, 'alias/d')).toBeUndefined();
       expect((await again.getAlias(B, 'alias/d'))?.keyId).toBe('k2');
       expect(ids(await again.listInstances(A))).toEqual(['i2']);
-      await again.putKey(minimalKey('k1')); // a deleted ID can be stored again
-      expect(ids(await keysOf(again, A))).toEqual(['k1', 'k2']);
+      await again.putKey(minimalKey('k1')); // a deleted ID can be stored again, and is listed after those stored before
+      expect(ids(await keysOf(again, A))).toEqual(['k2', 'k1']);
     });
 
     test('settings hold any JSON value and can be overwritten', async () => {

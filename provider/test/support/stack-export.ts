@@ -87,13 +87,13 @@ export function writeExport(doc: unknown): string {
   return path;
 }
 
-const CLI = join(REPO, 'bin', 'alikms.js');
+const CLI = join(REPO, 'emulator', 'bin', 'alikms.js');
 
-/** The root build (dist/) must include the drift command: `make build` or `npx tsc -p tsconfig.json`. */
+/** The emulator's build (emulator/dist) must include the drift command: `make build` or `npm run build`. */
 export function assertCliBuilt(): void {
-  const compiled = join(REPO, 'dist', 'emulator', 'src', 'cli.js');
-  if (!existsSync(compiled) || !readFileSync(compiled, 'utf8').includes("command('drift')"))
-    throw new Error('dist/ has no `alikms drift`: run `npx tsc -p tsconfig.json` (make test does)');
+  const compiled = join(REPO, 'emulator', 'dist', 'alikms.js');
+  if (!existsSync(compiled) || !readFileSync(compiled, 'utf8').includes('command("drift")'))
+    throw new Error('emulator/dist has no `alikms drift`: run `npm run build` (make test does)');
 }
 
 export interface CliRun {

@@ -41,12 +41,12 @@ export interface Page<T> {
   readonly total: number;
 }
 
-/** Key records in listing order: by creation time, then key ID. */
+/** Keys by creation time, then ID: a strict order, for indexes that need one. */
 export const keyOrder = (a: Key, b: Key) => a.createdAt - b.createdAt || (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : 0);
 
 export interface Store {
   getKey(keyId: string): Promise<Key | undefined>;
-  /** Keys of `scope` matching `query`, in listing order (creation time, then ID). */
+  /** Keys of `scope` matching `query`, in listing order (creation time, then the order they were first stored). */
   pageKeys(scope: Scope, query: KeyQuery, offset: number, limit: number): Promise<Page<Key>>;
   /** The region's default CMK, if it has one. */
   defaultKey(scope: Scope): Promise<Key | undefined>;

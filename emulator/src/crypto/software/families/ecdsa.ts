@@ -27,8 +27,8 @@ export interface EcdsaKey {
 }
 
 // The noble curves cost ~25 ms to load: they load on first use, keeping the emulator's cold start short.
-const nist = lazyModule<typeof import('@noble/curves/nist.js')>('@noble/curves/nist.js');
-const k1 = lazyModule<typeof import('@noble/curves/secp256k1.js')>('@noble/curves/secp256k1.js');
+const nist = lazyModule(() => require('@noble/curves/nist.js') as typeof import('@noble/curves/nist.js'));
+const k1 = lazyModule(() => require('@noble/curves/secp256k1.js') as typeof import('@noble/curves/secp256k1.js'));
 const noble = (curve: EcdsaCurve) => (curve === 'prime256v1' ? nist().p256 : k1().secp256k1);
 
 const b64u = (s: string) => Buffer.from(s, 'base64url');

@@ -16,7 +16,7 @@ import { lazyModule } from '../../lazy';
 import { curveOf, generatePkcs8, type SoftwareFamily } from './family';
 
 /** sm-crypto-v2, loaded on the first SM2 operation (~20 ms to load, not worth paying at start). */
-const smCrypto = lazyModule<typeof import('sm-crypto-v2')>('sm-crypto-v2');
+const smCrypto = lazyModule(() => require('sm-crypto-v2') as typeof import('sm-crypto-v2'));
 const sm2 = (): typeof Sm2 => smCrypto().sm2;
 
 /** SM2PKE plaintext limit (kms-openapi.md §3.3). */

@@ -14,7 +14,7 @@ import { randomIv } from '../../random';
 import { symmetricMaterial, type SoftwareFamily } from './family';
 
 /** noble's GHASH, loaded on the first SM4 operation (~18 ms to load, not worth paying at start). */
-const polyval = lazyModule<typeof import('@noble/ciphers/_polyval.js')>('@noble/ciphers/_polyval.js');
+const polyval = lazyModule(() => require('@noble/ciphers/_polyval.js') as typeof import('@noble/ciphers/_polyval.js'));
 
 export interface Sm4Key {
   readonly key: Buffer;

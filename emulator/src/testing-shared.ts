@@ -1,0 +1,80 @@
+/**
+ * One emulator for a whole test run, shared by every test file through the environment:
+ *
+ *   // jest.config.js
+ *   module.exports = { globalSetup: 'alikms/jest-global-setup', globalTeardown: 'alikms/jest-global-teardown' };
+ *   // in any test file (any worker)
+ *   const kms = sharedEmulator();   // { endpoint, host, region, credentials, clock }
+ *
+ * globalSetup starts the emulator in jest's main process (state in memory, a free port) and publishes it in
+ * ALIKMS_ENDPOINT, ALIKMS_REGION and ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET, which jest hands to its workers; the
+ * workers reach it over HTTP. ALIKMS_SEED (a seed file) and ALIKMS_REGION, when set before the run, are applied.
+ */
+import type { ClockEvent } from './testing';
+import { startEmulator, type EmulatorHandle } from './testing';
+import { normalizeEndpoint } from './endpoint';
+
+/** What globalSetup leaves for globalTeardown (they share jest's main process). */
+const RUNNING = Symbol.for('alikms.sharedEmulator');
+type Holder = { [RUNNING]?: EmulatorHandle };
+
+export async function jestGlobalSetup(): Promise<void> {
+  const emulator = await startEmulator({ seed: process.env.ALIKMS_SEED || undefined, region: process.env.ALIKMS_REGION || undefined });
+  (globalThis as Holder)[RUNNING] = emulator;
+  process.env.ALIKMS_ENDPOINT = emulator.endpoint;
+  process.env.ALIKMS_REGION = emulator.region;
+  process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = emulator.credentials.accessKeyId;
+  process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = emulator.credentials.accessKeySecret;
+}
+
+export async function jestGlobalTeardown(): Promise<void> {
+  const emulator = (globalThis as Holder)[RUNNING];
+  delete (globalThis as Holder)[RUNNING];
+  await emulator?.stop();
+}
+
+export interface SharedEmulator {
+  endpoint: string;
+  /** host:port, the form @alicloud/*'s `endpoint` option takes with `protocol: 'http'`. */
+  host: string;
+  region: string;
+  credentials: { accessKeyId: string; accessKeySecret: string };
+  /** The shared emulator's clock, moved through its admin endpoint (every test file sees the move). */
+  clock: { advance(by: string | number): Promise<ClockEvent[]>; set(to: string | Date): Promise<ClockEvent[]> };
+}
+
+/** The emulator globalSetup started, as the environment describes it. */
+export function sharedEmulator(env: NodeJS.ProcessEnv = process.env): SharedEmulator {
+  if (!env.ALIKMS_ENDPOINT)
+    throw new Error(
+      "ALIKMS_ENDPOINT is not set: add globalSetup: 'alikms/jest-global-setup' and globalTeardown: 'alikms/jest-global-teardown' to the jest config",
+    );
+  const endpoint = normalizeEndpoint(env.ALIKMS_ENDPOINT, 'ALIKMS_ENDPOINT');
+  const credentials = {
+    accessKeyId: env.ALIBABA_CLOUD_ACCESS_KEY_ID ?? 'test',
+    accessKeySecret: env.ALIBABA_CLOUD_ACCESS_KEY_SECRET ?? 'test',
+  };
+  const clock = async (body: unknown): Promise<ClockEvent[]> => {
+    const res = await fetch(`${endpoint}/_alikms/clock`, {
+      method: 'POST',
+      headers: {
+        authorization: 'Basic ' + Buffer.from(`${credentials.accessKeyId}:${credentials.accessKeySecret}`).toString('base64'),
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify(body),
+    });
+    const json = (await res.json()) as { events?: ClockEvent[]; Message?: string };
+    if (!res.ok) throw new Error(`alikms clock: ${res.status} ${json.Message ?? ''}`);
+    return (json.events ?? []).map(({ kind, keyId, at }) => ({ kind, keyId, at }));
+  };
+  return {
+    endpoint,
+    host: new URL(endpoint).host,
+    region: env.ALIKMS_REGION ?? 'cn-hangzhou',
+    credentials,
+    clock: {
+      advance: (by) => clock({ advance: by }),
+      set: (to) => clock({ set: new Date(to).toISOString() }),
+    },
+  };
+}
