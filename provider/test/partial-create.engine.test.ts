@@ -23,7 +23,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-const instances = async () => (await h.cloud('ListKmsInstances', { PageSize: 100 })).KmsInstances.KmsInstance as { KmsInstanceId: string }[];
+const instances = async () =>
+  (await h.cloud('ListKmsInstances', { PageSize: 100 })).KmsInstances.KmsInstance as { KmsInstanceId: string }[];
 const stateOf = (type: string, name: string) => h.sim.state.get(`urn:pulumi:dev::alikms-test::${type}::${name}`)!;
 
 it('Instance: ConnectKmsInstance fails after the purchase; the state has every input, and the next up connects it in place', async () => {

@@ -27,7 +27,9 @@ it('customTimeouts.create ends the wait for Connected; the half-made instance is
   const err = await h.sim.register(INSTANCE, 'slow', program, { customTimeouts: { create: 2 } }).catch((e) => e);
   expect(Date.now() - started).toBeLessThan(20_000);
   expect(err).toBeInstanceOf(PartialCreate);
-  expect(err.message).toMatch(/alikms:index:Instance 'slow': create: instance kst-\w+ is still Connecting after 2 s \(customTimeouts\.create\)/);
+  expect(err.message).toMatch(
+    /alikms:index:Instance 'slow': create: instance kst-\w+ is still Connecting after 2 s \(customTimeouts\.create\)/,
+  );
   const id = err.id as string;
   await advanceClock(h.emulator.endpoint, '10m');
   const next = await h.sim.register(INSTANCE, 'slow', program, { customTimeouts: { update: 30 } });
@@ -54,7 +56,13 @@ describe('Update previews', () => {
   it('Key: enabled false previews keyState as unknown (not the stale Enabled); identity outputs keep their values', async () => {
     const preview = await h.sim.register(KEY, 'k', { instanceId: instanceId(), enabled: false }, true);
     expect(preview.step).toBe('update');
-    expect(preview.outputs).toMatchObject({ enabled: false, keyState: UNKNOWN, automaticRotation: UNKNOWN, keyId, instanceId: instanceId() });
+    expect(preview.outputs).toMatchObject({
+      enabled: false,
+      keyState: UNKNOWN,
+      automaticRotation: UNKNOWN,
+      keyId,
+      instanceId: instanceId(),
+    });
     expect(preview.outputs.arn).toMatch(/^acs:kms:/);
     expect((await h.cloud('DescribeKey', { KeyId: keyId })).KeyMetadata.KeyState).toBe('Enabled');
   });

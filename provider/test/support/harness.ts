@@ -48,7 +48,12 @@ export async function makeInstance(endpoint: string, cloud: ReturnType<typeof ac
 }
 
 /** The provider config the harness starts with (credentials test/test, the emulator as KMS and BSS endpoint). */
-export const providerConfig = (endpoint: string) => ({ endpoint, region: 'cn-hangzhou', accessKeyId: 'test', accessKeySecret: secret('test') });
+export const providerConfig = (endpoint: string) => ({
+  endpoint,
+  region: 'cn-hangzhou',
+  accessKeyId: 'test',
+  accessKeySecret: secret('test'),
+});
 
 /**
  * `emulator` options go to the emulator (a seed, a connect delay); by default instances connect at once, so the harness
