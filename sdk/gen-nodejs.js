@@ -184,8 +184,8 @@ function functionFile(token, f) {
   const argsOptional = required.size === 0 ? '?' : '';
   const all = { ...props, ...outs };
   let s = HEADER + "import * as pulumi from '@pulumi/pulumi';\n";
-  if (Object.values(all).some((p) => isObjectRef(p.items)))
-    s += "import * as inputs from './types/input';\nimport * as outputs from './types/output';\n";
+  if (Object.values(props).some((p) => isObjectRef(p.items))) s += "import * as inputs from './types/input';\n";
+  if (Object.values(outs).some((p) => isObjectRef(p.items))) s += "import * as outputs from './types/output';\n";
   if (usesEnums(all)) s += "import * as enums from './types/enums';\n";
   s += "import * as utilities from './utilities';\n\n";
   const call = (invoke) => {
