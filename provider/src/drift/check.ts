@@ -75,7 +75,8 @@ async function checkResource(provider: Provider, t: DriftTarget): Promise<Resour
     desired: desired.values[property] ?? def.properties[property]?.default,
     actual: actual.values[property],
     replace: diff.replaces.includes(property),
-    secret: desired.secret.has(property) || actual.secret.has(property),
+    // Always-secret properties (key material) are never shown, wrapped or not.
+    secret: desired.secret.has(property) || actual.secret.has(property) || def.properties[property]?.secret === true,
   }));
   return { ...base, status: drift.length ? 'drift' : 'ok', drift };
 }
