@@ -16,8 +16,12 @@ const doc = (text, indent) =>
     .map((l) => `${indent} * ${l}`.trimEnd())
     .join('\n')}\n${indent} */\n`;
 
+/** Enum types of the schema being generated (tsType needs them to qualify a reference). */
+let ENUM_TOKENS = new Set();
+const typeName = (ref) => ref.replace('#/types/', '').split(':')[2];
+
 function tsType(p) {
-  if (p.$ref) return p.$ref.replace('#/types/', '').split(':')[2];
+  if (p.$ref) return ENUM_TOKENS.has(p.$ref.replace('#/types/', '')) ? `enums.${typeName(p.$ref)}` : typeName(p.$ref);
   switch (p.type) {
     case 'string':
       return 'string';
@@ -35,21 +39,26 @@ function tsType(p) {
   }
 }
 
+const isObjectRef = (p) => Boolean(p && p.$ref && !ENUM_TOKENS.has(p.$ref.replace('#/types/', '')));
+
 /** Input form: nested values are Inputs too, as in generated SDKs. */
 function inputType(p) {
   if (p.type === 'array')
-    return `pulumi.Input<${p.items.$ref ? `pulumi.Input<inputs.${tsType(p.items)}>` : `pulumi.Input<${tsType(p.items)}>`}[]>`;
+    return `pulumi.Input<${isObjectRef(p.items) ? `pulumi.Input<inputs.${tsType(p.items)}>` : `pulumi.Input<${tsType(p.items)}>`}[]>`;
   if (p.type === 'object') return `pulumi.Input<{[key: string]: pulumi.Input<${tsType(p.additionalProperties || { type: 'string' })}>}>`;
   return `pulumi.Input<${tsType(p)}>`;
 }
-const outputType = (p) => (p.type === 'array' && p.items.$ref ? `outputs.${tsType(p.items)}[]` : tsType(p));
+/** Plain form (arguments of a Promise-returning function). */
+const plainType = (p) => (p.type === 'array' && isObjectRef(p.items) ? `inputs.${tsType(p.items)}[]` : tsType(p));
+const outputType = (p) => (p.type === 'array' && isObjectRef(p.items) ? `outputs.${tsType(p.items)}[]` : tsType(p));
+const usesEnums = (props) => Object.values(props).some((p) => (p.$ref || (p.items && p.items.$ref)) && !isObjectRef(p.items || p));
 
 function resourceFile(token, r) {
   const cls = token.split(':')[2];
   const inputs = r.inputProperties || {};
   const required = new Set(r.requiredInputs || []);
   const outRequired = new Set(r.required || []);
-  const usesTypes = Object.values(r.properties).some((p) => p.items && p.items.$ref);
+  const usesTypes = Object.values(r.inputProperties || {}).some((p) => isObjectRef(p.items));
   const secrets = Object.entries(r.properties)
     .filter(([, p]) => p.secret)
     .map(([k]) => k);
@@ -58,6 +67,7 @@ function resourceFile(token, r) {
     .map(([k]) => k);
   let s = HEADER + "import * as pulumi from '@pulumi/pulumi';\n";
   if (usesTypes) s += "import * as inputs from './types/input';\nimport * as outputs from './types/output';\n";
+  if (usesEnums({ ...r.properties, ...(r.inputProperties || {}) })) s += "import * as enums from './types/enums';\n";
   s += "import * as utilities from './utilities';\n\n" + doc(r.description, '');
   s += `export class ${cls} extends pulumi.CustomResource {\n`;
   s += `    /**\n     * Get an existing ${cls} resource's state with the given name, ID, and optional extra\n     * properties used to qualify the lookup.\n     */\n`;
@@ -132,10 +142,17 @@ function providerFile(schema) {
 }
 
 function typesFiles(schema) {
-  let input = HEADER + "import * as pulumi from '@pulumi/pulumi';\n\n";
-  let output = HEADER;
+  let input = HEADER + "import * as pulumi from '@pulumi/pulumi';\nimport * as enums from './enums';\n\n";
+  let output = HEADER + "import * as enums from './enums';\n\n";
+  let enums = HEADER;
   for (const [token, t] of Object.entries(schema.types || {})) {
     const name = token.split(':')[2];
+    if (t.enum) {
+      enums += doc(t.description, '') + `export const ${name} = {\n`;
+      for (const v of t.enum) enums += doc(v.description, '    ') + `    ${v.name}: ${JSON.stringify(v.value)},\n`;
+      enums += `} as const;\n\n` + doc(t.description, '') + `export type ${name} = (typeof ${name})[keyof typeof ${name}];\n\n`;
+      continue;
+    }
     const req = new Set(t.required || []);
     input += doc(t.description, '') + `export interface ${name} {\n`;
     output += doc(t.description, '') + `export interface ${name} {\n`;
@@ -149,8 +166,46 @@ function typesFiles(schema) {
   return {
     'types/input.ts': input.trimEnd() + '\n',
     'types/output.ts': output.trimEnd() + '\n',
-    'types/index.ts': HEADER + "import * as input from './input';\nimport * as output from './output';\n\nexport { input, output };\n",
+    'types/enums/index.ts': enums.trimEnd() + '\n',
+    'types/index.ts':
+      HEADER +
+      "import * as enums from './enums';\nimport * as input from './input';\nimport * as output from './output';\n\nexport { enums, input, output };\n",
   };
+}
+
+/** A lookup: `getX(args, opts)` (a Promise) and `getXOutput(args, opts)` (an Output), as generated SDKs have. */
+function functionFile(token, f) {
+  const fn = token.split(':')[2];
+  const Name = fn[0].toUpperCase() + fn.slice(1);
+  const props = f.inputs.properties || {};
+  const required = new Set(f.inputs.required || []);
+  const outs = f.outputs.properties || {};
+  const outRequired = new Set(f.outputs.required || []);
+  const argsOptional = required.size === 0 ? '?' : '';
+  const all = { ...props, ...outs };
+  let s = HEADER + "import * as pulumi from '@pulumi/pulumi';\n";
+  if (Object.values(props).some((p) => isObjectRef(p.items))) s += "import * as inputs from './types/input';\n";
+  if (Object.values(outs).some((p) => isObjectRef(p.items))) s += "import * as outputs from './types/output';\n";
+  if (usesEnums(all)) s += "import * as enums from './types/enums';\n";
+  s += "import * as utilities from './utilities';\n\n";
+  const call = (invoke) => {
+    let c = argsOptional ? '    args = args || {};\n' : '';
+    c += `    opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});\n    return pulumi.runtime.${invoke}('${token}', {\n`;
+    for (const k of Object.keys(props)) c += `        '${k}': args${argsOptional ? '!' : ''}.${k},\n`;
+    return c + '    }, opts);\n';
+  };
+  s += doc(f.description, '');
+  s += `export function ${fn}(args${argsOptional}: ${Name}Args, opts?: pulumi.InvokeOptions): Promise<${Name}Result> {\n${call('invoke')}}\n\n`;
+  s += `/**\n * The arguments of ${fn}.\n */\nexport interface ${Name}Args {\n`;
+  for (const [k, p] of Object.entries(props)) s += doc(p.description, '    ') + `    ${k}${required.has(k) ? '' : '?'}: ${plainType(p)};\n`;
+  s += `}\n\n/**\n * What ${fn} returns.\n */\nexport interface ${Name}Result {\n`;
+  for (const [k, p] of Object.entries(outs))
+    s += doc(p.description, '    ') + `    readonly ${k}${outRequired.has(k) ? '' : '?'}: ${outputType(p)};\n`;
+  s += '}\n\n' + doc(f.description, '');
+  s += `export function ${fn}Output(args${argsOptional}: ${Name}OutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<${Name}Result> {\n${call('invokeOutput')}}\n\n`;
+  s += `/**\n * The arguments of ${fn}Output.\n */\nexport interface ${Name}OutputArgs {\n`;
+  for (const [k, p] of Object.entries(props)) s += doc(p.description, '    ') + `    ${k}${required.has(k) ? '' : '?'}: ${inputType(p)};\n`;
+  return s + '}\n';
 }
 
 function indexFile(schema) {
@@ -158,6 +213,11 @@ function indexFile(schema) {
   let s = HEADER + "import * as pulumi from '@pulumi/pulumi';\nimport * as utilities from './utilities';\n\n";
   for (const c of classes)
     s += `export { ${c}, ${c}Args, ${c}State } from './${lowerFirst(c)}';\nimport { ${c} } from './${lowerFirst(c)}';\n`;
+  for (const t of Object.keys(schema.functions || {})) {
+    const fn = t.split(':')[2];
+    const Name = fn[0].toUpperCase() + fn.slice(1);
+    s += `export { ${fn}, ${fn}Output, ${Name}Args, ${Name}Result, ${Name}OutputArgs } from './${fn}';\n`;
+  }
   s +=
     "export { Provider, ProviderArgs } from './provider';\nimport { Provider } from './provider';\nexport * as types from './types';\n\n";
   s += `const _module = {\n    version: utilities.getVersion(),\n    construct: (name: string, type: string, urn: string): pulumi.Resource => {\n        switch (type) {\n`;
@@ -194,7 +254,7 @@ function packageJson(schema) {
         keywords: schema.keywords,
         license: schema.license,
         repository: { type: 'git', url: 'git+https://github.com/alikms/alikms.git', directory: 'sdk/nodejs' },
-        engines: { node: '>=20.19' },
+        engines: { node: '^20.19.0 || ^22.12.0 || ^24.0.0' },
         main: 'bin/index.js',
         types: 'bin/index.d.ts',
         files: ['bin/**/*.js', 'bin/**/*.d.ts', 'bin/package.json'],
@@ -227,7 +287,7 @@ const TSCONFIG =
         // tsconfig with ES2022 class fields) from resetting them after super(); this says the same for older settings.
         useDefineForClassFields: false,
       },
-      include: ['*.ts', 'types/*.ts'],
+      include: ['*.ts', 'types/*.ts', 'types/enums/*.ts'],
     },
     null,
     4,
@@ -235,6 +295,11 @@ const TSCONFIG =
 
 /** file name (relative to sdk/nodejs) → contents. */
 function generate(schema) {
+  ENUM_TOKENS = new Set(
+    Object.entries(schema.types || {})
+      .filter(([, t]) => t.enum)
+      .map(([k]) => k),
+  );
   const files = {
     'package.json': packageJson(schema),
     'tsconfig.json': TSCONFIG,
@@ -244,6 +309,7 @@ function generate(schema) {
     ...typesFiles(schema),
   };
   for (const [token, r] of Object.entries(schema.resources)) files[`${lowerFirst(token.split(':')[2])}.ts`] = resourceFile(token, r);
+  for (const [token, f] of Object.entries(schema.functions || {})) files[`${token.split(':')[2]}.ts`] = functionFile(token, f);
   return files;
 }
 

@@ -7,7 +7,9 @@ const run = promisify(execFile);
 const REPO = join(__dirname, '..', '..');
 
 test('examples/testing-key-rotation/rotation.node-test.js passes under `node --test`', async () => {
-  const { stdout } = await run(process.execPath, ['--test', 'examples/testing-key-rotation/rotation.node-test.js'], { cwd: REPO });
+  const { stdout } = await run(process.execPath, ['--test', '--test-reporter=tap', 'examples/testing-key-rotation/rotation.node-test.js'], {
+    cwd: REPO,
+  });
   expect(stdout).toMatch(/^# pass 1$/m);
   expect(stdout).toMatch(/^# fail 0$/m);
 });

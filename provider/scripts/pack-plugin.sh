@@ -3,7 +3,7 @@
 #   pulumi plugin install resource alikms <version> --file <tarball>
 # Layout (the plugin directory ~/.pulumi/plugins/resource-alikms-v<version>/):
 #   pulumi-resource-alikms  PulumiPlugin.yaml  package.json  schema.json  dist/*.js  node_modules/ (production only)
-# Node >= 20.19 must be on the user's PATH.
+# Node 20.19+, 22.12+ or 24 must be on the user's PATH (package.json engines).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 VERSION=$(node -p "require('$ROOT/provider/package.json').version")

@@ -1,5 +1,5 @@
 /** Generic input validation from the property specs: type, enum, required. Messages always name the property. */
-import type { CheckFailure, PropertySpec, ResourceDefinition } from './resource';
+import { enumValues, type CheckFailure, type PropertySpec } from './resource';
 import type { Props } from './values';
 
 function typeError(name: string, spec: PropertySpec, v: unknown): string | undefined {
@@ -23,9 +23,10 @@ function typeError(name: string, spec: PropertySpec, v: unknown): string | undef
   }
 }
 
-export function checkInputs(def: ResourceDefinition, news: Props, unknown: Set<string>): CheckFailure[] {
+/** `properties` of a resource (or a function's inputs); `what` names it in the unknown-input failure. */
+export function checkInputs(properties: Record<string, PropertySpec>, what: string, news: Props, unknown: Set<string>): CheckFailure[] {
   const failures: CheckFailure[] = [];
-  for (const [name, spec] of Object.entries(def.properties)) {
+  for (const [name, spec] of Object.entries(properties)) {
     if (!spec.input || unknown.has(name)) continue;
     const v = news[name];
     if (v === undefined) {
@@ -34,13 +35,16 @@ export function checkInputs(def: ResourceDefinition, news: Props, unknown: Set<s
       continue;
     }
     const err = typeError(name, spec, v);
+    const allowed = enumValues(spec);
+    // Never echo a secret input's value (key material) in a failure.
+    const shown = spec.secret ? '[secret]' : `'${String(v)}'`;
     if (err) failures.push({ property: name, reason: err });
-    else if (spec.enum && !spec.enum.includes(v as string))
-      failures.push({ property: name, reason: `${name} must be one of ${spec.enum.join(', ')}; got '${String(v)}'` });
+    else if (allowed && !allowed.includes(v as string))
+      failures.push({ property: name, reason: `${name} must be one of ${allowed.join(', ')}; got ${shown}` });
   }
   // `__`-prefixed keys are engine bookkeeping (e.g. __defaults from older SDKs), not user inputs.
   for (const name of Object.keys(news))
-    if (!name.startsWith('__') && !def.properties[name]?.input)
-      failures.push({ property: name, reason: `'${name}' is not an input of ${def.token}` });
+    if (!name.startsWith('__') && !properties[name]?.input)
+      failures.push({ property: name, reason: `'${name}' is not an input of ${what}` });
   return failures;
 }

@@ -139,6 +139,8 @@ export interface KeyMetadata {
   DeletionProtection?: 'Enabled' | 'Disabled';
   DeletionProtectionDescription?: string;
   DKMSInstanceId?: string;
+  /** The emulator marks the region's default CMK with `DefaultKey: true` (absent for other keys). */
+  DefaultKey?: boolean;
 }
 
 export type Tags = Record<string, string>;

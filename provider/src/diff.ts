@@ -29,21 +29,35 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
-export function diffResource(def: ResourceDefinition, olds: Props, news: Props, unknown: Set<string>, ignore: string[] = []): DiffResult {
+/** `olds` are the live outputs, `news` the desired inputs, `oldInputs` the engine's old inputs. */
+export function diffResource(
+  def: ResourceDefinition,
+  olds: Props,
+  news: Props,
+  unknown: Set<string>,
+  ignore: string[] = [],
+  oldInputs: Props = {},
+): DiffResult {
   const detailedDiff: Record<string, DiffKind> = {};
   const replaces: string[] = [];
   for (const [name, spec] of Object.entries(def.properties)) {
     if (!spec.input || spec.diff === 'never' || ignore.includes(name)) continue;
     const set = news[name] !== undefined;
     if (!set && !unknown.has(name) && spec.diff === 'whenSet') continue;
+    if (spec.diff === 'inputs' && oldInputs[name] === undefined) continue;
     const desired = set ? news[name] : spec.default;
-    const live = olds[name];
+    const live = spec.diff === 'inputs' ? oldInputs[name] : olds[name];
     const normalize = spec.normalize ?? ((v: unknown) => v);
     if (!unknown.has(name) && jsonEqual(normalize(desired), normalize(live))) continue;
     const kind: DiffKind = live === undefined ? 'ADD' : desired === undefined ? 'DELETE' : 'UPDATE';
     detailedDiff[name] = spec.replaceOnChanges ? (`${kind}_REPLACE` as DiffKind) : kind;
     if (spec.replaceOnChanges) replaces.push(name);
   }
-  // Create-before-delete is safe for every alikms resource: replacements never reuse a physical name.
-  return { changes: Object.keys(detailedDiff).length > 0, replaces, deleteBeforeReplace: false, detailedDiff };
+  for (const [name, kind] of Object.entries(def.diffExtra?.(olds, news, oldInputs, unknown) ?? {})) {
+    if (ignore.includes(name)) continue;
+    detailedDiff[name] = kind;
+    if (kind.endsWith('_REPLACE')) replaces.push(name);
+  }
+  // Always said, not only with `replaces`: the engine also replaces for `replaceOnChanges` and keeps this ordering.
+  return { changes: Object.keys(detailedDiff).length > 0, replaces, deleteBeforeReplace: def.deleteBeforeReplace === true, detailedDiff };
 }

@@ -7,7 +7,9 @@ import { checkInputs } from './checks';
 import { CONFIG_ENV, CONFIG_KEYS, DEFAULT_REGION, resolveConfig, SECRET_CONFIG, type RawConfig, type ResolvedConfig } from './config';
 import { diffResource, type DiffResult } from './diff';
 import type { Logger } from './log';
+import { FUNCTIONS, type FunctionDefinition } from './functions';
 import {
+  outputsOnly,
   PartialCreateError,
   ResourceError,
   withDefaults,
@@ -17,6 +19,7 @@ import {
 } from './resource';
 import { RESOURCES } from './resources';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry';
+import { previewOutputs, previewUpdate } from './preview';
 import { decode, encode, UNKNOWN, type Props } from './values';
 
 export const PROVIDER_VERSION: string = require('../package.json').version;
@@ -46,19 +49,26 @@ export class Provider {
     return def;
   }
 
+  /** Every failure at once: unknown keys, wrong types and the values resolveConfig refuses among the known ones. */
   checkConfig(news: Props): { inputs: Props; failures: CheckFailure[] } {
     const { values, unknown } = decode(news);
     const failures: CheckFailure[] = [];
+    const known: RawConfig = {};
     for (const k of Object.keys(values)) {
       if (k === 'version' || k.startsWith('__') || unknown.has(k)) continue;
       if (!(CONFIG_KEYS as readonly string[]).includes(k))
         failures.push({ property: k, reason: `unknown alikms configuration key '${k}'` });
       else if (typeof values[k] !== 'string') failures.push({ property: k, reason: `${k} must be a string` });
+      else known[k as keyof RawConfig] = values[k] as string;
     }
-    if (!failures.length && !unknown.size) {
-      const { errors } = resolveConfig(values as RawConfig, this.env);
-      // Missing credentials are not a Check failure: they may come from the environment the engine runs in later.
-      for (const e of errors.filter((m) => !/is not set/.test(m))) failures.push({ property: e.split(' ')[0], reason: e });
+    const { errors } = resolveConfig(known, this.env);
+    // Missing credentials are not a Check failure: they may come from the environment the engine runs in later. A
+    // value still unknown (preview) is judged when it is known.
+    const refused = errors.filter((m) => !/is not set/.test(m)).map((reason) => ({ property: reason.split(' ')[0], reason }));
+    for (const f of refused) {
+      // A BSS endpoint derived from a refused endpoint is the same mistake, reported once.
+      const derived = f.property === 'bssEndpoint' && known.bssEndpoint === undefined && refused.some((r) => r.property === 'endpoint');
+      if (!unknown.has(f.property) && !derived) failures.push(f);
     }
     return { inputs: news, failures };
   }
@@ -111,7 +121,12 @@ export class Provider {
     this.cancelled = true;
   }
 
-  private context(urn: string, type?: string): { def: ResourceDefinition; ctx: ResourceContext } {
+  /** `timeout`: the request's customTimeouts entry in seconds (0 = not set) and which one it is. */
+  private context(
+    urn: string,
+    type?: string,
+    timeout?: { seconds: number; name: string },
+  ): { def: ResourceDefinition; ctx: ResourceContext } {
     const parsed = parseUrn(urn);
     const def = this.resource(type || parsed.type);
     return {
@@ -122,6 +137,7 @@ export class Provider {
         urn,
         label: `${def.token} '${parsed.name}'`,
         region: this.config?.region ?? DEFAULT_REGION,
+        timeout: timeout && timeout.seconds > 0 ? { ms: Math.round(timeout.seconds * 1000), name: timeout.name } : undefined,
       },
     };
   }
@@ -142,12 +158,13 @@ export class Provider {
     const { def, ctx } = this.context(urn, type);
     const n = decode(news),
       o = decode(olds).values;
-    const failures = checkInputs(def, n.values, n.unknown);
-    // Resource checks see only known values: an unknown (preview) is the sentinel string, which no format check passes.
-    const known = Object.fromEntries(Object.entries(n.values).filter(([k]) => !n.unknown.has(k)));
-    if (!failures.length && def.check)
-      failures.push(...(await this.labelled(ctx, 'check', undefined, () => def.check!(ctx, known, n.unknown, o))));
-    if (!failures.length && def.validateChange) failures.push(...def.validateChange(o, known));
+    const failures = checkInputs(def.properties, def.token, n.values, n.unknown);
+    // Resource checks see only known, well-typed values (an unknown is the sentinel string, which no format check
+    // passes), so every failure is reported at once without one masking or repeating another.
+    const failed = new Set(failures.map((f) => f.property));
+    const known = Object.fromEntries(Object.entries(n.values).filter(([k]) => !n.unknown.has(k) && !failed.has(k)));
+    if (def.check) failures.push(...(await this.labelled(ctx, 'check', undefined, async () => def.check!(known, n.unknown, o))));
+    if (def.validateChange) failures.push(...def.validateChange(o, known));
     // Defaults are filled in here so state records what was applied; wrappers and unknowns pass through untouched.
     const inputs: Props = { ...news };
     for (const [k, spec] of Object.entries(def.properties))
@@ -155,14 +172,22 @@ export class Provider {
     return { inputs, failures };
   }
 
-  async diff(urn: string, type: string, id: string, olds: Props, news: Props, ignoreChanges: string[]): Promise<DiffResult> {
+  async diff(
+    urn: string,
+    type: string,
+    id: string,
+    olds: Props,
+    news: Props,
+    ignoreChanges: string[],
+    oldInputs: Props = {},
+  ): Promise<DiffResult> {
     const { def } = this.context(urn, type);
     const n = decode(news);
-    return diffResource(def, decode(olds).values, n.values, n.unknown, ignoreChanges);
+    return diffResource(def, decode(olds).values, n.values, n.unknown, ignoreChanges, decode(oldInputs).values);
   }
 
-  async create(urn: string, type: string, inputs: Props, preview: boolean): Promise<{ id: string; outputs: Props }> {
-    const { def, ctx } = this.context(urn, type);
+  async create(urn: string, type: string, inputs: Props, preview: boolean, timeoutSeconds = 0): Promise<{ id: string; outputs: Props }> {
+    const { def, ctx } = this.context(urn, type, { seconds: timeoutSeconds, name: 'create' });
     const n = decode(inputs);
     if (preview || this.configUnknown || n.unknown.size) {
       if (!preview)
@@ -170,9 +195,12 @@ export class Provider {
       return { id: '', outputs: previewOutputs(def, inputs) };
     }
     const secrets = secretOutputs(def, n.secret);
-    const created = await this.labelled(ctx, 'create', undefined, () => def.create(ctx, withDefaults(def, n.values))).catch((e) => {
-      // The half-made resource's outputs go to the engine's state like any others: secrets stay wrapped.
-      throw e instanceof PartialCreateError ? new PartialCreateError(e.message, e.id, encode(e.properties, secrets)) : e;
+    const applied = withDefaults(def, n.values);
+    const created = await this.labelled(ctx, 'create', undefined, () => def.create(ctx, applied)).catch((e) => {
+      if (!(e instanceof PartialCreateError)) throw e;
+      // The half-made resource's state: every input as applied (so the next Diff finds nothing to add or replace and
+      // the engine finishes the job with an Update), then what is known of its outputs. Secrets stay wrapped.
+      throw new PartialCreateError(e.message, e.id, encode({ ...outputsOnly(def, applied), ...e.properties }, secrets));
     });
     return { id: created.id, outputs: encode(created.outputs, secrets) };
   }
@@ -193,8 +221,17 @@ export class Provider {
     return { id: found.id, outputs: encode(found.outputs, secretOutputs(def, secrets)), inputs: encode(found.inputs, i?.secret ?? []) };
   }
 
-  async update(urn: string, type: string, id: string, olds: Props, news: Props, preview: boolean): Promise<Props> {
-    const { def, ctx } = this.context(urn, type);
+  async update(
+    urn: string,
+    type: string,
+    id: string,
+    olds: Props,
+    news: Props,
+    preview: boolean,
+    oldInputs: Props = {},
+    timeoutSeconds = 0,
+  ): Promise<Props> {
+    const { def, ctx } = this.context(urn, type, { seconds: timeoutSeconds, name: 'update' });
     const o = decode(olds),
       n = decode(news);
     if (preview || this.configUnknown || n.unknown.size) {
@@ -202,16 +239,39 @@ export class Provider {
         throw new ResourceError(
           `${ctx.label} (${id}): update: inputs ${[...n.unknown].join(', ') || '(provider config)'} are still unknown`,
         );
-      // Computed outputs (IDs, ARNs, dates) survive an in-place update, so the old ones are the best preview.
-      return { ...olds, ...news };
+      return previewUpdate(def, olds, news);
     }
-    const outputs = await this.labelled(ctx, 'update', id, () => def.update(ctx, id, o.values, withDefaults(def, n.values)));
+    const outputs = await this.labelled(ctx, 'update', id, () =>
+      def.update(ctx, id, o.values, withDefaults(def, n.values), decode(oldInputs).values),
+    );
     return encode(outputs, secretOutputs(def, n.secret));
   }
 
-  async delete(urn: string, type: string, id: string, olds: Props, oldInputs: Props): Promise<void> {
-    const { def, ctx } = this.context(urn, type);
+  async delete(urn: string, type: string, id: string, olds: Props, oldInputs: Props, timeoutSeconds = 0): Promise<void> {
+    const { def, ctx } = this.context(urn, type, { seconds: timeoutSeconds, name: 'delete' });
     await this.labelled(ctx, 'delete', id, () => def.delete(ctx, id, decode(olds).values, decode(oldInputs).values));
+  }
+
+  function(token: string): FunctionDefinition {
+    const fn = FUNCTIONS.find((f) => f.token === token);
+    if (!fn) throw new Error(`alikms does not know function '${token}'`);
+    return fn;
+  }
+
+  /** A lookup (Pulumi invoke): bad arguments are failures (the SDK reports them), API errors name the function. */
+  async invoke(token: string, args: Props): Promise<{ outputs: Props; failures: CheckFailure[] }> {
+    const fn = this.function(token);
+    const { values, unknown } = decode(args);
+    const failures = checkInputs(fn.inputs, token, values, unknown);
+    if (unknown.size) failures.push(...[...unknown].map((property) => ({ property, reason: `${property} is not known yet` })));
+    if (failures.length) return { outputs: {}, failures };
+    if (!this.client) throw new ResourceError(`${token}: the provider is not configured (its configuration is still unknown)`);
+    try {
+      // Through JSON: unset fields of nested rows are dropped (a Struct cannot carry undefined).
+      return { outputs: JSON.parse(JSON.stringify(await fn.invoke(this.client, values))) as Props, failures: [] };
+    } catch (e) {
+      throw new ResourceError(`${token}: ${(e as Error).message ?? e}`);
+    }
   }
 }
 
@@ -231,14 +291,4 @@ function secretOutputs(def: ResourceDefinition, secretInputs: Iterable<string>):
   const names = new Set(secretInputs);
   for (const [k, spec] of Object.entries(def.properties)) if (spec.secret) names.add(k);
   return names;
-}
-
-/** Preview state: the inputs as given (unknowns and secrets intact) and every computed output unknown. */
-function previewOutputs(def: ResourceDefinition, inputs: Props): Props {
-  const outputs: Props = { ...inputs };
-  for (const [k, spec] of Object.entries(def.properties)) {
-    if (spec.input && outputs[k] === undefined && spec.default !== undefined) outputs[k] = spec.default;
-    if (!spec.input || (outputs[k] === undefined && spec.diff === 'whenSet')) outputs[k] = UNKNOWN;
-  }
-  return outputs;
 }

@@ -6,6 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG_ENV, SECRET_CONFIG, type ConfigKey } from './config';
 import type { PropertySpec, ResourceDefinition } from './resource';
+import { ENUMS, type EnumType } from './enums';
+import { FUNCTION_TYPES, FUNCTIONS, type FunctionDefinition } from './functions';
 import { RESOURCES } from './resources';
 import { TYPES } from './resources/types';
 
@@ -22,7 +24,9 @@ const CONFIG_DOCS: Record<ConfigKey, string> = {
 type Json = Record<string, unknown>;
 
 export function propertySchema(spec: PropertySpec): Json {
-  const p: Json = { type: spec.type, description: spec.enum ? `${spec.description} One of: ${spec.enum.join(', ')}.` : spec.description };
+  const p: Json = spec.enumType
+    ? { $ref: `#/types/${spec.enumType.token}`, description: spec.description }
+    : { type: spec.type, description: spec.enum ? `${spec.description} One of: ${spec.enum.join(', ')}.` : spec.description };
   if (spec.items) p.items = spec.items;
   if (spec.additionalProperties) p.additionalProperties = spec.additionalProperties;
   if (spec.default !== undefined && spec.input) p.default = spec.default;
@@ -32,8 +36,9 @@ export function propertySchema(spec: PropertySpec): Json {
 }
 
 function resourceSchema(def: ResourceDefinition): Json {
-  const all = Object.entries(def.properties);
-  const inputs = all.filter(([, s]) => s.input);
+  const inputs = Object.entries(def.properties).filter(([, s]) => s.input);
+  // Write-only inputs (key material) are never outputs, nor state a `get()` could pass.
+  const all = Object.entries(def.properties).filter(([, s]) => !s.writeOnly);
   return {
     description: def.description,
     properties: Object.fromEntries(all.map(([k, s]) => [k, propertySchema(s)])),
@@ -47,6 +52,26 @@ function resourceSchema(def: ResourceDefinition): Json {
     },
   };
 }
+
+function functionSchema(fn: FunctionDefinition): Json {
+  const inputs = Object.entries(fn.inputs),
+    outputs = Object.entries(fn.outputs);
+  return {
+    description: fn.description,
+    inputs: {
+      type: 'object',
+      properties: Object.fromEntries(inputs.map(([k, s]) => [k, propertySchema(s)])),
+      required: inputs.filter(([, s]) => s.input === 'required').map(([k]) => k),
+    },
+    outputs: {
+      type: 'object',
+      properties: Object.fromEntries(outputs.map(([k, s]) => [k, propertySchema(s)])),
+      required: outputs.filter(([, s]) => s.alwaysOutput).map(([k]) => k),
+    },
+  };
+}
+
+const enumSchema = (e: EnumType): Json => ({ type: 'string', description: e.description, enum: e.values });
 
 function configSchema(): Json {
   const vars: Json = {};
@@ -68,7 +93,7 @@ export function buildSchema(version = '0.1.0'): Json {
     displayName: 'Alibaba Cloud KMS (alikms)',
     version,
     description:
-      'Manage Alibaba Cloud KMS instances, keys, aliases, rotation policies and the default key, in the cloud or against the alikms emulator.',
+      'Manage Alibaba Cloud KMS instances, keys (with imported key material), aliases, rotation policies and the default key, and look them up, in the cloud or against the alikms emulator.',
     keywords: ['pulumi', 'alibaba', 'alicloud', 'kms', 'category/cloud'],
     license: 'Apache-2.0',
     config: { variables },
@@ -76,8 +101,9 @@ export function buildSchema(version = '0.1.0'): Json {
       description: 'The alikms provider. Every setting falls back to the environment variables listed for it.',
       inputProperties: variables,
     },
-    types: TYPES,
+    types: { ...Object.fromEntries(ENUMS.map((e) => [e.token, enumSchema(e)])), ...TYPES, ...FUNCTION_TYPES },
     resources: Object.fromEntries(RESOURCES.map((r) => [r.token, resourceSchema(r)])),
+    functions: Object.fromEntries(FUNCTIONS.map((f) => [f.token, functionSchema(f)])),
     language: { nodejs: { packageName: '@alikms/pulumi', dependencies: { '@pulumi/pulumi': '^3.0.0' } } },
   };
 }

@@ -124,11 +124,12 @@ export function providerService(provider: Provider, logger: EngineLogger): grpc.
           struct(req.getOlds()),
           struct(req.getNews()),
           req.getIgnorechangesList(),
+          struct(req.getOldInputs()),
         ),
       ),
     ),
     create: unary(async (req: proto.CreateRequest) => {
-      const r = await provider.create(req.getUrn(), req.getType(), struct(req.getProperties()), req.getPreview());
+      const r = await provider.create(req.getUrn(), req.getType(), struct(req.getProperties()), req.getPreview(), req.getTimeout());
       return new proto.CreateResponse().setId(r.id).setProperties(toStruct(r.outputs));
     }),
     read: unary(async (req: proto.ReadRequest) => {
@@ -152,11 +153,20 @@ export function providerService(provider: Provider, logger: EngineLogger): grpc.
         struct(req.getOlds()),
         struct(req.getNews()),
         req.getPreview(),
+        struct(req.getOldInputs()),
+        req.getTimeout(),
       );
       return new proto.UpdateResponse().setProperties(toStruct(outputs));
     }),
     delete: unary(async (req: proto.DeleteRequest) => {
-      await provider.delete(req.getUrn(), req.getType(), req.getId(), struct(req.getProperties()), struct(req.getOldInputs()));
+      await provider.delete(
+        req.getUrn(),
+        req.getType(),
+        req.getId(),
+        struct(req.getProperties()),
+        struct(req.getOldInputs()),
+        req.getTimeout(),
+      );
       return new Empty();
     }),
     cancel: unary(() => {
@@ -168,7 +178,12 @@ export function providerService(provider: Provider, logger: EngineLogger): grpc.
       return new Empty();
     }),
     parameterize: unimplemented,
-    invoke: unimplemented,
+    invoke: unary(async (req: proto.InvokeRequest) => {
+      const r = await provider.invoke(req.getTok(), struct(req.getArgs()));
+      return new proto.InvokeResponse()
+        .setReturn(toStruct(r.outputs))
+        .setFailuresList(r.failures.map((f) => new proto.CheckFailure().setProperty(f.property).setReason(f.reason)));
+    }),
     call: unimplemented,
     construct: unimplemented,
     list: unimplemented,

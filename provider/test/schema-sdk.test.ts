@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { buildSchema } from '../src/schema';
 import { RESOURCES } from '../src/resources';
+import { FUNCTIONS } from '../src/functions';
+import { ENUMS } from '../src/enums';
 import { CONFIG_KEYS } from '../src/config';
 import { REPO } from './support/build';
 
@@ -26,6 +28,21 @@ it('schema.json is what the provider definitions produce (run `node provider/dis
   }
   expect(schema.config.variables.accessKeySecret.secret).toBe(true);
   expect(schema.config.variables.securityToken.secret).toBe(true);
+  expect(Object.keys(schema.functions).sort()).toEqual(FUNCTIONS.map((f) => f.token).sort());
+});
+
+it('enum types for key spec, key usage, origin, product version and payment type, referenced by the properties', () => {
+  for (const name of ['KeySpec', 'KeyUsage', 'KeyOrigin', 'ProductVersion', 'PaymentType', 'KeyStorageMechanism'])
+    expect(schema.types[`alikms:index:${name}`]).toMatchObject({ type: 'string', enum: expect.any(Array) });
+  expect(schema.types['alikms:index:KeyUsage'].enum).toEqual(ENUMS.find((e) => e.token === 'alikms:index:KeyUsage')!.values);
+  const key = schema.resources['alikms:index:Key'];
+  expect(key.inputProperties.keySpec.$ref).toBe('#/types/alikms:index:KeySpec');
+  expect(key.inputProperties.origin.$ref).toBe('#/types/alikms:index:KeyOrigin');
+  expect(schema.resources['alikms:index:Instance'].inputProperties.productVersion.$ref).toBe('#/types/alikms:index:ProductVersion');
+  // Key material is a secret input and never an output.
+  expect(key.inputProperties.keyMaterial.secret).toBe(true);
+  expect(key.properties.keyMaterial).toBeUndefined();
+  expect(key.requiredInputs).toEqual([]);
 });
 
 it('sdk/nodejs is what the generator makes of schema.json (run `node sdk/gen-nodejs.js` after changing it)', () => {
@@ -36,6 +53,7 @@ it('sdk/nodejs is what the generator makes of schema.json (run `node sdk/gen-nod
 describe('the SDK at run time', () => {
   let sdk: any;
   const registered: { type: string; name: string; inputs: Record<string, unknown>; id?: string }[] = [];
+  const invoked: { token: string; inputs: Record<string, unknown> }[] = [];
 
   // Compiled into a fresh directory, never sdk/nodejs/bin (a user's `npm run build` output, left as it is). It sits under
   // node_modules so the compiled SDK resolves @pulumi/pulumi, the same instance as this test's.
@@ -51,7 +69,10 @@ describe('the SDK at run time', () => {
           registered.push({ type: a.type, name: a.name, inputs: a.inputs, id: a.id });
           return { id: a.id || `${a.name}-id`, state: a.inputs };
         },
-        call: (a) => a.inputs,
+        call: (a) => {
+          invoked.push({ token: a.token, inputs: a.inputs });
+          return { ...a.inputs, answeredBy: a.token };
+        },
       },
       'alikms-sdk',
       'test',
@@ -82,6 +103,26 @@ describe('the SDK at run time', () => {
     const got = cls.get(`got-${token}`, 'some-id');
     await new Promise<void>((done) => got.urn.apply(() => done()));
     expect(registered.find((x) => x.name === `got-${token}`)!.id).toBe('some-id');
+  });
+
+  it.each(Object.entries<any>(schema.functions))(
+    '%s: the SDK function and its Output form invoke the token with every argument',
+    async (token, f) => {
+      const fn = token.split(':')[2];
+      const args = Object.fromEntries(Object.entries<any>(f.inputs.properties).map(([k, p]) => [k, p.$ref ? 'x' : sample(p)]));
+      const result = await sdk[fn](args);
+      expect(result.answeredBy).toBe(token);
+      expect(invoked.at(-1)).toEqual({ token, inputs: args });
+      const out = sdk[`${fn}Output`](args);
+      expect(await new Promise((r) => out.apply(r))).toMatchObject({ answeredBy: token });
+      expect(invoked.at(-1)).toEqual({ token, inputs: args });
+    },
+  );
+
+  it('enums are exported as values and types, as generated SDKs do', () => {
+    expect(sdk.types.enums.KeySpec.Aliyun_SM4).toBe('Aliyun_SM4');
+    expect(sdk.types.enums.KeyUsage.SignVerify).toBe('SIGN/VERIFY');
+    expect(sdk.types.enums.ProductVersion.Hardware).toBe('5');
   });
 
   it('the provider resource carries every config key and keeps the secret ones secret', async () => {

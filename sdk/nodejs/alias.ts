@@ -4,7 +4,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as utilities from './utilities';
 
 /**
- * An alias for a key. The ID is the alias name. Changing `name` replaces the alias; `keyId` (an ID or an ARN, compared as the key ID) is updated in place. Names under `alias/acs/` belong to cloud services and are refused. An existing alias is adopted only when it already points at the desired key.
+ * An alias for a key. The ID is the alias name. Changing `name` replaces the alias; `keyId` (an ID or an ARN, compared as the key ID) is updated in place. Names under `alias/acs/` belong to cloud services and are refused. An existing alias is never adopted (import it with `pulumi import`); a replacement deletes the old alias before creating the new one.
  */
 export class Alias extends pulumi.CustomResource {
     /**

@@ -4,7 +4,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as utilities from './utilities';
 
 /**
- * The default CMK of the provider region (one per region; the ID is the region). Creating it adopts the existing default key, or enables one; deleting it only stops managing the key, which cannot be deleted.
+ * The default CMK of the provider region (one per region; the ID is the region). Creating it adopts the existing default key (the one DescribeKey marks DefaultKey, else the oldest instance-less user AES-256 key), or makes one; deleting it only stops managing the key, which is never deleted by alikms.
  */
 export class DefaultKey extends pulumi.CustomResource {
     /**

@@ -13,6 +13,11 @@ export { RotationPolicy, RotationPolicyArgs, RotationPolicyState } from './rotat
 import { RotationPolicy } from './rotationPolicy';
 export { DefaultKey, DefaultKeyArgs, DefaultKeyState } from './defaultKey';
 import { DefaultKey } from './defaultKey';
+export { getKeys, getKeysOutput, GetKeysArgs, GetKeysResult, GetKeysOutputArgs } from './getKeys';
+export { getAliases, getAliasesOutput, GetAliasesArgs, GetAliasesResult, GetAliasesOutputArgs } from './getAliases';
+export { getInstances, getInstancesOutput, GetInstancesArgs, GetInstancesResult, GetInstancesOutputArgs } from './getInstances';
+export { getKeyVersions, getKeyVersionsOutput, GetKeyVersionsArgs, GetKeyVersionsResult, GetKeyVersionsOutputArgs } from './getKeyVersions';
+export { getPublicKey, getPublicKeyOutput, GetPublicKeyArgs, GetPublicKeyResult, GetPublicKeyOutputArgs } from './getPublicKey';
 export { Provider, ProviderArgs } from './provider';
 import { Provider } from './provider';
 export * as types from './types';

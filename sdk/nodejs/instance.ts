@@ -3,10 +3,11 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as inputs from './types/input';
 import * as outputs from './types/output';
+import * as enums from './types/enums';
 import * as utilities from './utilities';
 
 /**
- * A KMS instance (KMS 3.0): bought through BssOpenApi CreateInstance, connected to a VPC (ConnectKmsInstance) and waited for until Connected. VPC, zones, vSwitches, product version and payment type force replacement; capacity can only grow. Deleting refunds a subscription or releases a pay-as-you-go instance; it is refused under deletion protection. Renewal (renewStatus, renewPeriod) is managed through BSS SetRenewal and compared for subscriptions. Tags are managed with TagResources/UntagResources (ResourceType=instance). Instance names are not managed yet (no UpdateKmsInstance); `instanceName` is output only.
+ * A KMS instance (KMS 3.0): bought through BssOpenApi CreateInstance, connected to a VPC (ConnectKmsInstance) and waited for until Connected (bounded by customTimeouts.create/update, else 60 minutes). `productVersion` `3` buys software key management, `5` hardware key management (its keys are HSM-protected and may use keyStorageMechanism). A create that fails after the purchase keeps the instance in the stack; the next `up` finishes it in place. VPC, zones, vSwitches, product version and payment type force replacement; capacity can only grow. Deleting refunds a subscription or releases a pay-as-you-go instance; it is refused under deletion protection. Renewal (renewStatus, renewPeriod) is managed through BSS SetRenewal and compared for subscriptions. Tags are managed with TagResources/UntagResources (ResourceType=instance). Instance names are not managed yet (no UpdateKmsInstance); `instanceName` is output only.
  */
 export class Instance extends pulumi.CustomResource {
     /**
@@ -44,13 +45,13 @@ export class Instance extends pulumi.CustomResource {
      */
     public declare readonly vswitchIds: pulumi.Output<string[]>;
     /**
-     * KMS 3.0 (software). Forces replacement. One of: 3.
+     * `3`: software key management; `5`: hardware key management (keys in an HSM: ProtectionLevel HSM, Aliyun_AES_128/192 allowed, automatic rotation only for symmetric keys stored HsmEncryptedDatabase). Forces replacement.
      */
-    public declare readonly productVersion: pulumi.Output<string | undefined>;
+    public declare readonly productVersion: pulumi.Output<enums.ProductVersion>;
     /**
-     * Billing. Forces replacement. One of: Subscription, PayAsYouGo.
+     * Billing. Forces replacement.
      */
-    public declare readonly paymentType: pulumi.Output<string>;
+    public declare readonly paymentType: pulumi.Output<enums.PaymentType>;
     /**
      * Computing performance: 1000, 2000 or 4000 (200 legacy). Upgrade only; Subscription only.
      */
@@ -231,13 +232,13 @@ export interface InstanceState {
      */
     vswitchIds?: pulumi.Input<pulumi.Input<string>[]>;
     /**
-     * KMS 3.0 (software). Forces replacement. One of: 3.
+     * `3`: software key management; `5`: hardware key management (keys in an HSM: ProtectionLevel HSM, Aliyun_AES_128/192 allowed, automatic rotation only for symmetric keys stored HsmEncryptedDatabase). Forces replacement.
      */
-    productVersion?: pulumi.Input<string>;
+    productVersion?: pulumi.Input<enums.ProductVersion>;
     /**
-     * Billing. Forces replacement. One of: Subscription, PayAsYouGo.
+     * Billing. Forces replacement.
      */
-    paymentType?: pulumi.Input<string>;
+    paymentType?: pulumi.Input<enums.PaymentType>;
     /**
      * Computing performance: 1000, 2000 or 4000 (200 legacy). Upgrade only; Subscription only.
      */
@@ -337,13 +338,13 @@ export interface InstanceArgs {
      */
     vswitchIds: pulumi.Input<pulumi.Input<string>[]>;
     /**
-     * KMS 3.0 (software). Forces replacement. One of: 3.
+     * `3`: software key management; `5`: hardware key management (keys in an HSM: ProtectionLevel HSM, Aliyun_AES_128/192 allowed, automatic rotation only for symmetric keys stored HsmEncryptedDatabase). Forces replacement.
      */
-    productVersion?: pulumi.Input<string>;
+    productVersion?: pulumi.Input<enums.ProductVersion>;
     /**
-     * Billing. Forces replacement. One of: Subscription, PayAsYouGo.
+     * Billing. Forces replacement.
      */
-    paymentType?: pulumi.Input<string>;
+    paymentType?: pulumi.Input<enums.PaymentType>;
     /**
      * Computing performance: 1000, 2000 or 4000 (200 legacy). Upgrade only; Subscription only.
      */

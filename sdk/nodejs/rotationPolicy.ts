@@ -4,7 +4,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as utilities from './utilities';
 
 /**
- * Automatic rotation of one key; the ID is the key ID. `interval` is compared in seconds, so `7d` and `604800s` never diff. Rotation shown as Suspended (the key is not Enabled) is not drift. Deleting the resource turns rotation off. Eligibility (symmetric, KMS-generated, software-protected, user-created, Enabled) is checked at preview.
+ * Automatic rotation of one key; the ID is the key ID. `interval` is compared in seconds, so `7d` and `604800s` never diff. Rotation shown as Suspended (the key is not Enabled) is not drift. Deleting the resource turns rotation off. Eligibility (symmetric, KMS-generated, user-created, Enabled) is checked when rotation is set, so a key re-enabled by the same deployment passes. Creating refuses a key whose rotation is already on (import it with `pulumi import`); a replacement turns the old rotation off before the new one is set.
  */
 export class RotationPolicy extends pulumi.CustomResource {
     /**

@@ -19,7 +19,7 @@ test('the root is a private workspace of the three packages', () => {
 
 test.each(Object.entries(PACKAGES))('%s is %s, publishable, with licence, repository, engines, prepack and files', (dir, name) => {
   const pkg = json(`${dir}/package.json`);
-  expect(pkg).toMatchObject({ name, version: root.version, license: 'Apache-2.0', engines: { node: '>=20.19' } });
+  expect(pkg).toMatchObject({ name, version: root.version, license: 'Apache-2.0', engines: { node: '^20.19.0 || ^22.12.0 || ^24.0.0' } });
   expect(pkg.private).toBeUndefined();
   expect(pkg.repository).toEqual({ type: 'git', url: expect.stringMatching(/^git\+https:\/\//), directory: dir });
   expect(pkg.scripts.prepack).toBeTruthy();

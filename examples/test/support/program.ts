@@ -37,19 +37,42 @@ function mockState(type: string, name: string, inputs: Props): Props {
  * Loads the program (a `require` of its directory) under mocks, waits for every registration to reach the mocked
  * monitor, and returns them in registration order (dependencies first) with the program's stack outputs.
  */
-export async function runUnderMocks(programDir: string): Promise<{ registrations: Registration[]; outputs: Props }> {
+/** An invoke the program made: its token and (resolved) arguments. */
+export interface Invocation {
+  token: string;
+  args: Props;
+}
+
+export interface MockOptions {
+  /** Answers the program's invokes (`alikms.getKeys(...)`); it may forward them to the plugin. Default: echo. */
+  call?: (token: string, args: Props) => Props | Promise<Props>;
+  /** Stack config, e.g. `{ 'example:keyMaterial': '…' }` (the mocked project is `example`). */
+  config?: Record<string, string>;
+  /** Config keys given as secrets (`pulumi config set --secret`). */
+  secretKeys?: string[];
+}
+
+export async function runUnderMocks(
+  programDir: string,
+  o: MockOptions = {},
+): Promise<{ registrations: Registration[]; outputs: Props; invocations: Invocation[] }> {
   const registrations: Registration[] = [];
+  const invocations: Invocation[] = [];
   pulumi.runtime.setMocks(
     {
       newResource: (a) => {
         registrations.push({ type: a.type, name: a.name, inputs: a.inputs });
         return { id: ref(a.type, a.name, 'id'), state: mockState(a.type, a.name, a.inputs) };
       },
-      call: (a) => a.inputs,
+      call: (a) => {
+        invocations.push({ token: a.token, args: a.inputs });
+        return o.call ? o.call(a.token, a.inputs) : a.inputs;
+      },
     },
     'example',
     'dev',
   );
+  if (o.config) pulumi.runtime.setAllConfig(o.config, o.secretKeys);
   const program = require(programDir) as Record<string, pulumi.Output<unknown>>;
   const outputs: Props = {};
   for (const [k, v] of Object.entries(program))
@@ -57,7 +80,7 @@ export async function runUnderMocks(programDir: string): Promise<{ registrations
   // Registrations run asynchronously after the module body; this drains the runtime's RPC queue (what the language
   // host waits for before it exits).
   await (require('@pulumi/pulumi/runtime/settings') as { waitForRPCs(): Promise<void> }).waitForRPCs();
-  return { registrations: registrations.filter((r) => r.type.startsWith('alikms:index:')), outputs };
+  return { registrations: registrations.filter((r) => r.type.startsWith('alikms:index:')), outputs, invocations };
 }
 
 /** Replaces placeholders with the real outputs of resources made earlier in the replay. */

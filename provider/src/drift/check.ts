@@ -66,7 +66,7 @@ async function checkResource(provider: Provider, t: DriftTarget): Promise<Resour
   const read = await provider.read(t.urn, t.type, t.id, t.outputs.props, t.inputs.props);
   if (!read.id || !read.outputs) return { ...base, status: 'gone', drift: [] };
   // As refresh does: the live outputs are the olds, the stack's inputs the news; encrypted inputs are left out.
-  const diff = await provider.diff(t.urn, t.type, read.id, read.outputs, t.inputs.props, t.inputs.encrypted);
+  const diff = await provider.diff(t.urn, t.type, read.id, read.outputs, t.inputs.props, t.inputs.encrypted, read.inputs ?? t.inputs.props);
   const desired = decode(t.inputs.props),
     actual = decode(read.outputs);
   const def = provider.resource(t.type);
@@ -75,7 +75,8 @@ async function checkResource(provider: Provider, t: DriftTarget): Promise<Resour
     desired: desired.values[property] ?? def.properties[property]?.default,
     actual: actual.values[property],
     replace: diff.replaces.includes(property),
-    secret: desired.secret.has(property) || actual.secret.has(property),
+    // Always-secret properties (key material) are never shown, wrapped or not.
+    secret: desired.secret.has(property) || actual.secret.has(property) || def.properties[property]?.secret === true,
   }));
   return { ...base, status: drift.length ? 'drift' : 'ok', drift };
 }

@@ -1,10 +1,11 @@
 /**
  * alikms:index:Alias — an alias (`alias/…`) pointing at a key (iac-anchors.md §5.3). ID = the alias name.
- * keyId accepts a key ID or ARN and compares as the ID; an existing alias is adopted only when it already points at
- * the desired key (CreateAlias is not idempotent, and adopting someone else's alias would hijack it).
+ * keyId accepts a key ID or ARN and compares as the ID. An existing alias is never adopted: one this stack did not
+ * create may belong to someone else, and during `pulumi up --replace` (create before delete) it is the old resource's,
+ * which the engine deletes right after; `pulumi import` takes an existing alias over. Replacements delete first.
  */
 import { isNotFound, type KmsClient } from '../client';
-import { clientOf, ResourceError, type CheckFailure, type ResourceDefinition } from '../resource';
+import { clientOf, resourceName, ResourceError, type CheckFailure, type ResourceDefinition } from '../resource';
 import type { Props } from '../values';
 
 const ALIAS_NAME = /^alias\/[A-Za-z0-9_/-]{1,255}$/;
@@ -18,7 +19,8 @@ export const Alias: ResourceDefinition = {
   description:
     'An alias for a key. The ID is the alias name. Changing `name` replaces the alias; `keyId` (an ID or an ARN, compared ' +
     'as the key ID) is updated in place. Names under `alias/acs/` belong to cloud services and are refused. An existing ' +
-    'alias is adopted only when it already points at the desired key.',
+    'alias is never adopted (import it with `pulumi import`); a replacement deletes the old alias before creating the new one.',
+  deleteBeforeReplace: true,
   properties: {
     name: {
       type: 'string',
@@ -34,12 +36,12 @@ export const Alias: ResourceDefinition = {
       normalize: keyIdOf,
       description: 'The key the alias points at: a key ID or a key ARN (`acs:kms:<region>:<account>:key/<id>`).',
     },
-    aliasArn: { type: 'string', alwaysOutput: true, description: 'The alias ARN.' },
+    aliasArn: { type: 'string', alwaysOutput: true, stable: true, description: 'The alias ARN.' },
     targetKeyId: { type: 'string', alwaysOutput: true, description: 'The ID of the key the alias points at.' },
     targetKeyArn: { type: 'string', alwaysOutput: true, description: 'The ARN of the key the alias points at.' },
   },
 
-  async check(ctx, news, unknown) {
+  check(news, unknown) {
     const f: CheckFailure[] = [];
     const name = news.name;
     if (typeof name === 'string' && !unknown.has('name')) {
@@ -62,12 +64,13 @@ export const Alias: ResourceDefinition = {
     const name = inputs.name as string;
     const want = keyIdOf(inputs.keyId) as string;
     const existing = await client.findKey(name);
-    if (existing && existing.KeyId !== want)
+    if (existing)
       throw new ResourceError(
-        `alias ${name} already exists and points at key ${existing.KeyId} (${existing.KeyState}), not ${want}; refusing to adopt it`,
+        `alias ${name} already exists and points at key ${existing.KeyId} (${existing.KeyState}); alikms does not adopt aliases it ` +
+          `did not create. To manage it, \`pulumi import alikms:index:Alias ${resourceName(ctx.urn)} ${name}\`; if this is ` +
+          '`pulumi up --replace` of this alias, give it the resource option deleteBeforeReplace: true',
       );
-    if (existing) ctx.log.log('warning', `alias ${name} already points at ${want}; adopting it`, ctx.urn);
-    else await client.call('CreateAlias', { AliasName: name, KeyId: want });
+    await client.call('CreateAlias', { AliasName: name, KeyId: want });
     const live = await readAlias(client, name, inputs.keyId);
     if (!live) throw new ResourceError(`alias ${name} disappeared right after CreateAlias`);
     return { id: name, outputs: live.outputs };

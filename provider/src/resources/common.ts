@@ -2,20 +2,7 @@
 import type { KmsClient, TagResourceType } from '../client';
 import { isSystemTag, userTags, type CheckFailure, type PropertySpec } from '../resource';
 
-export const KEY_SPECS = [
-  'Aliyun_AES_256',
-  'Aliyun_AES_128',
-  'Aliyun_AES_192',
-  'Aliyun_SM4',
-  'RSA_2048',
-  'RSA_3072',
-  'EC_P256',
-  'EC_P256K',
-  'EC_SM2',
-] as const;
-export const KEY_USAGES = ['ENCRYPT/DECRYPT', 'SIGN/VERIFY'] as const;
-export const ORIGINS = ['Aliyun_KMS', 'EXTERNAL'] as const;
-export const isSymmetric = (spec: string) => spec.startsWith('Aliyun_');
+export { isSymmetric } from '../enums';
 
 /** Tags compare as user-managed tags only; unset means "no user tags". */
 export const normalizeTags = (v: unknown) => userTags((v ?? {}) as Record<string, string>);

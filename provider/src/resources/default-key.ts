@@ -1,22 +1,31 @@
 /**
  * alikms:index:DefaultKey — the region's default CMK (iac-anchors.md §5.5), a per-region singleton: ID = the region.
- * Create adopts the existing default key (the oldest user-created key outside any instance) or enables one with
- * CreateKey; Delete only releases management and never schedules deletion.
+ * Create adopts the existing default key — the key DescribeKey marks `DefaultKey: true` (the emulator's field), else
+ * the oldest user-created AES-256 key outside any instance that is not pending deletion — or makes one with CreateKey.
+ * Delete only releases management and never schedules deletion, so a replacement (delete first: one per region) keeps
+ * the key.
  */
-import type { KmsClient } from '../client';
+import type { KeyMetadata, KmsClient } from '../client';
 import { clientOf, finishCreate, ResourceError, type CheckFailure, type ResourceContext, type ResourceDefinition } from '../resource';
 import type { Props } from '../values';
 import { checkDescription, checkTags, descriptionSpec, tagsSpec } from './common';
 import { Key, readKey } from './key';
 
-const out = (description: string, alwaysOutput = false) => ({ type: 'string' as const, description, alwaysOutput });
+const out = (description: string, alwaysOutput = false, stable = false) => ({
+  type: 'string' as const,
+  description,
+  alwaysOutput,
+  stable,
+});
 const KEY_OUTPUTS = ['keyId', 'arn', 'keySpec', 'keyState', 'protectionLevel', 'creationDate', 'automaticRotation', 'rotationInterval'];
 
 export const DefaultKey: ResourceDefinition = {
   token: 'alikms:index:DefaultKey',
   description:
     'The default CMK of the provider region (one per region; the ID is the region). Creating it adopts the existing ' +
-    'default key, or enables one; deleting it only stops managing the key, which cannot be deleted.',
+    'default key (the one DescribeKey marks DefaultKey, else the oldest instance-less user AES-256 key), or makes one; ' +
+    'deleting it only stops managing the key, which is never deleted by alikms.',
+  deleteBeforeReplace: true,
   properties: {
     description: descriptionSpec('default key'),
     enabled: { type: 'boolean', input: 'optional', default: true, alwaysOutput: true, description: 'Whether the key is Enabled.' },
@@ -27,17 +36,17 @@ export const DefaultKey: ResourceDefinition = {
       description: 'Deletion protection (the key cannot be deleted anyway).',
     },
     tags: tagsSpec('default key'),
-    keyId: out('The default key ID.', true),
-    arn: out('The default key ARN.', true),
-    keySpec: out('Key spec (Aliyun_AES_256).'),
+    keyId: out('The default key ID.', true, true),
+    arn: out('The default key ARN.', true, true),
+    keySpec: out('Key spec (Aliyun_AES_256).', false, true),
     keyState: out('Enabled or Disabled.', true),
-    protectionLevel: out('SOFTWARE.'),
-    creationDate: out('When the key was created.'),
+    protectionLevel: out('SOFTWARE.', false, true),
+    creationDate: out('When the key was created.', false, true),
     automaticRotation: out('Enabled, Disabled or Suspended.'),
     rotationInterval: out('Rotation interval in seconds.'),
   },
 
-  async check(_ctx, news) {
+  check(news) {
     const f: CheckFailure[] = [...checkDescription(news.description), ...checkTags(news.tags)];
     return f;
   },
@@ -88,7 +97,7 @@ export const DefaultKey: ResourceDefinition = {
 /** Applies description/enabled/deletion protection/tags through Key's update (same calls, same ordering). */
 async function apply(ctx: ResourceContext, keyId: string, live: Props, inputs: Props): Promise<Props> {
   const news = { ...inputs, deletionProtection: inputs.deletionProtection ?? live.deletionProtection };
-  return view(await Key.update(ctx, keyId, live, news));
+  return view(await Key.update(ctx, keyId, live, news, {}));
 }
 
 function view(live: Props): Props {
@@ -102,9 +111,20 @@ function view(live: Props): Props {
   return outputs;
 }
 
-/** The oldest user-created key outside any instance: the default CMK (never a service key). */
+/**
+ * The default CMK among described user keys: the one marked DefaultKey, else the oldest instance-less Aliyun_AES_256
+ * key not pending deletion (how the region's first such key became its default CMK). Never a service key.
+ */
+export function pickDefaultKey(keys: KeyMetadata[]): string | undefined {
+  const marked = keys.find((m) => m.DefaultKey === true && m.KeyState !== 'PendingDeletion');
+  if (marked) return marked.KeyId;
+  return keys
+    .filter((m) => !m.DKMSInstanceId && m.KeyState !== 'PendingDeletion' && m.KeySpec === 'Aliyun_AES_256')
+    .sort((a, b) => a.CreationDate.localeCompare(b.CreationDate))[0]?.KeyId;
+}
+
 async function findDefaultKey(client: KmsClient): Promise<string | undefined> {
-  const candidates: { id: string; created: string }[] = [];
+  const described: KeyMetadata[] = [];
   for (let page = 1; ; page++) {
     const res = await client.call<{ Keys?: { Key?: { KeyId: string }[] }; TotalCount: number }>('ListKeys', {
       PageNumber: page,
@@ -113,11 +133,10 @@ async function findDefaultKey(client: KmsClient): Promise<string | undefined> {
     });
     const keys = res.Keys?.Key ?? [];
     for (const k of keys) {
-      const m = await client.describeKey(k.KeyId);
-      if (!m.DKMSInstanceId && m.KeyState !== 'PendingDeletion' && m.KeySpec === 'Aliyun_AES_256')
-        candidates.push({ id: m.KeyId, created: m.CreationDate });
+      const m = await client.findKey(k.KeyId);
+      if (m) described.push(m);
     }
     if (keys.length < 100 || page * 100 >= res.TotalCount) break;
   }
-  return candidates.sort((a, b) => a.created.localeCompare(b.created))[0]?.id;
+  return pickDefaultKey(described);
 }

@@ -4,7 +4,7 @@
  * reading an instance back as the resource's properties.
  */
 import { isNotFound, type KmsClient } from '../client';
-import { clientOf, ResourceError, userTags, type ResourceContext } from '../resource';
+import { clientOf, deadlineOf, ResourceError, userTags, type ResourceContext } from '../resource';
 import type { Props } from '../values';
 import { syncTags } from './common';
 
@@ -48,20 +48,29 @@ export async function connect(ctx: ResourceContext, id: string, inputs: Props) {
   await waitFor(ctx, id, (s) => s === 'Connected');
 }
 
-/** Polls GetKmsInstance (backing off to 30 s) until `done(status)`; `Error` ends the wait with a failure. */
-export async function waitFor(ctx: ResourceContext, id: string, done: (status: string | undefined) => boolean, timeoutMs = 60 * 60_000) {
+/** How long a wait may take when the program sets no customTimeouts (terraform-provider-alicloud's 60 minutes). */
+const DEFAULT_WAIT_MS = 60 * 60_000;
+
+/**
+ * Polls GetKmsInstance (backing off to 30 s, never past the deadline) until `done(status)`; `Error` ends the wait with
+ * a failure, and so does the operation's customTimeouts entry (else 60 minutes).
+ */
+export async function waitFor(ctx: ResourceContext, id: string, done: (status: string | undefined) => boolean) {
   const client = clientOf(ctx);
-  const deadline = Date.now() + timeoutMs;
+  const deadline = deadlineOf(ctx, DEFAULT_WAIT_MS);
   for (let delay = 250; ; delay = Math.min(delay * 2, 30_000)) {
     const live = await readInstance(client, id, {});
     const status = live?.status as string | undefined;
     if (done(status)) return;
     if (status === 'Error') throw new ResourceError(`instance ${id} went to status Error while connecting`);
-    if (Date.now() > deadline)
-      throw new ResourceError(`instance ${id} is still ${status ?? 'missing'} after ${timeoutMs / 60_000} minutes`);
-    await new Promise((r) => setTimeout(r, delay));
+    const left = deadline.at - Date.now();
+    if (left <= 0) throw new ResourceError(`instance ${id} is still ${status ?? 'missing'} after ${deadline.label}`);
+    await new Promise((r) => setTimeout(r, Math.min(delay, left)));
   }
 }
+
+/** After a release or refund: waits (bounded like waitFor, by customTimeouts.delete) until the instance is gone. */
+export const waitGone = (ctx: ResourceContext, id: string) => waitFor(ctx, id, (s) => s === undefined);
 
 export async function readInstance(client: KmsClient, id: string, known: Props): Promise<Props | undefined> {
   let i: Record<string, any>;

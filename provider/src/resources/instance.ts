@@ -7,9 +7,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ApiError, isNotFound } from '../client';
+import { PaymentType, ProductVersion } from '../enums';
 import { clientOf, finishCreate, ResourceError, type CheckFailure, type PropertySpec, type ResourceDefinition } from '../resource';
 import { checkTags, tagsSpec } from './common';
-import { applySettings, bindSet, CAPACITY, connect, differs, purchaseParameters, readInstance, waitFor } from './instance-api';
+import { applySettings, bindSet, CAPACITY, connect, differs, purchaseParameters, readInstance, waitFor, waitGone } from './instance-api';
 
 const sortedList = (v: unknown) => (Array.isArray(v) ? [...v].sort() : v);
 const capacity = (description: string): PropertySpec => ({
@@ -18,13 +19,16 @@ const capacity = (description: string): PropertySpec => ({
   diff: 'whenSet',
   description: `${description} Upgrade only; Subscription only.`,
 });
-const out = (description: string) => ({ type: 'string' as const, description });
+const out = (description: string, stable = false) => ({ type: 'string' as const, description, stable });
 
 export const Instance: ResourceDefinition = {
   token: 'alikms:index:Instance',
   description:
     'A KMS instance (KMS 3.0): bought through BssOpenApi CreateInstance, connected to a VPC (ConnectKmsInstance) and ' +
-    'waited for until Connected. VPC, zones, vSwitches, product version and payment type force replacement; capacity ' +
+    'waited for until Connected (bounded by customTimeouts.create/update, else 60 minutes). `productVersion` `3` buys ' +
+    'software key management, `5` hardware key management (its keys are HSM-protected and may use keyStorageMechanism). ' +
+    'A create that fails after the purchase keeps the instance in the stack; the next `up` finishes it in place. ' +
+    'VPC, zones, vSwitches, product version and payment type force replacement; capacity ' +
     'can only grow. Deleting refunds a subscription or releases a pay-as-you-go instance; it is refused under deletion ' +
     'protection. Renewal (renewStatus, renewPeriod) is managed through BSS SetRenewal and compared for subscriptions. ' +
     'Tags are managed with TagResources/UntagResources (ResourceType=instance). Instance names are not managed yet ' +
@@ -59,15 +63,18 @@ export const Instance: ResourceDefinition = {
       type: 'string',
       input: 'optional',
       replaceOnChanges: true,
-      enum: ['3'],
+      enumType: ProductVersion,
       default: '3',
-      description: 'KMS 3.0 (software). Forces replacement.',
+      alwaysOutput: true,
+      description:
+        '`3`: software key management; `5`: hardware key management (keys in an HSM: ProtectionLevel HSM, Aliyun_AES_128/192 ' +
+        'allowed, automatic rotation only for symmetric keys stored HsmEncryptedDatabase). Forces replacement.',
     },
     paymentType: {
       type: 'string',
       input: 'optional',
       replaceOnChanges: true,
-      enum: ['Subscription', 'PayAsYouGo'],
+      enumType: PaymentType,
       default: 'Subscription',
       alwaysOutput: true,
       description: 'Billing. Forces replacement.',
@@ -115,16 +122,16 @@ export const Instance: ResourceDefinition = {
       description: 'Release a pay-as-you-go instance without a backup; delete-time only.',
     },
     tags: tagsSpec('instance'),
-    instanceId: { type: 'string', alwaysOutput: true, description: 'The instance ID (`kst-…`).' },
+    instanceId: { type: 'string', alwaysOutput: true, stable: true, description: 'The instance ID (`kst-…`).' },
     status: { type: 'string', alwaysOutput: true, description: 'Uninitialized, Connecting, Connected, Disconnected or Error.' },
-    instanceName: out('The instance name.'),
-    caCertificateChainPem: out('CA certificate chain of the instance (PEM).'),
-    createTime: out('When the instance was bought.'),
+    instanceName: out('The instance name.', true),
+    caCertificateChainPem: out('CA certificate chain of the instance (PEM).', true),
+    createTime: out('When the instance was bought.', true),
     startDate: out('When the instance was connected.'),
-    endDate: out('When the subscription ends.'),
+    endDate: out('When the subscription ends.', true),
   },
 
-  async check(_ctx, news, unknown) {
+  check(news, unknown) {
     const f: CheckFailure[] = [...checkTags(news.tags)];
     if (typeof news.vpcId === 'string' && !news.vpcId.startsWith('vpc-'))
       f.push({ property: 'vpcId', reason: `vpcId must be a VPC ID (vpc-…); got '${news.vpcId}'` });
@@ -195,8 +202,9 @@ export const Instance: ResourceDefinition = {
     const id = bought.Data?.InstanceId;
     if (!id) throw new ApiError('CreateInstance', bought.Code ?? 'Unknown', bought.Message ?? 'no InstanceId in the reply');
     ctx.log.log('info', `bought KMS instance ${id}; connecting it to ${inputs.vpcId}`, ctx.urn);
-    // From here on the instance is paid for: a failure must leave it in the stack (partial create), never leak it.
-    return finishCreate(id, { instanceId: id, paymentType: inputs.paymentType }, async () => {
+    // From here on the instance is paid for: a failure must leave it in the stack (partial create, with every input so
+    // the next up is an Update), never leak it.
+    return finishCreate(id, { instanceId: id }, async () => {
       await waitFor(ctx, id, (s) => s !== undefined);
       await connect(ctx, id, inputs);
       await applySettings(client, id, {}, inputs);
@@ -223,12 +231,16 @@ export const Instance: ResourceDefinition = {
     return { id, outputs: live, inputs: derived };
   },
 
-  async update(ctx, id, olds, news) {
+  async update(ctx, id, _olds, news) {
     const client = clientOf(ctx);
-    // A create that failed before the connection (partial create) is finished here.
-    if ((await readInstance(client, id, {}))?.status === 'Uninitialized') await connect(ctx, id, news);
-    const grow = Object.entries(CAPACITY).filter(([k]) => news[k] !== undefined && news[k] !== olds[k]);
-    if (grow.length || news.log !== olds.log)
+    // Compared with the live instance, not the old outputs: after a partial create those are the desired inputs, and
+    // an out-of-band change is repaired too. A create that failed before or while connecting is finished here.
+    let live = await readInstance(client, id, news);
+    if (!live) throw new ResourceError(`instance ${id} is gone`);
+    if (live.status === 'Uninitialized') await connect(ctx, id, news);
+    else if (live.status !== 'Connected') await waitFor(ctx, id, (s) => s === 'Connected');
+    const grow = Object.keys(CAPACITY).filter((k) => news[k] !== undefined && news[k] !== live![k]);
+    if (grow.length || (news.log ?? false) !== live.log)
       await client.bss.call('ModifyInstance', {
         ProductCode: 'kms',
         InstanceId: id,
@@ -236,17 +248,17 @@ export const Instance: ResourceDefinition = {
         SubscriptionType: news.paymentType,
         Parameter: purchaseParameters(news, ctx.region).filter((p) => p.Code !== 'ProductVersion' && p.Code !== 'Region'),
       });
-    await applySettings(client, id, olds, news);
-    if (news.paymentType !== 'PayAsYouGo' && (differs(news.renewStatus, olds.renewStatus) || differs(news.renewPeriod, olds.renewPeriod)))
+    await applySettings(client, id, live, news);
+    if (news.paymentType !== 'PayAsYouGo' && (differs(news.renewStatus, live.renewStatus) || differs(news.renewPeriod, live.renewPeriod)))
       await client.bss.call('SetRenewal', {
         InstanceIDs: id,
         ProductCode: 'kms',
         SubscriptionType: 'Subscription',
-        RenewalStatus: news.renewStatus ?? olds.renewStatus,
+        RenewalStatus: news.renewStatus ?? live.renewStatus,
         RenewalPeriod: news.renewPeriod,
         RenewalPeriodUnit: news.renewPeriod !== undefined ? 'M' : undefined,
       });
-    const live = await readInstance(client, id, news);
+    live = await readInstance(client, id, news);
     if (!live) throw new ResourceError(`instance ${id} disappeared during update`);
     return live;
   },
@@ -267,5 +279,6 @@ export const Instance: ResourceDefinition = {
     } catch (e) {
       if (!isNotFound(e)) throw e;
     }
+    await waitGone(ctx, id);
   },
 };

@@ -1,52 +1,46 @@
 /**
- * alikms:index:Key — a customer master key in a KMS instance (iac-anchors.md §5.2).
- * Rotation is owned by RotationPolicy and only reported here; ProtectionLevel follows the instance.
+ * alikms:index:Key — a customer master key (iac-anchors.md §5.2): in a KMS instance (software or hardware), or, without
+ * `instanceId`, an instance-less key (a KMS 1.0-style key of the region), managed like any other. An EXTERNAL key's
+ * material can be given as the secret `keyMaterial` (key-material.ts). Rotation is owned by RotationPolicy and only
+ * reported here; ProtectionLevel follows the instance.
  */
 import { isNotFound, type KeyMetadata, type KmsClient } from '../client';
 import { jsonEqual } from '../diff';
-import {
-  clientOf,
-  finishCreate,
-  ResourceError,
-  userTags,
-  type CheckFailure,
-  type ResourceContext,
-  type ResourceDefinition,
-} from '../resource';
+import { KeyOrigin, KeySpec, KeyStorageMechanism, KeyUsage } from '../enums';
+import { clientOf, finishCreate, ResourceError, type CheckFailure, type ResourceDefinition } from '../resource';
 import type { Props } from '../values';
-import { checkDescription, checkTags, descriptionSpec, isSymmetric, KEY_SPECS, KEY_USAGES, ORIGINS, syncTags, tagsSpec } from './common';
+import { checkDescription, checkTags, descriptionSpec, isSymmetric, syncTags, tagsSpec } from './common';
+import { checkMaterial, diffMaterial, importMaterial, needsImport } from './key-material';
+import { inputsFromLive, normalizePolicy, readKey } from './key-read';
 
-/** Policies compare as parsed JSON, so whitespace and key order never diff (a string that does not parse compares as text). */
-export function normalizePolicy(v: unknown): unknown {
-  if (typeof v !== 'string') return v;
-  try {
-    return JSON.parse(v);
-  } catch {
-    return v;
-  }
-}
+export { normalizePolicy, readKey } from './key-read';
 
-const out = (description: string) => ({ type: 'string' as const, description });
+const out = (description: string, stable = false) => ({ type: 'string' as const, description, stable });
 
 export const Key: ResourceDefinition = {
   token: 'alikms:index:Key',
   description:
-    'A customer master key (CMK) in a KMS instance. `keySpec`, `keyUsage`, `origin` and `instanceId` force replacement; ' +
-    '`pendingWindowInDays` is only used when the key is deleted and is never diffed. A key found PendingDeletion reads as ' +
-    'deleted (recover it with CancelKeyDeletion and `pulumi import`). Automatic rotation is managed by `RotationPolicy`.',
+    'A customer master key (CMK), in a KMS instance (`instanceId`) or, without one, an instance-less key of the region ' +
+    '(deleted like any other; the region default CMK is managed by `DefaultKey`). `keySpec`, `keyUsage`, `origin`, ' +
+    '`instanceId` and `keyStorageMechanism` force replacement; `pendingWindowInDays` is only used when the key is deleted ' +
+    'and is never diffed. An `EXTERNAL` key takes its material from the secret `keyMaterial` (never an output): another ' +
+    'material replaces the key, the same material is imported again for a new `keyMaterialExpireTime` or when the key ' +
+    'lost it (PendingImport). A key found PendingDeletion reads as deleted (recover it with CancelKeyDeletion and ' +
+    '`pulumi import`). Automatic rotation is managed by `RotationPolicy`.',
   properties: {
     instanceId: {
       type: 'string',
-      input: 'required',
+      input: 'optional',
       replaceOnChanges: true,
-      requiredHint: ' (the default key of a region is managed by alikms:index:DefaultKey)',
-      description: 'The KMS instance (`kst-…`) the key lives in (DKMSInstanceId). Default keys are managed by `DefaultKey`.',
+      description:
+        'The KMS instance (`kst-…`) the key lives in (DKMSInstanceId). Unset: an instance-less key of the region (any spec; ' +
+        'SOFTWARE). The region default CMK is managed by `DefaultKey`. Forces replacement.',
     },
     keySpec: {
       type: 'string',
       input: 'optional',
       replaceOnChanges: true,
-      enum: KEY_SPECS,
+      enumType: KeySpec,
       default: 'Aliyun_AES_256',
       alwaysOutput: true,
       description: 'Key type. Forces replacement.',
@@ -55,7 +49,7 @@ export const Key: ResourceDefinition = {
       type: 'string',
       input: 'optional',
       replaceOnChanges: true,
-      enum: KEY_USAGES,
+      enumType: KeyUsage,
       diff: 'whenSet',
       alwaysOutput: true,
       description: 'ENCRYPT/DECRYPT or SIGN/VERIFY; unset lets the service pick from the spec. Forces replacement.',
@@ -64,10 +58,21 @@ export const Key: ResourceDefinition = {
       type: 'string',
       input: 'optional',
       replaceOnChanges: true,
-      enum: ORIGINS,
+      enumType: KeyOrigin,
       default: 'Aliyun_KMS',
       alwaysOutput: true,
-      description: 'Key material origin. Forces replacement.',
+      description: 'Key material origin: `Aliyun_KMS` (generated) or `EXTERNAL` (imported; see `keyMaterial`). Forces replacement.',
+    },
+    keyStorageMechanism: {
+      type: 'string',
+      input: 'optional',
+      replaceOnChanges: true,
+      enumType: KeyStorageMechanism,
+      diff: 'inputs',
+      description:
+        'Keys of a hardware instance (productVersion 5): `HsmInternal` (the service default; no automatic rotation) or ' +
+        '`HsmEncryptedDatabase` (symmetric keys rotate). Not readable through DescribeKey, so compared with the value the ' +
+        'key was created with. Forces replacement.',
     },
     description: descriptionSpec('key'),
     enabled: {
@@ -104,15 +109,39 @@ export const Key: ResourceDefinition = {
       diff: 'never',
       description: 'Days (7-366) between `pulumi destroy` and the actual deletion of the key. Used only at delete time, never diffed.',
     },
+    keyMaterial: {
+      type: 'string',
+      input: 'optional',
+      secret: true,
+      writeOnly: true,
+      diff: 'never',
+      description:
+        'For an `EXTERNAL` key: the key material, base64 of the raw symmetric key (32 bytes for Aliyun_AES_256, 24 for ' +
+        'Aliyun_AES_192, 16 for Aliyun_AES_128 and Aliyun_SM4). A secret, kept only in the state inputs, never an output. ' +
+        'Another material replaces the key; removing it from the program leaves the imported material alone.',
+    },
+    keyMaterialExpireTime: {
+      type: 'string',
+      input: 'optional',
+      diff: 'never',
+      description:
+        'When the imported material expires (ISO 8601, e.g. `2030-01-01T00:00:00Z`); unset: never. Changing it imports the ' +
+        'same material again with the new expiry. Needs `keyMaterial`.',
+    },
     tags: tagsSpec('key'),
-    keyId: { ...out('The key ID.'), alwaysOutput: true },
-    arn: { ...out('The key ARN.'), alwaysOutput: true },
+    keyId: { ...out('The key ID.', true), alwaysOutput: true },
+    arn: { ...out('The key ARN.', true), alwaysOutput: true },
     keyState: { ...out('Enabled, Disabled, PendingDeletion or PendingImport.'), alwaysOutput: true },
-    protectionLevel: out('SOFTWARE or HSM, decided by the instance.'),
-    creator: out('Who created the key.'),
-    creationDate: out('When the key was created.'),
-    deleteDate: out('When a PendingDeletion key is deleted.'),
-    primaryKeyVersion: out('The primary key version ID.'),
+    protectionLevel: out('SOFTWARE or HSM, decided by the instance.', true),
+    creator: out('Who created the key.', true),
+    creationDate: out('When the key was created.', true),
+    deleteDate: out('When a PendingDeletion key is deleted.', true),
+    primaryKeyVersion: out('The primary key version ID.', true),
+    defaultKey: {
+      type: 'boolean',
+      stable: true,
+      description: "Whether the key is the region's default CMK (the emulator's DescribeKey field DefaultKey).",
+    },
     materialExpireTime: out('When imported key material expires.'),
     automaticRotation: out('Enabled, Disabled or Suspended (read-only; see RotationPolicy).'),
     rotationInterval: out('Rotation interval in seconds, e.g. `604800s` (read-only).'),
@@ -120,12 +149,14 @@ export const Key: ResourceDefinition = {
     nextRotationDate: out('Next rotation (read-only).'),
   },
 
-  async check(ctx, news, unknown) {
-    const f: CheckFailure[] = [...checkDescription(news.description), ...checkTags(news.tags)];
+  check(news, unknown) {
+    const f: CheckFailure[] = [...checkDescription(news.description), ...checkTags(news.tags), ...checkMaterial(news, unknown)];
     const spec = news.keySpec as string | undefined,
       usage = news.keyUsage as string | undefined;
     if (typeof news.instanceId === 'string' && !/^kst-[a-z0-9]+$/.test(news.instanceId))
       f.push({ property: 'instanceId', reason: `instanceId must be a KMS instance ID (kst-…); got '${news.instanceId}'` });
+    if (news.keyStorageMechanism !== undefined && news.instanceId === undefined && !unknown.has('instanceId'))
+      f.push({ property: 'keyStorageMechanism', reason: 'keyStorageMechanism applies to keys of a hardware instance (set instanceId)' });
     if (spec && usage && !unknown.has('keySpec') && !unknown.has('keyUsage')) {
       if (isSymmetric(spec) && usage !== 'ENCRYPT/DECRYPT')
         f.push({ property: 'keyUsage', reason: `keyUsage must be ENCRYPT/DECRYPT for symmetric keySpec ${spec}` });
@@ -148,6 +179,8 @@ export const Key: ResourceDefinition = {
     return f;
   },
 
+  diffExtra: diffMaterial,
+
   async create(ctx, inputs) {
     const client = clientOf(ctx);
     const tags = (inputs.tags ?? {}) as Record<string, string>;
@@ -157,15 +190,23 @@ export const Key: ResourceDefinition = {
       Origin: inputs.origin,
       Description: inputs.description,
       DKMSInstanceId: inputs.instanceId,
+      KeyStorageMechanism: inputs.keyStorageMechanism,
       Policy: inputs.policy,
       Tags: Object.keys(tags).length ? JSON.stringify(Object.entries(tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue }))) : undefined,
     });
-    ctx.log.log('info', `created key ${meta.KeyId}`, ctx.urn);
-    // Deletion protection and the Disabled state are separate calls; a failure here still records the key (partial create).
+    ctx.log.log('info', `created key ${meta.KeyId}${inputs.instanceId ? '' : ' (instance-less)'}`, ctx.urn);
+    // Material, deletion protection and the Disabled state are separate calls; a failure here still records the key
+    // (partial create) with every input, so the next up finishes it.
     return finishCreate(meta.KeyId, { keyId: meta.KeyId, arn: meta.Arn }, async () => {
+      let state = meta.KeyState;
+      if (typeof inputs.keyMaterial === 'string') {
+        await importMaterial(client, meta.KeyId, inputs.keyMaterial, inputs.keyMaterialExpireTime);
+        state = 'Enabled';
+        ctx.log.log('info', `imported key material into ${meta.KeyId}`, ctx.urn);
+      }
       await applyProtection(client, meta, inputs);
       // A PendingImport key (EXTERNAL, no material yet) cannot be disabled; the state is compared once material arrives.
-      if (inputs.enabled === false && meta.KeyState !== 'PendingImport') await client.call('DisableKey', { KeyId: meta.KeyId });
+      if (inputs.enabled === false && state !== 'PendingImport') await client.call('DisableKey', { KeyId: meta.KeyId });
       const live = await readKey(client, meta.KeyId, inputs);
       if (!live) throw new ResourceError(`key ${meta.KeyId} disappeared right after CreateKey`);
       return live;
@@ -178,15 +219,22 @@ export const Key: ResourceDefinition = {
     return { id, outputs: live, inputs: inputsFromLive(live, inputs) };
   },
 
-  async update(ctx, id, olds, news) {
+  async update(ctx, id, _olds, news, oldInputs) {
     const client = clientOf(ctx);
-    const meta = await client.describeKey(id);
+    let meta = await client.describeKey(id);
+    // Material first: a key without it (PendingImport) refuses EnableKey/DisableKey.
+    if (needsImport(meta.KeyState, meta.MaterialExpireTime, news, oldInputs)) {
+      await importMaterial(client, id, news.keyMaterial as string, news.keyMaterialExpireTime);
+      ctx.log.log('info', `imported key material into ${id}`, ctx.urn);
+      meta = await client.describeKey(id);
+    }
     const enabled = news.enabled ?? true;
     // Enable first and disable last, so the other calls never meet a Disabled key (aws #5688 lesson).
     if (enabled && meta.KeyState === 'Disabled') await client.call('EnableKey', { KeyId: id });
     if ((news.description ?? '') !== meta.Description)
       await client.call('UpdateKeyDescription', { KeyId: id, Description: news.description ?? '' });
-    if (news.policy !== undefined && !jsonEqual(normalizePolicy(news.policy), normalizePolicy(olds.policy)))
+    // Against the live policy, not the old outputs (a partial create's state holds the desired one).
+    if (news.policy !== undefined && !jsonEqual(normalizePolicy(news.policy), normalizePolicy(await client.getKeyPolicy(id))))
       await client.call('SetKeyPolicy', { KeyId: id, PolicyName: 'default', Policy: news.policy });
     const protectedNow = meta.DeletionProtection === 'Enabled';
     if (
@@ -221,11 +269,27 @@ export const Key: ResourceDefinition = {
       await client.call('ScheduleKeyDeletion', { KeyId: id, PendingWindowInDays: days });
     } catch (e) {
       if (isNotFound(e)) return;
-      throw e;
+      if (!isDefaultKeyRefusal(e, meta)) throw e;
+      // An emulator that makes the first instance-less AES-256 key the region's default CMK refuses to delete it. That
+      // key stays (as DefaultKey's delete leaves it); this stack stops managing it.
+      ctx.log.log(
+        'warning',
+        `key ${id} is the region's default CMK, which cannot be deleted; it is no longer managed by this stack`,
+        ctx.urn,
+      );
+      return;
     }
     ctx.log.log('info', `key ${id} scheduled for deletion in ${days} days (aliases pointing at it keep their names until then)`, ctx.urn);
   },
 };
+
+/** ScheduleKeyDeletion refused because `meta` is the region default CMK (DescribeKey's flag, or the refusal says so). */
+function isDefaultKeyRefusal(e: unknown, meta: KeyMetadata): boolean {
+  const err = e as { code?: string; detail?: string };
+  return (
+    !meta.DKMSInstanceId && err.code === 'Forbidden.NoPermission' && (meta.DefaultKey === true || /default key/i.test(err.detail ?? ''))
+  );
+}
 
 async function applyProtection(client: KmsClient, meta: KeyMetadata, inputs: Props) {
   if (inputs.deletionProtection === true)
@@ -234,78 +298,4 @@ async function applyProtection(client: KmsClient, meta: KeyMetadata, inputs: Pro
       EnableDeletionProtection: true,
       DeletionProtectionDescription: inputs.deletionProtectionDescription,
     });
-}
-
-/** Live outputs of key `id`; undefined when it is gone or pending deletion. `known` carries the user's forms to keep. */
-export async function readKey(client: KmsClient, id: string, known: Props, ctx?: ResourceContext): Promise<Props | undefined> {
-  const m = await client.findKey(id);
-  if (!m) return undefined;
-  if (m.KeyState === 'PendingDeletion') {
-    ctx?.log.log(
-      'warning',
-      `key ${id} is PendingDeletion (deletes ${m.DeleteDate}); treating it as deleted. To recover: CancelKeyDeletion, then pulumi import`,
-      ctx.urn,
-    );
-    return undefined;
-  }
-  if (m.KeyState === 'PendingImport') ctx?.log.log('warning', `key ${id} is PendingImport: it has no key material yet`, ctx.urn);
-  const [policy, tags] = await Promise.all([client.getKeyPolicy(id), client.listTags('key', id)]);
-  return {
-    instanceId: m.DKMSInstanceId || undefined,
-    keySpec: m.KeySpec,
-    keyUsage: m.KeyUsage,
-    origin: m.Origin,
-    description: m.Description ?? '',
-    // PendingImport (no key material yet) is neither Enabled nor Disabled and EnableKey/DisableKey refuse it: the
-    // desired value stands until material is imported, so an EXTERNAL key shows no perpetual diff.
-    enabled: m.KeyState === 'PendingImport' ? (known.enabled ?? true) : m.KeyState === 'Enabled',
-    deletionProtection: m.DeletionProtection === 'Enabled',
-    deletionProtectionDescription: m.DeletionProtection === 'Enabled' ? (m.DeletionProtectionDescription ?? '') : undefined,
-    // Keep the user's text when it means the same document, so state shows what the program wrote.
-    policy: policy !== undefined && jsonEqual(normalizePolicy(policy), normalizePolicy(known.policy)) ? known.policy : policy,
-    pendingWindowInDays: known.pendingWindowInDays ?? 30,
-    tags: userTags(tags),
-    keyId: m.KeyId,
-    arn: m.Arn,
-    keyState: m.KeyState,
-    protectionLevel: m.ProtectionLevel,
-    creator: m.Creator,
-    creationDate: m.CreationDate,
-    deleteDate: m.DeleteDate || undefined,
-    primaryKeyVersion: m.PrimaryKeyVersion,
-    materialExpireTime: m.MaterialExpireTime || undefined,
-    automaticRotation: m.AutomaticRotation,
-    rotationInterval: m.RotationInterval,
-    lastRotationDate: m.LastRotationDate,
-    nextRotationDate: m.NextRotationDate || undefined,
-  };
-}
-
-const INPUTS = [
-  'instanceId',
-  'keySpec',
-  'keyUsage',
-  'origin',
-  'description',
-  'enabled',
-  'deletionProtection',
-  'deletionProtectionDescription',
-  'policy',
-  'pendingWindowInDays',
-  'tags',
-];
-
-/**
- * Inputs as Check would return them. Refresh: the old inputs with live values for the properties the program set.
- * Import: the live values of every settable property (policy only when the program sets one, as it is server-computed).
- */
-function inputsFromLive(live: Props, old: Props | undefined): Props {
-  const inputs: Props = {};
-  for (const k of INPUTS) {
-    if (old ? old[k] === undefined : k === 'policy') continue;
-    if (k === 'pendingWindowInDays') inputs[k] = old?.[k] ?? 30;
-    else if (live[k] !== undefined && !(old === undefined && k === 'description' && live[k] === '')) inputs[k] = live[k];
-  }
-  if (!old && Object.keys(live.tags as object).length === 0) delete inputs.tags;
-  return inputs;
 }

@@ -1,11 +1,13 @@
 /**
  * alikms:index:RotationPolicy — automatic rotation of one key (iac-anchors.md §5.4). ID = the key ID.
  * The interval is compared in seconds (7d == 604800s); `Suspended` (rotation on, key not Enabled) counts as enabled,
- * so disabling a key never shows up as rotation drift. Eligibility is checked in Check, so bad combinations fail at
- * preview as soon as the key is known.
+ * so disabling a key never shows up as rotation drift. Check is static (interval format and range); the key's
+ * eligibility is live state the same deployment may change first (a Key re-enabled in the same `up`), so it is
+ * checked when rotation is set, by Create and Update. Rotation is one setting per key: Create refuses a key whose
+ * rotation is already on (someone else's, or the old resource's during `up --replace`), and replacements delete first.
  */
 import { isNotFound, type KeyMetadata, type KmsClient } from '../client';
-import { clientOf, ResourceError, type CheckFailure, type ResourceDefinition } from '../resource';
+import { clientOf, resourceName, ResourceError, type CheckFailure, type ResourceDefinition } from '../resource';
 import type { Props } from '../values';
 import { isSymmetric } from './common';
 import { keyIdOf } from './alias';
@@ -25,14 +27,16 @@ export function intervalSeconds(v: unknown): number | undefined {
   return m ? Number(m[1]) * UNITS[m[2]] : undefined;
 }
 
-/** Why `key` cannot rotate automatically, or undefined when it can. `stateless` skips the Enabled requirement. */
-export function ineligibility(key: KeyMetadata, stateless = false): string | undefined {
+/**
+ * Why `key` cannot rotate automatically, or undefined when it can. Hardware (HSM) keys are left to the service: those
+ * stored with KeyStorageMechanism HsmEncryptedDatabase rotate, HsmInternal ones do not, and DescribeKey does not say
+ * which a key is.
+ */
+export function ineligibility(key: KeyMetadata): string | undefined {
   if (!isSymmetric(key.KeySpec)) return `key ${key.KeyId} has asymmetric spec ${key.KeySpec}; only symmetric keys rotate automatically`;
   if (key.Origin !== 'Aliyun_KMS') return `key ${key.KeyId} has origin ${key.Origin}; only KMS-generated key material rotates`;
-  if (key.ProtectionLevel !== 'SOFTWARE')
-    return `key ${key.KeyId} is ${key.ProtectionLevel}-protected; hardware keys do not rotate automatically`;
   if (/^acs:|Service/i.test(key.Creator ?? '')) return `key ${key.KeyId} is a service key`;
-  if (key.KeyState !== 'Enabled' && !stateless) return `key ${key.KeyId} is ${key.KeyState}; UpdateRotationPolicy needs an Enabled key`;
+  if (key.KeyState !== 'Enabled') return `key ${key.KeyId} is ${key.KeyState}; UpdateRotationPolicy needs an Enabled key`;
   return undefined;
 }
 
@@ -41,7 +45,10 @@ export const RotationPolicy: ResourceDefinition = {
   description:
     'Automatic rotation of one key; the ID is the key ID. `interval` is compared in seconds, so `7d` and `604800s` never ' +
     'diff. Rotation shown as Suspended (the key is not Enabled) is not drift. Deleting the resource turns rotation off. ' +
-    'Eligibility (symmetric, KMS-generated, software-protected, user-created, Enabled) is checked at preview.',
+    'Eligibility (symmetric, KMS-generated, user-created, Enabled) is checked when rotation is set, so a key re-enabled by ' +
+    'the same deployment passes. Creating refuses a key whose rotation is already on (import it with `pulumi import`); ' +
+    'a replacement turns the old rotation off before the new one is set.',
+  deleteBeforeReplace: true,
   properties: {
     keyId: {
       type: 'string',
@@ -64,12 +71,12 @@ export const RotationPolicy: ResourceDefinition = {
     },
     intervalSeconds: { type: 'integer', description: 'The period in seconds, as the service reports it.' },
     status: { type: 'string', alwaysOutput: true, description: 'Enabled, Disabled or Suspended (rotation on, key not Enabled).' },
-    lastRotationDate: { type: 'string', description: 'Last rotation.' },
+    lastRotationDate: { type: 'string', stable: true, description: 'Last rotation.' },
     nextRotationDate: { type: 'string', description: 'Next rotation.' },
-    primaryKeyVersion: { type: 'string', description: 'The primary key version ID.' },
+    primaryKeyVersion: { type: 'string', stable: true, description: 'The primary key version ID.' },
   },
 
-  async check(ctx, news, unknown, olds) {
+  check(news, unknown) {
     const f: CheckFailure[] = [];
     if (news.interval !== undefined && !unknown.has('interval')) {
       const s = intervalSeconds(news.interval);
@@ -80,23 +87,20 @@ export const RotationPolicy: ResourceDefinition = {
     }
     if (typeof news.keyId === 'string' && news.keyId.startsWith('alias/'))
       f.push({ property: 'keyId', reason: 'keyId must be a key ID or ARN, not an alias' });
-    // Eligibility needs the live key: only when it is known and the provider is configured (not during unknown-config preview).
-    if (!f.length && typeof news.keyId === 'string' && !unknown.has('keyId') && ctx.client && news.enabled !== false) {
-      const key = await ctx.client.findKey(keyIdOf(news.keyId) as string);
-      if (!key) f.push({ property: 'keyId', reason: `key ${news.keyId} does not exist` });
-      else {
-        // A key disabled after its policy was set shows rotation Suspended, which is not drift: an unchanged policy must
-        // not fail every later `up`. Only a new or changed policy calls UpdateRotationPolicy, which needs Enabled.
-        const why = ineligibility(key, samePolicy(olds, news));
-        if (why) f.push({ property: 'keyId', reason: why });
-      }
-    }
     return f;
   },
 
   async create(ctx, inputs) {
     const client = clientOf(ctx);
     const keyId = keyIdOf(inputs.keyId) as string;
+    const key = await client.findKey(keyId);
+    if (key && key.KeyState !== 'PendingDeletion' && key.AutomaticRotation !== 'Disabled')
+      throw new ResourceError(
+        `automatic rotation of key ${keyId} is already on (${key.AutomaticRotation}, every ${key.RotationInterval}); alikms does ` +
+          `not take over a rotation it did not set. To manage it, \`pulumi import alikms:index:RotationPolicy ` +
+          `${resourceName(ctx.urn)} ${keyId}\`; if this is \`pulumi up --replace\` of this policy, give it the resource option ` +
+          'deleteBeforeReplace: true',
+      );
     await apply(client, keyId, inputs);
     const live = await readPolicy(client, keyId, inputs);
     if (!live) throw new ResourceError(`key ${keyId} disappeared while its rotation policy was set`);
@@ -130,20 +134,18 @@ export const RotationPolicy: ResourceDefinition = {
   },
 };
 
+/** Sets the policy; the key must exist and, to turn rotation on, be eligible now (see ineligibility). */
 async function apply(client: KmsClient, keyId: string, inputs: Props) {
   const enabled = inputs.enabled !== false;
+  const key = await client.findKey(keyId);
+  if (!key || key.KeyState === 'PendingDeletion') throw new ResourceError(`key ${keyId} does not exist (or is PendingDeletion)`);
+  const why = enabled ? ineligibility(key) : undefined;
+  if (why) throw new ResourceError(why);
   await client.call('UpdateRotationPolicy', {
     KeyId: keyId,
     EnableAutomaticRotation: enabled,
     RotationInterval: enabled ? `${intervalSeconds(inputs.interval ?? '365d')}s` : undefined,
   });
-}
-
-/** The old inputs ask for the same rotation of the same key as the new ones. */
-function samePolicy(olds: Props, news: Props): boolean {
-  if (olds.keyId === undefined || keyIdOf(olds.keyId) !== keyIdOf(news.keyId)) return false;
-  if ((olds.enabled ?? true) !== (news.enabled ?? true)) return false;
-  return intervalSeconds(olds.interval ?? '365d') === intervalSeconds(news.interval ?? '365d');
 }
 
 /** Live policy; undefined when the key is gone or pending deletion (the policy went with it). */

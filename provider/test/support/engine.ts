@@ -3,8 +3,10 @@
  * process: startup, preview, up (create / same / update / replace), refresh, import and destroy. State is kept the
  * way the engine keeps it: per URN, the checked inputs and the provider's outputs.
  */
+import type { ServiceError } from '@grpc/grpc-js';
 import * as proto from '@pulumi/pulumi/proto/provider_pb';
 import type { PluginInfo } from '@pulumi/pulumi/proto/plugin_pb';
+import { Status } from '@pulumi/pulumi/proto/status_pb';
 import { fromStruct, toStruct, type Props, type RunningPlugin } from './plugin';
 
 export interface ResourceState {
@@ -12,6 +14,33 @@ export interface ResourceState {
   id: string;
   inputs: Props;
   outputs: Props;
+  /** Set when a create failed part way (ErrorResourceInitFailed): the next `up` updates the resource even with no diff. */
+  initErrors?: string[];
+}
+
+/** Resource options and CLI flags that change the engine's plan for one registration. */
+export interface RegisterOptions {
+  preview?: boolean;
+  /** The `replaceOnChanges` resource option: a change to one of these properties replaces the resource. */
+  replaceOnChanges?: string[];
+  /** The `deleteBeforeReplace` resource option (overrides the provider's answer when set). */
+  deleteBeforeReplace?: boolean;
+  /** `pulumi up --replace <urn>`: the engine replaces without asking Diff. */
+  targetedReplace?: boolean;
+  /** The `customTimeouts` resource option, in seconds, as the engine puts them on Create/Update/Delete. */
+  customTimeouts?: { create?: number; update?: number; delete?: number };
+}
+
+/** A create the provider reported as partly done: the engine keeps the resource, then fails the step. */
+export class PartialCreate extends Error {
+  constructor(
+    readonly id: string,
+    readonly outputs: Props,
+    readonly reasons: string[],
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export interface DiffView {
@@ -104,15 +133,31 @@ export class EngineSim {
     };
   }
 
-  private async create(type: string, name: string, inputs: Props, preview: boolean): Promise<{ id: string; outputs: Props }> {
-    const res = await this.rpc<proto.CreateResponse>(
-      'create',
-      new proto.CreateRequest().setUrn(urnOf(type, name)).setType(type).setName(name).setProperties(toStruct(inputs)).setPreview(preview),
-    );
-    return { id: res.getId(), outputs: fromStruct(res.getProperties()) };
+  /** Create; a partial failure (ErrorResourceInitFailed in the status details) becomes a PartialCreate. */
+  private async create(type: string, name: string, inputs: Props, preview: boolean, timeout = 0): Promise<{ id: string; outputs: Props }> {
+    const req = new proto.CreateRequest()
+      .setUrn(urnOf(type, name))
+      .setType(type)
+      .setName(name)
+      .setProperties(toStruct(inputs))
+      .setPreview(preview)
+      .setTimeout(timeout);
+    try {
+      const res = await this.rpc<proto.CreateResponse>('create', req);
+      return { id: res.getId(), outputs: fromStruct(res.getProperties()) };
+    } catch (e) {
+      const details = (e as ServiceError).metadata?.get('grpc-status-details-bin')?.[0] as Buffer | undefined;
+      const init = details
+        ? Status.deserializeBinary(details)
+            .getDetailsList()[0]
+            ?.unpack(proto.ErrorResourceInitFailed.deserializeBinary, 'pulumirpc.ErrorResourceInitFailed')
+        : undefined;
+      if (!init) throw e;
+      throw new PartialCreate(init.getId(), fromStruct(init.getProperties()), init.getReasonsList(), (e as ServiceError).details);
+    }
   }
 
-  async delete(type: string, name: string, s: ResourceState): Promise<void> {
+  async delete(type: string, name: string, s: ResourceState, timeout = 0): Promise<void> {
     await this.rpc(
       'delete',
       new proto.DeleteRequest()
@@ -121,30 +166,53 @@ export class EngineSim {
         .setName(name)
         .setId(s.id)
         .setProperties(toStruct(s.outputs))
-        .setOldInputs(toStruct(s.inputs)),
+        .setOldInputs(toStruct(s.inputs))
+        .setTimeout(timeout),
     );
   }
 
+  /** A Pulumi invoke (`alikms.getKeys(...)` in a program): the engine forwards it to the provider's Invoke. */
+  async invoke(token: string, args: Props): Promise<Props> {
+    const res = await this.rpc<proto.InvokeResponse>('invoke', new proto.InvokeRequest().setTok(token).setArgs(toStruct(args)));
+    if (res.getFailuresList().length)
+      throw new CheckFailed(res.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })));
+    return fromStruct(res.getReturn());
+  }
+
   /**
-   * One resource registration during `up` (preview=false) or `preview` (preview=true, state untouched).
-   * Returns the step and, for an existing resource, the diff.
+   * One resource registration during `up` (preview=false) or `preview` (preview=true, state untouched), as
+   * step_generator.go plans it: Check, Diff (skipped for a targeted replace), then same / update / replace. The
+   * `replaceOnChanges` option turns a changed property into a replacement; `deleteBeforeReplace` (option, else the
+   * provider's answer) orders the replacement. A resource left by a partial create is updated even without a diff.
    */
   async register(
     type: string,
     name: string,
     program: Props,
-    preview = false,
+    options: boolean | RegisterOptions = {},
   ): Promise<{ step: StepKind; diff?: DiffView; outputs: Props; id: string }> {
+    const o: RegisterOptions = typeof options === 'boolean' ? { preview: options } : options;
+    const preview = o.preview ?? false;
+    const timeouts = o.customTimeouts ?? {};
     const urn = urnOf(type, name);
     const old = this.state.get(urn);
     if (!old) {
       const inputs = await this.check(type, name, {}, program);
-      const made = await this.create(type, name, inputs, preview);
-      if (!preview) this.state.set(urn, { type, id: made.id, inputs, outputs: made.outputs });
+      const made = await this.createRecording(type, name, inputs, preview, timeouts.create);
       return { step: 'create', ...made };
     }
-    const inputs = await this.check(type, name, old.inputs, program);
-    const diff = await this.diff(type, name, old.id, old.outputs, old.inputs, inputs);
+    let diff: DiffView;
+    let inputs: Props;
+    if (o.targetedReplace) {
+      inputs = await this.check(type, name, {}, program);
+      diff = { changes: 'DIFF_SOME', replaces: ['id'], deleteBeforeReplace: false, detailedDiff: {} };
+    } else {
+      inputs = await this.check(type, name, old.inputs, program);
+      diff = await this.diff(type, name, old.id, old.outputs, old.inputs, inputs);
+      const forced = Object.keys(diff.detailedDiff).filter((k) => o.replaceOnChanges?.includes(k));
+      if (forced.length) diff = { ...diff, changes: 'DIFF_SOME', replaces: [...new Set([...diff.replaces, ...forced])] };
+      if (old.initErrors?.length) diff = { ...diff, changes: 'DIFF_SOME' };
+    }
     if (diff.changes === 'DIFF_NONE') {
       if (!preview) this.state.set(urn, { ...old, inputs });
       return { step: 'same', diff, outputs: old.outputs, id: old.id };
@@ -160,19 +228,37 @@ export class EngineSim {
           .setOlds(toStruct(old.outputs))
           .setOldInputs(toStruct(old.inputs))
           .setNews(toStruct(inputs))
-          .setPreview(preview),
+          .setPreview(preview)
+          .setTimeout(timeouts.update ?? 0),
       );
       const outputs = fromStruct(res.getProperties());
-      if (!preview) this.state.set(urn, { ...old, inputs, outputs });
+      if (!preview) this.state.set(urn, { type, id: old.id, inputs, outputs });
       return { step: 'update', diff, outputs, id: old.id };
     }
-    // Replacement: re-Check with no olds, then create-before-delete (or delete first when asked).
-    const fresh = await this.check(type, name, {}, program);
-    if (diff.deleteBeforeReplace && !preview) await this.delete(type, name, old);
-    const made = await this.create(type, name, fresh, preview);
-    if (!diff.deleteBeforeReplace && !preview) await this.delete(type, name, old);
-    if (!preview) this.state.set(urn, { type, id: made.id, inputs: fresh, outputs: made.outputs });
-    return { step: 'replace', diff, ...made };
+    // Replacement: re-Check with no olds (a targeted replace already did), then create-before-delete, or delete first
+    // when the option or the provider asks for it.
+    const fresh = o.targetedReplace ? inputs : await this.check(type, name, {}, program);
+    const deleteFirst = o.deleteBeforeReplace ?? diff.deleteBeforeReplace;
+    if (deleteFirst && !preview) {
+      await this.delete(type, name, old, timeouts.delete);
+      this.state.delete(urn);
+    }
+    const made = await this.createRecording(type, name, fresh, preview, timeouts.create);
+    if (!deleteFirst && !preview) await this.delete(type, name, old, timeouts.delete);
+    return { step: 'replace', diff: { ...diff, deleteBeforeReplace: deleteFirst }, ...made };
+  }
+
+  /** Create, keeping the state as the engine does: the new resource, or the half-made one of a partial failure. */
+  private async createRecording(type: string, name: string, inputs: Props, preview: boolean, timeout?: number) {
+    const urn = urnOf(type, name);
+    try {
+      const made = await this.create(type, name, inputs, preview, timeout);
+      if (!preview) this.state.set(urn, { type, id: made.id, inputs, outputs: made.outputs });
+      return made;
+    } catch (e) {
+      if (e instanceof PartialCreate) this.state.set(urn, { type, id: e.id, inputs, outputs: e.outputs, initErrors: e.reasons });
+      throw e;
+    }
   }
 
   async read(

@@ -1,5 +1,6 @@
 /** One test file's world: a real emulator, a fake engine, the plugin process, the engine model and an official SDK client. */
 import { startTestEmulator, removeDir, type TestEmulator } from '../../../emulator/test/support/emulator';
+import type { EmulatorOptions } from '../../../emulator/src/emulator';
 import { acs3Client, popClient } from '../../../emulator/test/support/clients';
 import { EngineSim } from './engine';
 import { FakeEngine, launchPlugin, type RunningPlugin } from './plugin';
@@ -46,14 +47,25 @@ export async function makeInstance(endpoint: string, cloud: ReturnType<typeof ac
   return instanceId;
 }
 
-export async function startHarness(env: NodeJS.ProcessEnv = {}): Promise<Harness> {
-  // Instances connect at once here: the harness does not wait on the emulator clock.
-  const emulator = await startTestEmulator({ kms: { connectDelayMs: 0 } });
+/** The provider config the harness starts with (credentials test/test, the emulator as KMS and BSS endpoint). */
+export const providerConfig = (endpoint: string) => ({
+  endpoint,
+  region: 'cn-hangzhou',
+  accessKeyId: 'test',
+  accessKeySecret: secret('test'),
+});
+
+/**
+ * `emulator` options go to the emulator (a seed, a connect delay); by default instances connect at once, so the harness
+ * does not wait on the emulator clock.
+ */
+export async function startHarness(env: NodeJS.ProcessEnv = {}, emulatorOptions: EmulatorOptions = {}): Promise<Harness> {
+  const emulator = await startTestEmulator({ ...emulatorOptions, kms: { connectDelayMs: 0, ...emulatorOptions.kms } });
   const engine = new FakeEngine();
   await engine.start();
   const plugin = await launchPlugin(engine.address, env);
   const sim = new EngineSim(plugin, engine.address);
-  await sim.startup({ endpoint: emulator.endpoint, region: 'cn-hangzhou', accessKeyId: 'test', accessKeySecret: secret('test') });
+  await sim.startup(providerConfig(emulator.endpoint));
   const cloud = acs3Client({ endpoint: emulator.endpoint });
   const instanceId = await makeInstance(emulator.endpoint, cloud);
   return {
@@ -70,4 +82,14 @@ export async function startHarness(env: NodeJS.ProcessEnv = {}): Promise<Harness
       removeDir(emulator.dir);
     },
   };
+}
+
+/** Moves the emulator clock forward through its admin endpoint (as `alikms clock advance` does). */
+export async function advanceClock(endpoint: string, by: string): Promise<void> {
+  const res = await fetch(`${endpoint}/_alikms/clock`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from('test:test').toString('base64')}` },
+    body: JSON.stringify({ advance: by }),
+  });
+  if (!res.ok) throw new Error(`advancing the emulator clock failed: ${res.status} ${await res.text()}`);
 }
