@@ -14,23 +14,25 @@ export interface EnumType {
   values: readonly EnumValue[];
 }
 
+import { KEY_SPEC_ROWS } from './key-specs';
+
 const enumOf = (name: string, description: string, values: [string, string, string][]): EnumType => ({
   token: `alikms:index:${name}`,
   description,
   values: values.map(([n, value, d]) => ({ name: n, value, description: d })),
 });
 
-export const KeySpec = enumOf('KeySpec', 'The type of a key.', [
-  ['Aliyun_AES_256', 'Aliyun_AES_256', 'AES-256 (symmetric).'],
-  ['Aliyun_AES_128', 'Aliyun_AES_128', 'AES-128 (symmetric; hardware instances and instance-less keys).'],
-  ['Aliyun_AES_192', 'Aliyun_AES_192', 'AES-192 (symmetric; hardware instances and instance-less keys).'],
-  ['Aliyun_SM4', 'Aliyun_SM4', 'SM4 (symmetric).'],
-  ['RSA_2048', 'RSA_2048', 'RSA 2048-bit.'],
-  ['RSA_3072', 'RSA_3072', 'RSA 3072-bit.'],
-  ['EC_P256', 'EC_P256', 'NIST P-256 (signing).'],
-  ['EC_P256K', 'EC_P256K', 'secp256k1 (signing).'],
-  ['EC_SM2', 'EC_SM2', 'SM2.'],
-]);
+/** The key specs, from the emulator's registry (key-specs.ts is generated from it). */
+export const KeySpec = enumOf(
+  'KeySpec',
+  'The type of a key.',
+  KEY_SPEC_ROWS.map((r) => [
+    r.spec,
+    r.spec,
+    `${r.family.toUpperCase()} ${r.bits}-bit, ${r.kind}; ${r.usages.join(' or ')}; ` +
+      `${r.instanceKinds.length === 2 ? 'any instance' : `${r.instanceKinds.join(', ')} instances`} and instance-less keys.`,
+  ]),
+);
 
 export const KeyUsage = enumOf('KeyUsage', 'What a key is for.', [
   ['EncryptDecrypt', 'ENCRYPT/DECRYPT', 'Encryption and decryption.'],
@@ -59,4 +61,11 @@ export const KeyStorageMechanism = enumOf('KeyStorageMechanism', 'Where a hardwa
 
 export const ENUMS: readonly EnumType[] = [KeySpec, KeyUsage, KeyOrigin, ProductVersion, PaymentType, KeyStorageMechanism];
 
-export const isSymmetric = (spec: string) => spec.startsWith('Aliyun_');
+const specRow = (spec: string) => KEY_SPEC_ROWS.find((r) => r.spec === spec);
+
+/** The usages a spec allows (none for a spec the registry does not know). */
+export const usagesOf = (spec: string): readonly string[] => specRow(spec)?.usages ?? [];
+/** Automatic rotation: symmetric, KMS-generated keys (UpdateRotationPolicy doc). */
+export const rotates = (spec: string) => specRow(spec)?.rotates === true;
+/** BYOK: specs that take imported material. */
+export const importable = (spec: string) => specRow(spec)?.importable === true;

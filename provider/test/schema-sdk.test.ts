@@ -133,3 +133,8 @@ describe('the SDK at run time', () => {
     expect(seen.type).toBe('pulumi:providers:alikms');
   });
 });
+
+test("the provider's key specs are the emulator's registry (provider/src/key-specs.ts is generated from it)", () => {
+  // A child process: the generator formats with prettier, which jest's module sandbox cannot load.
+  expect(() => execFileSync(process.execPath, [join(REPO, 'scripts/gen-key-specs.js'), '--check'], { stdio: 'pipe' })).not.toThrow();
+});

@@ -2,8 +2,6 @@
 import type { KmsClient, TagResourceType } from '../client';
 import { isSystemTag, userTags, type CheckFailure, type PropertySpec } from '../resource';
 
-export { isSymmetric } from '../enums';
-
 /** Tags compare as user-managed tags only; unset means "no user tags". */
 export const normalizeTags = (v: unknown) => userTags((v ?? {}) as Record<string, string>);
 

@@ -9,7 +9,8 @@ import { jsonEqual } from '../diff';
 import { KeyOrigin, KeySpec, KeyStorageMechanism, KeyUsage } from '../enums';
 import { clientOf, finishCreate, ResourceError, type CheckFailure, type ResourceDefinition } from '../resource';
 import type { Props } from '../values';
-import { checkDescription, checkTags, descriptionSpec, isSymmetric, syncTags, tagsSpec } from './common';
+import { importable, usagesOf } from '../enums';
+import { checkDescription, checkTags, descriptionSpec, syncTags, tagsSpec } from './common';
 import { checkMaterial, diffMaterial, importMaterial, needsImport } from './key-material';
 import { inputsFromLive, normalizePolicy, readKey } from './key-read';
 
@@ -158,13 +159,12 @@ export const Key: ResourceDefinition = {
     if (news.keyStorageMechanism !== undefined && news.instanceId === undefined && !unknown.has('instanceId'))
       f.push({ property: 'keyStorageMechanism', reason: 'keyStorageMechanism applies to keys of a hardware instance (set instanceId)' });
     if (spec && usage && !unknown.has('keySpec') && !unknown.has('keyUsage')) {
-      if (isSymmetric(spec) && usage !== 'ENCRYPT/DECRYPT')
-        f.push({ property: 'keyUsage', reason: `keyUsage must be ENCRYPT/DECRYPT for symmetric keySpec ${spec}` });
-      if (spec.startsWith('EC_') && usage !== 'SIGN/VERIFY')
-        f.push({ property: 'keyUsage', reason: `keyUsage must be SIGN/VERIFY for keySpec ${spec}` });
+      const usages = usagesOf(spec);
+      if (usages.length > 0 && !usages.includes(usage))
+        f.push({ property: 'keyUsage', reason: `keyUsage must be ${usages.join(' or ')} for keySpec ${spec}` });
     }
-    if (news.origin === 'EXTERNAL' && spec && !isSymmetric(spec))
-      f.push({ property: 'origin', reason: `origin EXTERNAL needs a symmetric keySpec; got ${spec}` });
+    if (news.origin === 'EXTERNAL' && spec && !importable(spec))
+      f.push({ property: 'origin', reason: `origin EXTERNAL needs a keySpec that takes imported material (symmetric); got ${spec}` });
     if (typeof news.policy === 'string') {
       const parsed = normalizePolicy(news.policy);
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))

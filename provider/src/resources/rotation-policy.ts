@@ -9,7 +9,7 @@
 import { isNotFound, type KeyMetadata, type KmsClient } from '../client';
 import { clientOf, resourceName, ResourceError, type CheckFailure, type ResourceDefinition } from '../resource';
 import type { Props } from '../values';
-import { isSymmetric } from './common';
+import { rotates } from '../enums';
 import { keyIdOf } from './alias';
 
 const UNITS: Record<string, number> = { d: 86400, h: 3600, m: 60, s: 1 };
@@ -33,7 +33,7 @@ export function intervalSeconds(v: unknown): number | undefined {
  * which a key is.
  */
 export function ineligibility(key: KeyMetadata): string | undefined {
-  if (!isSymmetric(key.KeySpec)) return `key ${key.KeyId} has asymmetric spec ${key.KeySpec}; only symmetric keys rotate automatically`;
+  if (!rotates(key.KeySpec)) return `key ${key.KeyId} has spec ${key.KeySpec}; only symmetric keys rotate automatically`;
   if (key.Origin !== 'Aliyun_KMS') return `key ${key.KeyId} has origin ${key.Origin}; only KMS-generated key material rotates`;
   if (/^acs:|Service/i.test(key.Creator ?? '')) return `key ${key.KeyId} is a service key`;
   if (key.KeyState !== 'Enabled') return `key ${key.KeyId} is ${key.KeyState}; UpdateRotationPolicy needs an Enabled key`;

@@ -5,39 +5,39 @@
  */
 export const KeySpec = {
     /**
-     * AES-256 (symmetric).
+     * AES 256-bit, symmetric; ENCRYPT/DECRYPT; any instance and instance-less keys.
      */
     Aliyun_AES_256: "Aliyun_AES_256",
     /**
-     * AES-128 (symmetric; hardware instances and instance-less keys).
-     */
-    Aliyun_AES_128: "Aliyun_AES_128",
-    /**
-     * AES-192 (symmetric; hardware instances and instance-less keys).
+     * AES 192-bit, symmetric; ENCRYPT/DECRYPT; hardware instances and instance-less keys.
      */
     Aliyun_AES_192: "Aliyun_AES_192",
     /**
-     * SM4 (symmetric).
+     * AES 128-bit, symmetric; ENCRYPT/DECRYPT; hardware instances and instance-less keys.
+     */
+    Aliyun_AES_128: "Aliyun_AES_128",
+    /**
+     * SM4 128-bit, symmetric; ENCRYPT/DECRYPT; any instance and instance-less keys.
      */
     Aliyun_SM4: "Aliyun_SM4",
     /**
-     * RSA 2048-bit.
+     * RSA 2048-bit, asymmetric; SIGN/VERIFY or ENCRYPT/DECRYPT; any instance and instance-less keys.
      */
     RSA_2048: "RSA_2048",
     /**
-     * RSA 3072-bit.
+     * RSA 3072-bit, asymmetric; SIGN/VERIFY or ENCRYPT/DECRYPT; any instance and instance-less keys.
      */
     RSA_3072: "RSA_3072",
     /**
-     * NIST P-256 (signing).
+     * ECDSA 256-bit, asymmetric; SIGN/VERIFY; any instance and instance-less keys.
      */
     EC_P256: "EC_P256",
     /**
-     * secp256k1 (signing).
+     * ECDSA 256-bit, asymmetric; SIGN/VERIFY; any instance and instance-less keys.
      */
     EC_P256K: "EC_P256K",
     /**
-     * SM2.
+     * SM2 256-bit, asymmetric; SIGN/VERIFY or ENCRYPT/DECRYPT; any instance and instance-less keys.
      */
     EC_SM2: "EC_SM2",
 } as const;
