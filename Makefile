@@ -36,6 +36,7 @@ bench: build
 	node bench/run.js
 	node bench/crypto.js
 	node bench/install.js
+	node bench/scale.js
 
 # The Pulumi plugin tarball: pulumi plugin install resource alikms <version> --file dist/pulumi-resource-alikms-v*.tar.gz
 provider-tarball: deps

@@ -6,15 +6,15 @@
  * BENCH_CONNECTIONS=1,16,64, BENCH_SCENARIOS=<comma list of ids>, BENCH_COLD_RUNS=10, BENCH_QUIET_WAIT=2 (s),
  * BENCH_DRY_RUN=1 (label the results as a dry run), BENCH_OUT=bench/results.
  */
-const { fork } = require('node:child_process');
 const { join } = require('node:path');
 const { call, describeError } = require('./lib/call');
 const { selfCheck } = require('./lib/sign');
 const { SCENARIOS, context } = require('./lib/scenarios');
 const { ROOT, startServer, stopServer, startEmulator, stopEmulator, coldStart } = require('./lib/servers');
-const { ticksPerSecond, loadavg, foreignCores } = require('./lib/proc');
+const { loadavg, foreignCores } = require('./lib/proc');
 const { machine, versions, calibrate } = require('./lib/sys');
 const report = require('./lib/report');
+const { loadCell } = require('./lib/cell');
 
 const env = process.env;
 const cfg = {
@@ -30,29 +30,6 @@ const cfg = {
 };
 
 const log = (m) => process.stderr.write(m + '\n');
-
-/** One measured cell in a fresh load-generator process. */
-function loadCell(server, scenario, connections) {
-  return new Promise((resolve, reject) => {
-    const child = fork(join(__dirname, 'lib', 'load.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    let done = false;
-    child.once('message', (m) => {
-      done = true;
-      m.error ? reject(new Error(m.error)) : resolve(m.result);
-    });
-    child.once('exit', (code) => done || reject(new Error(`load generator exited with ${code}`)));
-    child.send({
-      port: server.port,
-      serverPid: server.pid,
-      action: scenario.action,
-      params: scenario.params,
-      connections,
-      warmupMs: cfg.warmupS * 1000,
-      durationMs: cfg.durationS * 1000,
-      ticksPerSecond: ticksPerSecond(),
-    });
-  });
-}
 
 /** Waits (bounded) until other processes use less than `noisyCores`; returns the last sample. */
 async function waitQuiet(pids) {
@@ -107,7 +84,7 @@ async function main() {
       for (const s of active) {
         const server = serverOf(s);
         const quietBefore = await waitQuiet([process.pid, emulator.pid, memory.pid, baseline.pid]);
-        const r = await loadCell(server, s, c).catch((e) => ({ connections: c, failed: String(e.message).slice(0, 500) }));
+        const r = await loadCell(server, s, c, cfg).catch((e) => ({ connections: c, failed: String(e.message).slice(0, 500) }));
         r.scenario = s.id;
         r.quietBefore = quietBefore;
         r.noisy = r.foreignCpuCores > cfg.noisyCores;

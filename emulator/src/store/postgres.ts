@@ -101,8 +101,14 @@ export class PostgresStore implements Store {
     const tagText = (query.tags ?? []).flatMap((t) => [t.key, t.value ?? '']);
     if (unstorable(scope.accountId, scope.regionId, query.instanceId ?? '', ...tagText)) return { items: [], total: 0 };
     const params: unknown[] = [scope.accountId, scope.regionId];
-    const where = ['account_id = $1', 'region_id = $2', ...keyConditions(query, params)].join(' AND ');
-    const total = Number((await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM alikms_keys WHERE ${where}`, params)).rows[0].n);
+    const conditions = keyConditions(query, params);
+    const where = ['account_id = $1', 'region_id = $2', ...conditions].join(' AND ');
+    // The whole scope's count is kept by a trigger (postgres-schema.ts); a filtered listing counts its matches.
+    const countSql =
+      conditions.length === 0
+        ? 'SELECT coalesce((SELECT n FROM alikms_key_counts WHERE account_id = $1 AND region_id = $2), 0) AS n'
+        : `SELECT count(*) AS n FROM alikms_keys WHERE ${where}`;
+    const total = Number((await this.pool.query<{ n: string }>(countSql, params)).rows[0].n);
     const items =
       offset >= total
         ? []

@@ -308,6 +308,7 @@ export function storeContract(name: string, factory: () => StoreFactory): void {
       const again = await open();
       expect(await again.getKey('k1')).toBeUndefined();
       expect(ids(await keysOf(again, A))).toEqual(['k2']);
+      expect((await again.pageKeys(A, {}, 0, 10)).total).toBe(1); // the count follows deletes too
       expect(await again.getAlias(A, 'alias/d')).toBeUndefined();
       expect((await again.getAlias(B, 'alias/d'))?.keyId).toBe('k2');
       expect(ids(await again.listInstances(A))).toEqual(['i2']);
