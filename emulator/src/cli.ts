@@ -140,6 +140,20 @@ export function cli(): Command {
     for (const e of body.events ?? []) console.log(`  ${e.at} ${e.kind} ${e.keyId}`);
   });
 
+  const reset = addAdminOptions(
+    program
+      .command('reset')
+      .description('forget every key, alias and instance of an account of a running emulator (admin rights), e.g. between test suites')
+      .option('--account <id>', "account id (default: the access key's)")
+      .option('--region <region>', 'only this region (default: every region)'),
+  ).action(async (o: { account?: string; region?: string }) => {
+    const done = (await adminCall(adminTarget(reset), 'reset', {
+      ...(o.account && { accountId: o.account }),
+      ...(o.region && { regionId: o.region }),
+    })) as { accountId: string; keys: number; instances: number };
+    console.log(`reset account ${done.accountId}: ${done.keys} keys and ${done.instances} instances gone`);
+  });
+
   program
     .command('drift')
     .description('compare the alikms resources of a `pulumi stack export` with the live API; exit 0 clean, 1 drift, 2 errors')

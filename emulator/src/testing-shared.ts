@@ -41,6 +41,8 @@ export interface SharedEmulator {
   credentials: { accessKeyId: string; accessKeySecret: string };
   /** The shared emulator's clock, moved through its admin endpoint (every test file sees the move). */
   clock: { advance(by: string | number): Promise<ClockEvent[]>; set(to: string | Date): Promise<ClockEvent[]> };
+  /** Forgets every key, alias and instance of the account (POST /_alikms/reset; the default account is an admin). */
+  reset(): Promise<void>;
 }
 
 /** The emulator globalSetup started, as the environment describes it. */
@@ -54,8 +56,8 @@ export function sharedEmulator(env: NodeJS.ProcessEnv = process.env): SharedEmul
     accessKeyId: env.ALIBABA_CLOUD_ACCESS_KEY_ID ?? 'test',
     accessKeySecret: env.ALIBABA_CLOUD_ACCESS_KEY_SECRET ?? 'test',
   };
-  const clock = async (body: unknown): Promise<ClockEvent[]> => {
-    const res = await fetch(`${endpoint}/_alikms/clock`, {
+  const admin = async (path: string, body: unknown): Promise<Record<string, unknown>> => {
+    const res = await fetch(`${endpoint}/_alikms/${path}`, {
       method: 'POST',
       headers: {
         authorization: 'Basic ' + Buffer.from(`${credentials.accessKeyId}:${credentials.accessKeySecret}`).toString('base64'),
@@ -63,10 +65,12 @@ export function sharedEmulator(env: NodeJS.ProcessEnv = process.env): SharedEmul
       },
       body: JSON.stringify(body),
     });
-    const json = (await res.json()) as { events?: ClockEvent[]; Message?: string };
-    if (!res.ok) throw new Error(`alikms clock: ${res.status} ${json.Message ?? ''}`);
-    return (json.events ?? []).map(({ kind, keyId, at }) => ({ kind, keyId, at }));
+    const json = (await res.json()) as Record<string, unknown>;
+    if (!res.ok) throw new Error(`alikms ${path}: ${res.status} ${String(json.Message ?? '')}`);
+    return json;
   };
+  const clock = async (body: unknown): Promise<ClockEvent[]> =>
+    (((await admin('clock', body)).events as ClockEvent[] | undefined) ?? []).map(({ kind, keyId, at }) => ({ kind, keyId, at }));
   return {
     endpoint,
     host: new URL(endpoint).host,
@@ -76,5 +80,6 @@ export function sharedEmulator(env: NodeJS.ProcessEnv = process.env): SharedEmul
       advance: (by) => clock({ advance: by }),
       set: (to) => clock({ set: new Date(to).toISOString() }),
     },
+    reset: () => admin('reset', {}).then(() => undefined),
   };
 }

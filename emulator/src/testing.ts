@@ -45,6 +45,8 @@ export interface EmulatorHandle {
   accountId: string;
   credentials: { accessKeyId: string; accessKeySecret: string };
   clock: ClockControls;
+  /** Forgets every key, alias and instance of the account (all regions): a clean slate between tests. */
+  reset(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -70,6 +72,7 @@ export async function startEmulator(opts: TestEmulatorOptions = {}): Promise<Emu
       },
       set: (to) => emulator.kms.lifecycle.setTime(new Date(to).getTime()).then(events),
     },
+    reset: () => emulator.kms.reset(key?.accountId ?? DEFAULT_ACCOUNT_ID).then(() => undefined),
     stop: () => emulator.stop(),
   };
 }

@@ -9,8 +9,7 @@ const kms = new Kms(
   new Config({ accessKeyId: 'test', accessKeySecret: 'test', regionId: 'cn-hangzhou', endpoint: '127.0.0.1:4599', protocol: 'http' }),
 );
 
-// Mind the default key: the first key made without an instance (no DKMSInstanceId) in an account and region becomes
-// that region's default CMK, which cannot be deleted and rotates only with the --default-key-rotation add-on.
+// A key without DKMSInstanceId is an ordinary instance-less key: it rotates and is deleted like any key.
 const { keyMetadata } = await kms.createKey(new CreateKeyRequest({ description: 'demo' }));
 const plaintext = Buffer.from('hello').toString('base64');
 const { ciphertextBlob } = await kms.encrypt(new EncryptRequest({ keyId: keyMetadata.keyId, plaintext }));

@@ -81,7 +81,6 @@ test('refused admin credentials name where they came from; an emulator that is d
 
 test('export --material prints intervals as written (30d) and the account, so the export seeds an emulator as it was', async () => {
   const acs3 = acs3Client(emu);
-  await acs3('CreateKey', { Description: 'the default CMK' });
   const { KeyMetadata } = await acs3('CreateKey', { EnableAutomaticRotation: true, RotationInterval: '30d' });
   const run = await alikms(['export', '--material', '--endpoint', `${emu.host}:${emu.port}`]);
   expect(run.code).toBe(0);
