@@ -1,6 +1,7 @@
 'use strict';
 /**
- * Writes provider/src/key-specs.ts from the emulator's key-spec registry (emulator/src/domain/specs.ts), so the
+ * Writes provider/src/key-specs.ts from the emulator's key-spec registry (emulator/src/domain/specs.ts) and ListKeys'
+ * filter fields (domain/ports/store.ts), so the
  * provider's enums and checks know exactly the specs the emulator knows, without depending on the emulator package at
  * run time. `node scripts/gen-key-specs.js` rewrites the file; `--check` exits 1 when it is stale (a test runs that).
  */
@@ -11,22 +12,17 @@ const { buildSync } = require('esbuild');
 const ROOT = join(__dirname, '..');
 const OUT = join(ROOT, 'provider', 'src', 'key-specs.ts');
 
-function registry() {
-  // specs.ts imports nothing: bundled to CommonJS and evaluated, it is the registry itself.
-  const { outputFiles } = buildSync({
-    entryPoints: [join(ROOT, 'emulator/src/domain/specs.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    write: false,
-  });
+/** A module of the emulator's domain that imports nothing at run time, bundled to CommonJS and evaluated. */
+function load(path) {
+  const { outputFiles } = buildSync({ entryPoints: [join(ROOT, path)], bundle: true, platform: 'node', format: 'cjs', write: false });
   const module = { exports: {} };
   new Function('module', 'exports', outputFiles[0].text)(module, module.exports);
   return module.exports;
 }
 
 async function render() {
-  const { SPECS } = registry();
+  const { SPECS } = load('emulator/src/domain/specs.ts');
+  const { KEY_FILTER_FIELDS } = load('emulator/src/domain/ports/store.ts');
   const rows = Object.entries(SPECS).map(([spec, row]) => ({
     spec,
     kind: row.kind,
@@ -43,6 +39,9 @@ async function render() {
     'export const KEY_SPEC_ROWS = ' + JSON.stringify(rows, null, 2) + ' as const;',
     '',
     "export type KeySpecName = (typeof KEY_SPEC_ROWS)[number]['spec'];",
+    '',
+    '/** The fields ListKeys filters on. */',
+    'export const KEY_FILTER_FIELDS = ' + JSON.stringify(KEY_FILTER_FIELDS) + ' as const;',
     '',
   ].join('\n');
   const prettier = require('prettier');

@@ -94,3 +94,14 @@ export const KEY_SPEC_ROWS = [
 ] as const;
 
 export type KeySpecName = (typeof KEY_SPEC_ROWS)[number]['spec'];
+
+/** The fields ListKeys filters on. */
+export const KEY_FILTER_FIELDS = [
+  'KeyState',
+  'KeySpec',
+  'KeyUsage',
+  'ProtectionLevel',
+  'CreatorType',
+  'DKMSInstanceId',
+  'Creator',
+] as const;

@@ -4,17 +4,11 @@
  * with `enable_details`.
  */
 import { KeySpec, KeyUsage, KeyOrigin } from '../enums';
+import { KEY_FILTER_FIELDS } from '../key-specs';
 import { allPages, list, str, strings, type FunctionDefinition } from './function';
 
-export const LIST_KEYS_FILTERS = [
-  'KeyState',
-  'KeySpec',
-  'KeyUsage',
-  'ProtectionLevel',
-  'CreatorType',
-  'DKMSInstanceId',
-  'Creator',
-] as const;
+/** ListKeys' filter fields, from the emulator's store port (key-specs.ts is generated). */
+export const LIST_KEYS_FILTERS = KEY_FILTER_FIELDS;
 
 export const getKeys: FunctionDefinition = {
   token: 'alikms:index:getKeys',
