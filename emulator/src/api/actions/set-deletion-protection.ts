@@ -16,7 +16,7 @@ export const SetDeletionProtection = defineAction({
     KeyId: nonEmpty.optional(),
     KmsInstanceId: nonEmpty.optional(),
   }),
-  async handle(i, { kms, scope }) {
+  async handle(i, { kms, scope, access }) {
     if (i.KmsInstanceId) {
       const description = i.DeletionProtectionDescription ?? '';
       await kms.instances.update(scope, i.KmsInstanceId, ({ deletionProtection: _, ...instance }) =>
@@ -26,7 +26,7 @@ export const SetDeletionProtection = defineAction({
     }
     const ref = i.ProtectedResourceArn ?? i.KeyId;
     if (!ref) throw missing('ProtectedResourceArn');
-    await kms.keys.setDeletionProtection(scope, ref, i.EnableDeletionProtection, i.DeletionProtectionDescription);
+    await kms.keys.setDeletionProtection(access, ref, i.EnableDeletionProtection, i.DeletionProtectionDescription);
     return {};
   },
 });
