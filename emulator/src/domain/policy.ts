@@ -105,7 +105,7 @@ export function parsePolicy(text: string, kind: PolicyKind = 'key', name = 'Poli
   try {
     doc = JSON.parse(text);
   } catch {
-    throw bad(name, 'not JSON');
+    throw bad(name, 'a JSON document');
   }
   const policy = compile(doc, kind, name);
   if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
@@ -205,7 +205,8 @@ function wildcard(pattern: string): RegExp {
 }
 
 function only(o: Record<string, unknown>, allowed: readonly string[], at: string): void {
-  for (const k of Object.keys(o)) if (!allowed.includes(k)) throw bad(`${at}.${k}`, `not supported (${allowed.join(', ')})`);
+  for (const k of Object.keys(o))
+    if (!allowed.includes(k)) throw new KmsError('InvalidParameter', `${at}.${k}: not supported (only ${allowed.join(', ')})`);
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
