@@ -90,11 +90,28 @@ export const ACCOUNT_ACTIONS: Readonly<Record<string, 'key' | 'alias' | 'instanc
   DescribeAccountKmsStatus: 'instance',
 };
 
-/** The policy a key is judged by: its own, or the default one of its account. */
+const compiled = new WeakMap<Key, Policy>();
+const defaults = new Map<string, Policy>();
+
+/** The policy a key is judged by: its own, or the default one of its account (remembered per stored record). */
 export function keyPolicyOf(key: Key): Policy {
-  if (key.policy === undefined) return parsePolicy(defaultKeyPolicy(key.accountId));
+  let policy = compiled.get(key);
+  if (!policy) {
+    policy = key.policy === undefined ? defaultPolicyOf(key.accountId) : storedPolicy(key.policy);
+    compiled.set(key, policy);
+  }
+  return policy;
+}
+
+function defaultPolicyOf(accountId: string): Policy {
+  let policy = defaults.get(accountId);
+  if (!policy) defaults.set(accountId, (policy = parsePolicy(defaultKeyPolicy(accountId))));
+  return policy;
+}
+
+function storedPolicy(text: string): Policy {
   try {
-    return parsePolicy(key.policy);
+    return parsePolicy(text);
   } catch {
     // Stored before policies were validated: it grants and denies nothing, so the owner keeps its own access.
     return { statements: [], accounts: [] };

@@ -92,13 +92,13 @@ export function defaultKeyPolicy(accountId: string): string {
   });
 }
 
-const cache = new Map<string, Policy>();
 const CACHE_SIZE = 1000;
+const caches: Record<PolicyKind, Map<string, Policy>> = { key: new Map(), identity: new Map() };
 
 /** The compiled policy of `text`, validated as `kind`; throws InvalidParameter naming the element `name` + its path. */
 export function parsePolicy(text: string, kind: PolicyKind = 'key', name = 'Policy'): Policy {
-  const id = `${kind}\n${text}`;
-  const hit = cache.get(id);
+  const cache = caches[kind];
+  const hit = cache.get(text);
   if (hit) return hit;
   if (Buffer.byteLength(text) > LIMITS.policyMaxBytes) throw bad(name, `at most ${LIMITS.policyMaxBytes} bytes`);
   let doc: unknown;
@@ -109,7 +109,7 @@ export function parsePolicy(text: string, kind: PolicyKind = 'key', name = 'Poli
   }
   const policy = compile(doc, kind, name);
   if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
-  cache.set(id, policy);
+  cache.set(text, policy);
   return policy;
 }
 
@@ -193,15 +193,33 @@ function matcher(patterns: readonly string[]): Match {
   if (patterns.includes('*')) return () => true;
   const exact = new Set(patterns.filter((p) => !/[*?]/.test(p)));
   const wild = patterns.filter((p) => /[*?]/.test(p)).map(wildcard);
-  return wild.length === 0 ? (v) => exact.has(v) : (v) => exact.has(v) || wild.some((w) => w.test(v));
+  return wild.length === 0 ? (v) => exact.has(v) : (v) => exact.has(v) || wild.some((w) => w(v));
 }
 
-function wildcard(pattern: string): RegExp {
-  const body = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 's');
+/** A `*`/`?` pattern as a test; `*` alone (the usual form) is matched by comparing pieces, without a regular expression. */
+function wildcard(pattern: string): Match {
+  if (pattern.includes('?')) {
+    const re = new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+      's',
+    );
+    return (v) => re.test(v);
+  }
+  const [first, ...rest] = pattern.split('*');
+  const last = rest.pop()!;
+  return (v) => {
+    if (v.length < first.length + last.length || !v.startsWith(first) || !v.endsWith(last)) return false;
+    let at = first.length;
+    for (const piece of rest) {
+      at = v.indexOf(piece, at);
+      if (at < 0 || at + piece.length > v.length - last.length) return false;
+      at += piece.length;
+    }
+    return true;
+  };
 }
 
 function only(o: Record<string, unknown>, allowed: readonly string[], at: string): void {
