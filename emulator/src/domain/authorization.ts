@@ -23,6 +23,8 @@ export interface Caller {
   readonly accountId: string;
   /** acs:ram::<account>:root, acs:ram::<account>:user/<name> or acs:ram::<account>:role/<name>. */
   readonly principal: string;
+  /** The access key that signed the call (absent for the emulator's own calls on an account's behalf). */
+  readonly accessKeyId?: string;
   /** The RAM identity's policies; undefined is full KMS access (the account itself, or an identity declared without any). */
   readonly identityPolicies?: readonly Policy[];
 }

@@ -1,6 +1,6 @@
 /**
- * Keys and their versions: lookup by ID / alias / ARN, and the control-plane state changes (creation lives in
- * key-creation.ts). Every change is built as a new record and stored whole; changes to one key are serialised by a
+ * Keys and their versions: lookup by ID / alias / ARN, where every call that names a key is authorized
+ * (authorization.ts), and the control-plane state changes (creation lives in key-creation.ts). Every change is built as a new record and stored whole; changes to one key are serialised by a
  * per-key lock so two concurrent requests cannot both act on the same old record.
  */
 import { authorizeKey, type Access, type EncryptionContext } from './authorization';
@@ -116,6 +116,7 @@ export class KeyService {
             access,
             await (mode === 'use' ? this.services.key(scope, service) : this.services.prospective(scope, service)),
             use.context,
+            mode === 'use', // a dry run's prospective service key is no key anyone can name yet
           );
     assertKeyState(key, op);
     // Cryptographic calls against an instance's keys count against its Spec (QPS).
@@ -148,8 +149,8 @@ export class KeyService {
   }
 
   /** Reports the key to the call, then lets it through if the caller may make the call on it. */
-  private admit(access: Access, key: Key, context?: EncryptionContext): Key {
-    access.touched?.(keyArn(key.regionId, key.accountId, key.keyId));
+  private admit(access: Access, key: Key, context?: EncryptionContext, report = true): Key {
+    if (report) access.touched?.(keyArn(key.regionId, key.accountId, key.keyId));
     authorizeKey(access, key, context);
     return key;
   }

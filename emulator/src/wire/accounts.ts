@@ -165,7 +165,7 @@ export class Accounts {
 
   private callerFor(k: AccessKey): Caller {
     const kind = k.user !== undefined ? 'user' : k.role !== undefined ? 'role' : undefined;
-    if (!kind) return { accountId: k.accountId, principal: principalArn.root(k.accountId) };
+    if (!kind) return { accountId: k.accountId, principal: principalArn.root(k.accountId), accessKeyId: k.id };
     const name = (k.user ?? k.role)!;
     const identity = this.identities.get(identityId(k.accountId, kind, name));
     if (!identity)
@@ -173,6 +173,7 @@ export class Accounts {
     return {
       accountId: k.accountId,
       principal: principalArn[kind](k.accountId, name),
+      accessKeyId: k.id,
       ...(identity.policy && { identityPolicies: [identity.policy] }),
     };
   }
