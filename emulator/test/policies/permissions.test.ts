@@ -160,3 +160,18 @@ test('a policy that denies everyone cannot lock the owning account out of the po
   expect((await encrypt('a-root', KeyId)).KeyId).toBe(KeyId);
   await denied(acs3('a-auditor')('SetKeyPolicy', { KeyId, Policy: denyAll }).then(() => encrypt('a-auditor', KeyId)));
 });
+
+test('a policy full of wildcards cannot stall the emulator (a regular expression would backtrack for hours)', async () => {
+  // The attack: a tenant's own key policy with a pattern of many `*`, and a long encryption-context value it sends.
+  const pattern = '*a'.repeat(40) + 'b';
+  const deny = {
+    Effect: 'Deny',
+    Principal: { RAM: [`acs:ram::${A}:*`] },
+    Action: ['kms:Encrypt'],
+    Resource: ['*'],
+    Condition: { StringLike: { 'kms:EncryptionContext:path': pattern } },
+  };
+  const { KeyId } = await newKey({ Policy: policy(deny) });
+  expect((await encrypt('a-root', KeyId, { path: 'a'.repeat(4000) })).KeyId).toBe(KeyId);
+  await denied(encrypt('a-root', KeyId, { path: 'a'.repeat(4000) + 'b' }), 'explicit Deny in the key policy');
+});
