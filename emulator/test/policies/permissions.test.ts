@@ -68,6 +68,11 @@ describe('an explicit Deny for a RAM user', () => {
     expect((await encrypt('a-auditor', plain.KeyId)).KeyId).toBe(plain.KeyId);
     // Actions that name no key are decided by the identity policy alone.
     await denied(acs3('a-intern')('CreateKey', {}), `kms:CreateKey on acs:kms:cn-hangzhou:${A}:key`);
+    await denied(acs3('a-intern')('GetKmsInstance', { KmsInstanceId: instanceId }), `acs:kms:cn-hangzhou:${A}:instance`);
+    await denied(acs3('a-intern')('SetDeletionProtection', { KmsInstanceId: instanceId, EnableDeletionProtection: true }));
+    const tag = { RegionId: 'cn-hangzhou', ResourceType: 'instance', ResourceId: [instanceId], Tag: [{ Key: 'a', Value: 'b' }] };
+    await denied(acs3('a-intern')('TagResources', tag), 'kms:TagResources');
+    await acs3('a-auditor')('TagResources', tag);
   });
 });
 

@@ -3,7 +3,8 @@
  * (the "Enable RAM User Permissions" statement with another account's user and role, the console's key-administrator
  * and key-user action lists, the default policy, a policy naming two accounts): who may do what on which key.
  */
-import { authorizeKey, principalArn, type Access, type Caller } from '../../src/domain/authorization';
+import { KMS_VERSION, REGISTRY } from '../../src/api/registry';
+import { ACCOUNT_ACTIONS, authorizeKey, principalArn, type Access, type Caller } from '../../src/domain/authorization';
 import { KmsError } from '../../src/domain/errors';
 import type { Key } from '../../src/domain/model';
 import { defaultKeyPolicy, parsePolicy } from '../../src/domain/policy';
@@ -278,4 +279,13 @@ test('the default policy is the cloud one, and every reference example parses; t
   expect(() => parsePolicy(JSON.stringify({ Version: '1', Statement: [template] }))).toThrow(
     /Statement\[0\]\.Condition\.condition operator/,
   );
+});
+
+test('every KMS action is authorized: it names a key (decided as the key resolves), or is an account action, or needs no permission', () => {
+  const keyParams = ['KeyId', 'CiphertextBlob', 'AliasName', 'ResourceId', 'ProtectedResourceArn', 'DestinationKeyId'];
+  const unclassified = [...REGISTRY.get(KMS_VERSION)!.values()]
+    .filter((a) => !(a.name in ACCOUNT_ACTIONS) && a.name !== 'DescribeRegions')
+    .filter((a) => !Object.keys((a.input as unknown as { shape: object }).shape).some((k) => keyParams.includes(k)))
+    .map((a) => a.name);
+  expect(unclassified).toEqual([]);
 });

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { missing } from '../../domain/errors';
+import { authorizeAccount } from '../../domain/authorization';
 import { defineAction } from '../action';
 import { bool, nonEmpty, text } from '../schemas';
 
@@ -18,6 +19,7 @@ export const SetDeletionProtection = defineAction({
   }),
   async handle(i, { kms, scope, access }) {
     if (i.KmsInstanceId) {
+      authorizeAccount(access, 'instance'); // an instance has no policy of its own: identity policies decide
       const description = i.DeletionProtectionDescription ?? '';
       await kms.instances.update(scope, i.KmsInstanceId, ({ deletionProtection: _, ...instance }) =>
         i.EnableDeletionProtection ? { ...instance, deletionProtection: { description } } : instance,
