@@ -5,6 +5,7 @@ const { join } = require('node:path');
 
 const TARGET_RATIO = 0.8;
 const TARGET_COLD_MS = 300;
+const TARGET_POLICY_RATIO = 0.9;
 
 const f0 = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '–');
 const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : '–');
@@ -157,6 +158,19 @@ function text(run) {
         `| ${x.connections} | ${f0(x.baselineRps)} | ${f0(x.encryptRps)} | ${x.ratio === undefined ? 'n/a' : f2(x.ratio)} | ${f2(x.ratioPerServerCpu)} |`,
       );
   }
+  const policies = ratiosOf(run, 'encrypt-policy-20', 'encrypt-policy-default');
+  if (policies.some((x) => x.ratio !== undefined)) {
+    L.push(
+      '',
+      `## What evaluating a key policy costs: Encrypt with a 20-statement policy ÷ with the default policy (target ≥ ${TARGET_POLICY_RATIO})`,
+      '',
+    );
+    L.push('| conns | default policy req/s | 20-statement policy req/s | ratio | ratio per server-CPU-second |', '|---|---|---|---|---|');
+    for (const x of policies)
+      L.push(
+        `| ${x.connections} | ${f0(x.baselineRps)} | ${f0(x.encryptRps)} | ${x.ratio === undefined ? 'n/a' : f2(x.ratio)} | ${f2(x.ratioPerServerCpu)} |`,
+      );
+  }
   const cs = coldStats(run.coldStart);
   if (cs) {
     L.push('', `## Cold start (target ≤ ${TARGET_COLD_MS} ms)`, '');
@@ -184,6 +198,7 @@ function write(run, dir) {
     status: st.text,
     ratios: ratios(run),
     nonceLedgerRatios: ratiosOf(run, 'encrypt', 'encrypt-in-memory'),
+    policyRatios: ratiosOf(run, 'encrypt-policy-20', 'encrypt-policy-default'),
     coldStartSummary: coldStats(run.coldStart),
   };
   writeFileSync(base + '.json', JSON.stringify(json, null, 2) + '\n');

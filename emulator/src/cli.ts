@@ -32,6 +32,7 @@ interface ServeOptions {
   pkcs11Token?: string;
   pkcs11Pin?: string;
   logFormat: string;
+  auditLog?: string;
 }
 
 export function cli(): Command {
@@ -87,6 +88,7 @@ export function cli(): Command {
         pkcs11: pkcs11Options(o),
         log: (m) => console.error(m),
         observe: requestLog ? requestLogger(o.logFormat as 'text' | 'json') : undefined,
+        auditLog: o.auditLog && resolve(o.auditLog),
       });
       console.log(
         `alikms listening on ${emulator.endpoint} (region ${emulator.region}, state ${o.store ? redactUrl(o.store) : inMemory ? 'in memory' : resolve(o.data)})`,

@@ -29,6 +29,7 @@ import { kmsRequestListener } from './wire/server';
 import { applySeed } from './seed/apply';
 import { exportSeed } from './seed/export';
 import { parseSeed, readSeed, type SeedInput } from './seed/format';
+import { AuditLog } from './audit/writer';
 
 export const DEFAULT_PORT = 4599;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -66,6 +67,8 @@ export interface EmulatorOptions {
   timeouts?: { headersMs?: number; requestMs?: number };
   /** Each answered KMS API request (the request log): nothing secret, no parameter values. */
   observe?: (record: RequestRecord) => void;
+  /** Append one JSON line per KMS API call to this file (audit/writer.ts), created 0600. */
+  auditLog?: string;
 }
 
 export interface RunningEmulator {
@@ -94,6 +97,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   let store: Store | undefined;
   const listening: Listening[] = [];
   let ledger: NonceLedger | undefined;
+  let audit: AuditLog | undefined;
   try {
     // A shared store has no "beside the state file": every process must be handed the same root key explicitly.
     const rootKeyFile = opts.rootKeyFile ?? (opts.storeUrl ? undefined : opts.dataFile && join(dirname(opts.dataFile), 'root.key'));
@@ -144,10 +148,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
           ? new FileNonceLedger(dirname(opts.dataFile))
           : undefined;
     const auth = new Authenticator(accounts, await ReplayGuard.open(windowMs, ledger));
+    audit = opts.auditLog ? AuditLog.open(opts.auditLog, opts.log) : undefined;
+    const observe = observers(opts.observe, audit?.record);
     const host = opts.host ?? DEFAULT_HOST;
     // The main port answers for --region; each --region-port for its own region (for clients that name none).
     const serveRegion = (regionId: string, port: number) =>
-      listenHttp(kmsRequestListener({ kms, auth, defaultRegion: regionId, admin, log: opts.log, observe: opts.observe }), {
+      listenHttp(kmsRequestListener({ kms, auth, defaultRegion: regionId, admin, log: opts.log, observe }), {
         host,
         port,
         region: regionId,
@@ -176,6 +182,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
         if (scheduler) clearInterval(scheduler);
         await kms.lifecycle.runDue(0); // waits for a run in progress
         for (const l of listening) await l.close();
+        await audit?.close();
         await ledger?.close();
         await opened.close();
         await hsm?.close();
@@ -184,11 +191,18 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   } catch (err) {
     // A start that fails half-way (a bad seed, a port in use) must not leave a database pool or a token session open.
     for (const l of listening) await l.close();
+    await audit?.close();
     await ledger?.close().catch(() => undefined);
     await store?.close().catch(() => undefined);
     await hsm?.close();
     throw err;
   }
+}
+
+/** One observer that tells each of `fns` (the request log, the audit log, …) of every request. */
+function observers(...fns: (((r: RequestRecord) => void) | undefined)[]): ((r: RequestRecord) => void) | undefined {
+  const set = fns.filter((f) => f !== undefined);
+  return set.length <= 1 ? set[0] : (r) => set.forEach((f) => f(r));
 }
 
 /**

@@ -6,3 +6,5 @@ export { startEmulator, DEFAULT_HOST, DEFAULT_PORT, type EmulatorOptions, type R
 export { Accounts, DEFAULT_ACCOUNT_ID, type AccessKey } from './wire/accounts';
 export { parseSeed, readSeed, type Seed, type SeedInput } from './seed/format';
 export { VERSION } from './version';
+export { readAudit, type AuditQuery } from './audit/reader';
+export type { AuditLine } from './audit/writer';

@@ -32,15 +32,23 @@ test('the options table is the one the CLI definitions render', () => {
   expect(README).toContain(serveOptionsTable());
 });
 
-test('the accounts file example is an accounts file', () => {
+/** The README's accounts file, written where an emulator can read it. */
+function readmeAccounts(): Accounts {
   const json = blocks.find((b) => b.lang === 'json')!.text;
   const file = join(require('node:os').tmpdir(), `alikms-readme-accounts-${process.pid}.json`);
   require('node:fs').writeFileSync(file, json);
-  expect(
-    Accounts.fromFile(file)
-      .all()
-      .map((k) => k.id),
-  ).toEqual(['test', 'sts-key', 'team-b']);
+  return Accounts.fromFile(file);
+}
+
+test('the accounts file example is an accounts file, its RAM identities included', () => {
+  const accounts = readmeAccounts();
+  expect(accounts.all().map((k) => k.id)).toEqual(['test', 'sts-key', 'team-b', 'team-b-app', 'team-b-intern']);
+  expect(accounts.callerOf(accounts.find('sts-key')!).principal).toBe('acs:ram::1234567890123456:role/deployer');
+  expect(accounts.callerOf(accounts.find('team-b-app')!)).toMatchObject({
+    principal: 'acs:ram::2222222222222222:user/app',
+    identityPolicies: [expect.anything()],
+  });
+  expect(accounts.callerOf(accounts.find('team-b-intern')!).identityPolicies).toBeUndefined();
 });
 
 describe('commands', () => {
@@ -79,10 +87,10 @@ describe('snippets that call the emulator run as pasted (with its port)', () => 
   });
   afterAll(() => stopTestEmulator(emu));
 
-  /** An ES module snippet, its 127.0.0.1:4599 pointed at this test's emulator; node resolves its imports from the repo. */
-  const runModule = (file: string) =>
+  /** An ES module snippet, its 127.0.0.1:4599 pointed at an emulator (this test's); node resolves its imports from the repo. */
+  const runModule = (file: string, port = emu.port) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      const code = readFileSync(join(REPO, file), 'utf8').replaceAll('127.0.0.1:4599', `127.0.0.1:${emu.port}`);
+      const code = readFileSync(join(REPO, file), 'utf8').replaceAll('127.0.0.1:4599', `127.0.0.1:${port}`);
       execFile(process.execPath, ['--input-type=module', '-e', code], { cwd: REPO }, (err, stdout, stderr) =>
         resolve({ code: err ? 1 : 0, stdout, stderr }),
       );
@@ -97,5 +105,17 @@ describe('snippets that call the emulator run as pasted (with its port)', () => 
 
   test('examples/readme/buy-instance.mjs buys an instance through BssOpenApi', async () => {
     expect(await runModule('examples/readme/buy-instance.mjs')).toMatchObject({ code: 0, stdout: expect.stringMatching(/^kst-\S+\n$/) });
+  });
+
+  test("examples/readme/share-key.mjs shares a key with another account's user, against the README's accounts file", async () => {
+    const shared = await startTestEmulator({ schedulerIntervalMs: 0, accounts: readmeAccounts() });
+    try {
+      expect(await runModule('examples/readme/share-key.mjs', shared.port)).toMatchObject({
+        code: 0,
+        stdout: expect.stringMatching(/^acs:kms:cn-hangzhou:1234567890123456:key\/key-\S+ shared across accounts\n$/),
+      });
+    } finally {
+      await stopTestEmulator(shared);
+    }
   });
 });

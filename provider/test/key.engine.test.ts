@@ -23,7 +23,10 @@ afterAll(async () => {
 
 const policy = {
   Version: '1',
-  Statement: [{ Effect: 'Allow', Principal: { RAM: ['acs:ram::1234567890123456:root'] }, Action: ['kms:*'], Resource: ['*'] }],
+  Statement: [
+    { Effect: 'Allow', Principal: { RAM: ['acs:ram::1234567890123456:root'] }, Action: ['kms:*'], Resource: ['*'] },
+    { Effect: 'Allow', Principal: { RAM: ['acs:ram::1234567890123456:user/ci'] }, Action: ['kms:Encrypt', 'kms:Decrypt'], Resource: ['*'] },
+  ],
 };
 let program: Record<string, unknown>;
 const base = { description: 'orders key', tags: { team: 'payments' }, policy: JSON.stringify(policy), pendingWindowInDays: 7 };
@@ -158,6 +161,17 @@ describe('lifecycle', () => {
     const res = await h.sim.register(KEY, 'orders', { ...program, policy: reformatted });
     expect(res.step).toBe('same');
     expect(res.diff!.changes).toBe('DIFF_NONE');
+  });
+
+  it('a policy whose statements (and their actions) come in another order is not drift either', async () => {
+    const [root, ci] = policy.Statement;
+    const reordered = JSON.stringify({ Version: '1', Statement: [{ ...ci, Action: [...ci.Action].reverse() }, root] });
+    const res = await h.sim.register(KEY, 'orders', { ...program, policy: reordered });
+    expect(res.step).toBe('same');
+    expect(res.diff!.changes).toBe('DIFF_NONE');
+    // A real change still is.
+    const narrowed = JSON.stringify({ Version: '1', Statement: [root, { ...ci, Action: ['kms:Encrypt'] }] });
+    expect((await h.sim.register(KEY, 'orders', { ...program, policy: narrowed }, true)).diff!.detailedDiff).toEqual({ policy: 'UPDATE' });
   });
 
   it('pendingWindowInDays is never diffed', async () => {

@@ -4,12 +4,17 @@
  * sees typed input only.
  */
 import type { z } from 'zod';
+import { authorizeAccount, type Access } from '../domain/authorization';
+import { KmsError } from '../domain/errors';
 import type { Kms } from '../domain/kms';
 import type { Scope } from '../domain/model';
 
 export interface ActionContext {
   readonly kms: Kms;
+  /** The caller's account and the request's region: what listings and instance actions act on. */
   readonly scope: Scope;
+  /** The call as the domain authorizes it (who, which action): what every domain call that names a key takes. */
+  readonly access: Access;
   readonly requestId: string;
 }
 
@@ -26,3 +31,30 @@ export interface Action<S extends z.ZodType = z.ZodType> {
 }
 
 export const defineAction = <S extends z.ZodType>(action: Action<S>): Action<S> => action;
+
+/**
+ * A KMS action with its authorization: one that names no key is decided here by the caller's identity policies
+ * (domain/authorization.ts ACCOUNT_ACTIONS); one that names keys is decided as the domain resolves each key. A dry run
+ * refused for permissions answers AccessDeniedError, as the DryRun parameter's documentation says.
+ */
+export function authorized<S extends z.ZodType>(action: Action<S>): Action<S> {
+  const check = action.check;
+  return {
+    ...action,
+    check:
+      check &&
+      (async (input, ctx) => {
+        try {
+          authorizeAccount(ctx.access);
+          return await check(input, ctx);
+        } catch (err) {
+          if (err instanceof KmsError && err.code === 'Forbidden.NoPermission') throw new KmsError('AccessDeniedError', err.message);
+          throw err;
+        }
+      }),
+    async handle(input, ctx) {
+      authorizeAccount(ctx.access);
+      return action.handle(input, ctx);
+    },
+  };
+}

@@ -2,7 +2,7 @@
  * Every KMS action the emulator answers, by wire name. An action is added by writing its file in actions/ and
  * listing it here; nothing else routes requests.
  */
-import type { Action } from './action';
+import { authorized, type Action } from './action';
 import { DescribeAccountKmsStatus, GetDefaultKmsInstance, OpenKmsService } from './actions/account';
 import { ConnectKmsInstance } from './actions/connect-kms-instance';
 import { GetKmsInstance } from './actions/get-kms-instance';
@@ -127,6 +127,6 @@ const BSS_ACTIONS: Action[] = [CreateInstance, ModifyInstance, RefundInstance, Q
 
 /** API version -> action name -> action. Other products (BssOpenApi) register their own version here. */
 export const REGISTRY: ReadonlyMap<string, ReadonlyMap<string, Action>> = new Map([
-  [KMS_VERSION, new Map(ACTIONS.map((a) => [a.name, a]))],
+  [KMS_VERSION, new Map(ACTIONS.map((a) => [a.name, authorized(a)]))],
   [BSS_VERSION, new Map(BSS_ACTIONS.map((a) => [a.name, a]))],
 ]);

@@ -112,6 +112,12 @@ export const SERVE_OPTIONS: readonly ServeOption[] = [
     description: 'one line per KMS API request on stderr (time, RequestId, account, AccessKeyId, action, status, code, latency)',
   },
   { flags: '--log-format <format>', env: 'ALIKMS_LOG_FORMAT', default: 'text', description: 'request log lines as `text` or `json`' },
+  {
+    flags: '--audit-log <file>',
+    env: 'ALIKMS_AUDIT_LOG',
+    defaultText: 'none',
+    description: 'append one JSON line per KMS API call to this file (0600): who, from where, which action on which keys, result',
+  },
 ];
 
 const isSwitch = (o: ServeOption) => !o.flags.includes('<');

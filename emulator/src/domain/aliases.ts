@@ -7,6 +7,7 @@ import { KmsError, invalid } from './errors';
 import { SERVICE_ALIAS_PREFIX, type KeyService } from './keys';
 import { LIMITS } from './limits';
 import { aliasLock, type Locks } from './lock';
+import type { Access } from './authorization';
 import type { Alias, Key, Scope } from './model';
 
 const ALIAS_NAME = /^alias\/[A-Za-z0-9_\-/]+$/;
@@ -23,12 +24,13 @@ export class AliasService {
     private readonly keys: KeyService,
   ) {}
 
-  async create(scope: Scope, aliasName: string, keyRef: string): Promise<Alias> {
+  async create(access: Access, aliasName: string, keyRef: string): Promise<Alias> {
+    const { scope } = access;
     assertUserAliasName(aliasName);
-    const key = await this.keys.resolveFor(scope, keyRef, 'createAlias');
+    const key = await this.keys.resolveFor(access, keyRef, 'createAlias');
     return this.locked(scope, aliasName, async () => {
       if (await this.store.getAlias(scope, aliasName)) throw new KmsError('AliasAlreadyExists');
-      const alias: Alias = { ...scope, aliasName, keyId: key.keyId };
+      const alias: Alias = { accountId: scope.accountId, regionId: scope.regionId, aliasName, keyId: key.keyId };
       await this.store.putAlias(alias);
       return alias;
     });
@@ -40,31 +42,36 @@ export class AliasService {
    */
   async restore(scope: Scope, aliasName: string, keyId: string): Promise<Alias | undefined> {
     assertUserAliasName(aliasName);
-    const key = await this.keys.resolve(scope, keyId);
+    const key = await this.keys.find(scope, keyId);
     return this.locked(scope, aliasName, async () => {
       if (await this.store.getAlias(scope, aliasName)) return undefined;
-      const alias: Alias = { ...scope, aliasName, keyId: key.keyId };
+      const alias: Alias = { accountId: scope.accountId, regionId: scope.regionId, aliasName, keyId: key.keyId };
       await this.store.putAlias(alias);
       return alias;
     });
   }
 
-  async update(scope: Scope, aliasName: string, keyRef: string): Promise<Alias> {
+  async update(access: Access, aliasName: string, keyRef: string): Promise<Alias> {
+    const { scope } = access;
     assertUserAliasName(aliasName);
     return this.locked(scope, aliasName, async () => {
       const existing = await this.store.getAlias(scope, aliasName);
       if (!existing) throw new KmsError('Forbidden.AliasNotFound');
-      const key = await this.keys.resolveFor(scope, keyRef, 'aliasTarget');
+      await this.keys.resolve(access, existing.keyId); // an alias change acts on the alias's key too
+      const key = await this.keys.resolveFor(access, keyRef, 'aliasTarget');
       const alias: Alias = { ...existing, keyId: key.keyId };
       await this.store.putAlias(alias);
       return alias;
     });
   }
 
-  async delete(scope: Scope, aliasName: string): Promise<void> {
+  async delete(access: Access, aliasName: string): Promise<void> {
+    const { scope } = access;
     if (aliasName.startsWith(SERVICE_ALIAS_PREFIX)) throw invalid('AliasName');
     return this.locked(scope, aliasName, async () => {
-      if (!(await this.store.getAlias(scope, aliasName))) throw new KmsError('Forbidden.AliasNotFound');
+      const existing = await this.store.getAlias(scope, aliasName);
+      if (!existing) throw new KmsError('Forbidden.AliasNotFound');
+      await this.keys.resolve(access, existing.keyId);
       await this.store.deleteAlias(scope, aliasName);
     });
   }

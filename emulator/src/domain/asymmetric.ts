@@ -5,7 +5,7 @@
  */
 import { invalid } from './errors';
 import { backendCall, type KeyMaterial, type Mode } from './key-material';
-import type { Scope } from './model';
+import type { Access } from './authorization';
 import { SIGNING_ALGORITHMS, type EncryptionAlgorithm, type KeyUsage, type SigningAlgorithm } from './specs';
 
 /** SubjectPublicKeyInfo DER as PEM, the form GetPublicKey answers with. */
@@ -19,25 +19,25 @@ export class AsymmetricCrypto {
 
   /** The key version a call names, once its key is usable for `usage` (undefined: either) with `algorithm`. */
   private async usableVersion(
-    scope: Scope,
+    access: Access,
     ref: string,
     keyVersionId: string,
     usage: KeyUsage | undefined,
     algorithm: string | undefined,
     mode: Mode,
   ) {
-    const key = await this.material.usable(scope, ref, mode);
+    const key = await this.material.usable(access, ref, { mode });
     this.material.requireAsymmetric(key, usage ?? key.keyUsage, algorithm);
     return { key, version: this.material.version(key, keyVersionId) };
   }
 
-  private async use(scope: Scope, ref: string, keyVersionId: string, usage: KeyUsage | undefined, algorithm?: string) {
-    const { key, version } = await this.usableVersion(scope, ref, keyVersionId, usage, algorithm, 'use');
+  private async use(access: Access, ref: string, keyVersionId: string, usage: KeyUsage | undefined, algorithm?: string) {
+    const { key, version } = await this.usableVersion(access, ref, keyVersionId, usage, algorithm, 'use');
     return { ids: { keyId: key.keyId, keyVersionId: version.keyVersionId }, handle: this.material.handle(key, version) };
   }
 
-  async encrypt(scope: Scope, ref: string, keyVersionId: string, algorithm: EncryptionAlgorithm, plaintext: Buffer) {
-    const { ids, handle } = await this.use(scope, ref, keyVersionId, 'ENCRYPT/DECRYPT', algorithm);
+  async encrypt(access: Access, ref: string, keyVersionId: string, algorithm: EncryptionAlgorithm, plaintext: Buffer) {
+    const { ids, handle } = await this.use(access, ref, keyVersionId, 'ENCRYPT/DECRYPT', algorithm);
     const ciphertext = await backendCall(
       () => this.material.crypto.asymmetricEncrypt(handle, algorithm, plaintext),
       'InvalidParameter',
@@ -46,8 +46,8 @@ export class AsymmetricCrypto {
     return { ...ids, ciphertext };
   }
 
-  async decrypt(scope: Scope, ref: string, keyVersionId: string, algorithm: EncryptionAlgorithm, ciphertext: Buffer) {
-    const { ids, handle } = await this.use(scope, ref, keyVersionId, 'ENCRYPT/DECRYPT', algorithm);
+  async decrypt(access: Access, ref: string, keyVersionId: string, algorithm: EncryptionAlgorithm, ciphertext: Buffer) {
+    const { ids, handle } = await this.use(access, ref, keyVersionId, 'ENCRYPT/DECRYPT', algorithm);
     const plaintext = await backendCall(
       () => this.material.crypto.asymmetricDecrypt(handle, algorithm, ciphertext),
       'InvalidCiphertext',
@@ -56,22 +56,22 @@ export class AsymmetricCrypto {
     return { ...ids, plaintext };
   }
 
-  async sign(scope: Scope, ref: string, keyVersionId: string, algorithm: SigningAlgorithm, digest: Buffer) {
+  async sign(access: Access, ref: string, keyVersionId: string, algorithm: SigningAlgorithm, digest: Buffer) {
     checkDigest(algorithm, digest);
-    const { ids, handle } = await this.use(scope, ref, keyVersionId, 'SIGN/VERIFY', algorithm);
+    const { ids, handle } = await this.use(access, ref, keyVersionId, 'SIGN/VERIFY', algorithm);
     const signature = await backendCall(() => this.material.crypto.sign(handle, algorithm, digest), 'InvalidParameter', 'Digest');
     return { ...ids, signature };
   }
 
-  async verify(scope: Scope, ref: string, keyVersionId: string, algorithm: SigningAlgorithm, digest: Buffer, signature: Buffer) {
+  async verify(access: Access, ref: string, keyVersionId: string, algorithm: SigningAlgorithm, digest: Buffer, signature: Buffer) {
     checkDigest(algorithm, digest);
-    const { ids, handle } = await this.use(scope, ref, keyVersionId, 'SIGN/VERIFY', algorithm);
+    const { ids, handle } = await this.use(access, ref, keyVersionId, 'SIGN/VERIFY', algorithm);
     const valid = await backendCall(() => this.material.crypto.verify(handle, algorithm, digest, signature), 'InvalidParameter', 'Value');
     return { ...ids, valid };
   }
 
-  async publicKey(scope: Scope, ref: string, keyVersionId: string) {
-    const { ids, handle } = await this.use(scope, ref, keyVersionId, undefined);
+  async publicKey(access: Access, ref: string, keyVersionId: string) {
+    const { ids, handle } = await this.use(access, ref, keyVersionId, undefined);
     return { ...ids, pem: spkiPem(await this.material.crypto.publicKey(handle)) };
   }
 
@@ -79,9 +79,9 @@ export class AsymmetricCrypto {
    * A dry run of any call above: the key, its state, usage, algorithm and version, and the digest's size, checked
    * without touching the key's material. `usage` undefined is GetPublicKey (either usage).
    */
-  async check(scope: Scope, ref: string, keyVersionId: string, usage?: KeyUsage, algorithm?: string, digest?: Buffer): Promise<void> {
+  async check(access: Access, ref: string, keyVersionId: string, usage?: KeyUsage, algorithm?: string, digest?: Buffer): Promise<void> {
     if (digest && algorithm) checkDigest(algorithm as SigningAlgorithm, digest);
-    await this.usableVersion(scope, ref, keyVersionId, usage, algorithm, 'check');
+    await this.usableVersion(access, ref, keyVersionId, usage, algorithm, 'check');
   }
 }
 

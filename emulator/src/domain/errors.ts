@@ -53,6 +53,8 @@ export const ERRORS = {
   // DryRun answers; the HTTP status is UNCONFIRMED in the reference: 400 is our choice.
   DryRunOperationError: ['invalid', 'Request validation has been passed with DryRun flag set.'],
   ValidationError: ['invalid', 'The specified parameter "%s" is not valid.'],
+  // A dry run refused for permissions (the DryRun parameter's documentation); 403 is our choice, as for NoPermission.
+  AccessDeniedError: ['forbidden', 'You are not authorized to perform this operation on the KMS resource. %s'],
 
   // KMS resources.
   'Forbidden.KeyNotFound': ['notFound', 'The specified Key is not found.'],

@@ -13,7 +13,8 @@ import { KmsError, invalid } from './errors';
 import { backendCall, destroyQuietly, materialHome, withoutMaterial } from './key-material';
 import type { KeyService } from './keys';
 import { LIMITS } from './limits';
-import type { ImportToken, Key, Scope } from './model';
+import type { ImportToken, Key } from './model';
+import type { Access } from './authorization';
 
 /** Wrapping key specs and their algorithms (kms-openapi.md §3.2). The reference lists EC_SM2 for HSM keys only; we
  *  offer it for every key, as the emulator has no HSM distinction. */
@@ -33,9 +34,9 @@ export class ImportService {
     private readonly clock: Clock,
   ) {}
 
-  async parameters(scope: Scope, ref: string, wrappingKeySpec: WrappingKeySpec, wrappingAlgorithm: ImportWrappingAlgorithm) {
+  async parameters(access: Access, ref: string, wrappingKeySpec: WrappingKeySpec, wrappingAlgorithm: ImportWrappingAlgorithm) {
     if (!IMPORT_WRAPPING[wrappingKeySpec].includes(wrappingAlgorithm)) throw invalid('WrappingAlgorithm');
-    const external = await this.keys.resolve(scope, ref);
+    const external = await this.keys.resolve(access, ref);
     requireExternal(external);
     // Outside the key lock: RSA generation is slow. An HSM key's wrapping key lives in the HSM, so its material is
     // unwrapped straight into the token.
@@ -49,7 +50,7 @@ export class ImportService {
       wrappingKey,
       expiresAt: now + LIMITS.importTokenSeconds * 1000,
     };
-    const key = await this.keys.update(scope, ref, 'read', (k) => {
+    const key = await this.keys.modify(external.keyId, 'read', (k) => {
       requireExternal(k);
       const live = (k.importTokens ?? []).filter((t) => t.expiresAt > now);
       return { ...k, importTokens: [...live, token].slice(-LIMITS.importTokensPerKey) };
@@ -58,8 +59,8 @@ export class ImportService {
   }
 
   /** `expireUnix` is epoch seconds; 0 means the material never expires. */
-  async importMaterial(scope: Scope, ref: string, encryptedMaterial: Buffer, importToken: string, expireUnix: number) {
-    return this.keys.update(scope, ref, 'importKeyMaterial', async (k) => {
+  async importMaterial(access: Access, ref: string, encryptedMaterial: Buffer, importToken: string, expireUnix: number) {
+    return this.keys.update(access, ref, 'importKeyMaterial', async (k) => {
       requireExternal(k);
       const now = this.clock.now();
       const token = (k.importTokens ?? []).find((t) => t.token === importToken);
@@ -91,8 +92,8 @@ export class ImportService {
     });
   }
 
-  async deleteMaterial(scope: Scope, ref: string) {
-    return this.keys.update(scope, ref, 'read', (k) => {
+  async deleteMaterial(access: Access, ref: string) {
+    return this.keys.update(access, ref, 'read', (k) => {
       requireExternal(k);
       return withoutMaterial(k);
     });

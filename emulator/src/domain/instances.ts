@@ -14,58 +14,19 @@ import { randomToken, regionCode } from './ids';
 import type { Mode } from './key-material';
 import { instanceLock, purchaseLock, type Locks } from './lock';
 import type { BindVpc, ChargeType, Instance, Key, Scope } from './model';
+import { keyPolicyOf } from './authorization';
 import { all } from './paging';
 import type { Store } from './ports/store';
+import { assertCapacity, DEFAULT_CAPACITY, INSTANCE_LIMITS, PRODUCT_VERSIONS, type Capacity } from './instance-capacity';
 import { specOf, type InstanceKind, type KeySpec } from './specs';
 
-export const PRODUCT_VERSIONS: Readonly<Record<string, InstanceKind>> = {
-  '3': 'software',
-  software: 'software',
-  'software-small': 'software',
-  '5': 'hardware',
-  hardware: 'hardware',
-  'hardware-small': 'hardware',
-};
-
-export const INSTANCE_LIMITS = {
-  specs: [200, 1000, 2000, 4000, 10000, 20000],
-  keyNum: { min: 100, max: 100_000 },
-  secretNum: { min: 0, max: 100_000 },
-  vpcNum: { min: 0, max: 10_000 },
-  logStorage: { min: 0, max: 500_000 },
-  periodMonths: [1, 2, 3, 6, 12, 24, 36],
-} as const;
-
-/**
- * What an order leaves out (terraform sends only what its user set). A pay-as-you-go instance is billed by use and its
- * provider sends no capacity at all: our choice is that its quotas default to the maxima, so nothing it does is capped.
- */
-const DEFAULT_CAPACITY: Record<ChargeType, Capacity> = {
-  PREPAY: { spec: 1000, keyNum: 1000, secretNum: 0, vpcNum: 1, log: false, logStorage: 0 },
-  POSTPAY: {
-    spec: 1000,
-    keyNum: INSTANCE_LIMITS.keyNum.max,
-    secretNum: INSTANCE_LIMITS.secretNum.max,
-    vpcNum: INSTANCE_LIMITS.vpcNum.max,
-    log: false,
-    logStorage: 0,
-  },
-};
+export { INSTANCE_LIMITS, PRODUCT_VERSIONS, type Capacity };
 
 /** An instance bought without renewal settings: manual renewal, no renewal period (what QueryAvailableInstances reads back). */
 const NO_RENEWAL: Renewal = { status: 'ManualRenewal', period: 0, unit: 'M' };
 
 export type InstanceStatus = 'Uninitialized' | 'Connecting' | 'Connected';
 export type Renewal = Instance['renewal'];
-
-export interface Capacity {
-  spec: number;
-  keyNum: number;
-  secretNum: number;
-  vpcNum: number;
-  log: boolean;
-  logStorage: number;
-}
 
 /** BSS CreateInstance as the domain reads it: the parameters present, nothing defaulted yet. */
 export interface Order {
@@ -90,15 +51,6 @@ export interface RestoreInstanceInput extends Capacity {
 }
 
 const MONTH_MS = 30 * 86_400_000;
-
-export function assertCapacity(c: Capacity): void {
-  if (!(INSTANCE_LIMITS.specs as readonly number[]).includes(c.spec)) throw invalid('Spec');
-  const inRange = (v: number, r: { min: number; max: number }) => Number.isInteger(v) && v >= r.min && v <= r.max;
-  if (!inRange(c.keyNum, INSTANCE_LIMITS.keyNum)) throw invalid('KeyNum');
-  if (!inRange(c.secretNum, INSTANCE_LIMITS.secretNum)) throw invalid('SecretNum');
-  if (!inRange(c.vpcNum, INSTANCE_LIMITS.vpcNum)) throw invalid('VpcNum');
-  if (!inRange(c.logStorage, INSTANCE_LIMITS.logStorage)) throw invalid('LogStorage');
-}
 
 export class InstanceService {
   /** Requests counted per instance in the current one-second window (real time: QPS is a wall-clock limit). */
@@ -202,9 +154,9 @@ export class InstanceService {
   list = (scope: Scope) => this.store.listInstances(scope);
 
   /** Read-modify-write of one instance, one at a time per instance, so concurrent changes cannot undo each other. */
-  update(scope: Scope, instanceId: string, change: (i: Instance) => Instance): Promise<Instance> {
+  update(scope: Scope, instanceId: string, change: (i: Instance) => Instance | Promise<Instance>): Promise<Instance> {
     return this.locks.run(instanceLock(instanceId), async () => {
-      const next = change(await this.get(scope, instanceId));
+      const next = await change(await this.get(scope, instanceId));
       await this.store.putInstance(next);
       return next;
     });
@@ -224,13 +176,17 @@ export class InstanceService {
    */
   modify(scope: Scope, instanceId: string, modifyType: 'Upgrade' | 'Downgrade', to: Partial<Capacity>) {
     if (modifyType !== 'Upgrade') throw new KmsError('Rejected.UnsupportedOperation', 'KMS instances can only be upgraded');
-    return this.update(scope, instanceId, (i) => {
+    return this.update(scope, instanceId, async (i) => {
       const next = { ...i, ...to };
       assertCapacity(next);
       for (const field of ['spec', 'keyNum', 'secretNum', 'logStorage'] as const)
         if (next[field] < i[field]) throw new KmsError('InvalidParameter', field.charAt(0).toUpperCase() + field.slice(1));
-      if (next.vpcNum < i.bindVpcs.length)
-        throw new KmsError('Rejected.LimitExceeded', `The instance has ${i.bindVpcs.length} VPCs bound; unbind some first.`);
+      const shared = (await this.sharedAccounts(i)).size;
+      if (next.vpcNum < i.bindVpcs.length + shared)
+        throw new KmsError(
+          'Rejected.LimitExceeded',
+          `The instance has ${i.bindVpcs.length} VPCs bound and its keys shared with ${shared} accounts; unbind or unshare first.`,
+        );
       return next;
     });
   }
@@ -257,8 +213,9 @@ export class InstanceService {
 
   /** UpdateKmsInstanceBindVpc: the extra VPCs (possibly of other accounts) that may reach the instance, up to VpcNum. */
   bindVpcs(scope: Scope, instanceId: string, vpcs: readonly BindVpc[]) {
-    return this.update(scope, instanceId, (instance) => {
-      if (vpcs.length > instance.vpcNum) throw new KmsError('Rejected.LimitExceeded', `The instance allows ${instance.vpcNum} VPCs.`);
+    return this.update(scope, instanceId, async (instance) => {
+      if (vpcs.length + (await this.sharedAccounts(instance)).size > instance.vpcNum)
+        throw new KmsError('Rejected.LimitExceeded', `The instance allows ${instance.vpcNum} VPCs and accounts its keys are shared with.`);
       return { ...instance, bindVpcs: [...vpcs] };
     });
   }
@@ -282,6 +239,33 @@ export class InstanceService {
 
   /** KeyNum units in use: each key, and each version made by CreateKeyVersion. */
   private keyUnits = (instance: Instance): Promise<number> => this.store.instanceUsage(instance.instanceId);
+
+  /**
+   * The accounts other than its owner that the instance's keys are shared with (their key policies' Allow principals),
+   * counting `replacing`'s `accounts` in place of what its stored policy says. Each takes one unit of VpcNum, as a bound
+   * VPC does (the access-management quota, key-policies.md §Quota); a revoked share frees its unit at once (our choice:
+   * the cloud takes about five minutes).
+   */
+  async sharedAccounts(instance: Instance, replacing?: { key: Key; accounts: readonly string[] }): Promise<Set<string>> {
+    const shared = new Set<string>();
+    for (const k of await this.keysOf(instance))
+      if (k.keyId !== replacing?.key.keyId) for (const a of keyPolicyOf(k).accounts) shared.add(a);
+    for (const a of replacing?.accounts ?? []) shared.add(a);
+    shared.delete(instance.accountId);
+    return shared;
+  }
+
+  /** Refuses a policy for `key` (of an instance) that would share the instance's keys beyond its VpcNum. */
+  async assertSharingRoom(key: Key, accounts: readonly string[]): Promise<void> {
+    const instance = await this.get(key, key.dkmsInstanceId!);
+    const shared = await this.sharedAccounts(instance, { key, accounts });
+    if (instance.bindVpcs.length + shared.size > instance.vpcNum)
+      throw new KmsError(
+        'Rejected.LimitExceeded',
+        `Instance ${instance.instanceId} allows ${instance.vpcNum} VPCs and accounts its keys are shared with (VpcNum); ` +
+          `this policy makes ${instance.bindVpcs.length + shared.size}.`,
+      );
+  }
 
   keysOf(instance: Instance): Promise<Key[]> {
     return all((offset, limit) => this.store.pageKeys(instance, { instanceId: instance.instanceId }, offset, limit));
@@ -347,7 +331,11 @@ export class InstanceService {
       { ResourceType: 'key', ResourceQuota: instance.keyNum, UsedQuantity: await this.keyUnits(instance) },
       { ResourceType: 'secret', ResourceQuota: instance.secretNum, UsedQuantity: 0 },
       { ResourceType: 'qps', ResourceQuota: instance.spec, UsedQuantity: 0 },
-      { ResourceType: 'vpc', ResourceQuota: instance.vpcNum, UsedQuantity: instance.bindVpcs.length + (instance.connection ? 1 : 0) },
+      {
+        ResourceType: 'vpc',
+        ResourceQuota: instance.vpcNum,
+        UsedQuantity: instance.bindVpcs.length + (instance.connection ? 1 : 0) + (await this.sharedAccounts(instance)).size,
+      },
     ];
   }
 }

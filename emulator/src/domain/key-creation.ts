@@ -11,7 +11,7 @@ import type { InstanceService } from './instances';
 import { LIMITS } from './limits';
 import { defaultKeyLock, instanceLock, type Locks } from './lock';
 import type { Instance, Key, KeyVersion, MaterialRef, Scope } from './model';
-import { validatePolicy } from './policy';
+import { parsePolicy, type Policy } from './policy';
 import { CryptoFailure, type CryptoBackend, type MaterialHome } from './ports/crypto-backend';
 import type { Store } from './ports/store';
 import { nextRotation, rotationPolicyFor, type RotationRules } from './rotation';
@@ -71,6 +71,7 @@ interface KeyPlan {
   keyStorageMechanism?: KeyStorageMechanism;
   home: MaterialHome;
   creatorType: CreatorType;
+  policy?: Policy;
 }
 
 export class KeyCreation {
@@ -152,13 +153,13 @@ export class KeyCreation {
     const origin = input.origin ?? 'Aliyun_KMS';
     if (origin === 'EXTERNAL' && !row.importable) throw new KmsError('Unsupported.Origin');
     if (input.description !== undefined && input.description.length > LIMITS.descriptionMaxLength) throw invalid('Description');
-    if (input.policy !== undefined) validatePolicy(input.policy);
+    const policy = input.policy === undefined ? undefined : parsePolicy(input.policy);
     validateTags({}, input.tags ?? {});
     const instance = input.dkmsInstanceId ? await this.instances.forNewKey(scope, input.dkmsInstanceId, keySpec) : undefined;
     const hardware = instance?.kind === 'hardware';
     const keyStorageMechanism = hardware ? (input.keyStorageMechanism ?? 'HsmInternal') : undefined;
     const home = materialHome({ hardware, keyStorageMechanism });
-    return { keySpec, keyUsage, origin, instance, keyStorageMechanism, home, creatorType: input.creator?.type ?? 'User' };
+    return { keySpec, keyUsage, origin, instance, keyStorageMechanism, home, creatorType: input.creator?.type ?? 'User', policy };
   }
 
   /** The key record; rotation rules are checked on it, as UpdateRotationPolicy would. */
@@ -228,12 +229,14 @@ export class KeyCreation {
     const isDefault = defaultKey === 'yes';
     if (isDefault && (plan.instance || plan.keySpec !== 'Aliyun_AES_256' || plan.creatorType !== 'User'))
       throw new KmsError('InvalidParameter', 'defaultKey (the default CMK is an Aliyun_AES_256 key outside any instance)');
+    if (isDefault && plan.policy !== undefined) throw new KmsError('InvalidParameter', 'policy (default keys cannot be shared)');
     const lock = plan.instance ? instanceLock(plan.instance.instanceId) : isDefault ? defaultKeyLock(scope) : undefined;
     const put = async () => {
       if (plan.instance) await this.instances.assertRoom(plan.instance);
       if (isDefault && (await this.store.defaultKey(scope)))
         throw new KmsError('InvalidParameter', `defaultKey (${scope.regionId} has a default CMK already)`);
       const key = make(isDefault);
+      if (plan.instance && plan.policy) await this.instances.assertSharingRoom(key, plan.policy.accounts);
       await this.store.putKey(key);
       return key;
     };

@@ -7,8 +7,9 @@
 import { CryptoFailure, type CryptoBackend, type KeyHandle, type MaterialHome } from './ports/crypto-backend';
 import type { Clock } from './clock';
 import { KmsError, invalid, type ErrorCode } from './errors';
-import type { KeyService } from './keys';
-import type { Key, KeyVersion, MaterialRef, Scope } from './model';
+import type { Access } from './authorization';
+import type { KeyService, KeyUse } from './keys';
+import type { Key, KeyVersion, MaterialRef } from './model';
 import { algorithmsOf, isSymmetric, specOf, type KeyStorageMechanism, type KeyUsage } from './specs';
 
 /**
@@ -66,13 +67,13 @@ export class KeyMaterial {
     private readonly clock: Clock,
   ) {}
 
-  /** The key `ref` names, when its state lets it be used and its imported material has not expired. */
-  async usable(scope: Scope, ref: string, mode: Mode = 'use'): Promise<Key> {
-    const key = await this.keys.resolveFor(scope, ref, 'useMaterial', mode);
+  /** The key `ref` names, when the caller may use it, its state lets it and its imported material has not expired. */
+  async usable(access: Access, ref: string, use: KeyUse = {}): Promise<Key> {
+    const key = await this.keys.resolveFor(access, ref, 'useMaterial', use);
     if (key.materialExpiresAt !== undefined && this.clock.now() >= key.materialExpiresAt) {
-      if (mode === 'check') throw new KmsError('Rejected.PendingImport');
+      if (use.mode === 'check') throw new KmsError('Rejected.PendingImport');
       // Expired material is gone, as after DeleteKeyMaterial (reference: "presumably the same", UNCONFIRMED).
-      await this.keys.update(scope, key.keyId, 'read', (k) =>
+      await this.keys.modify(key.keyId, 'read', (k) =>
         k.materialExpiresAt !== undefined && this.clock.now() >= k.materialExpiresAt ? withoutMaterial(k) : k,
       );
       throw new KmsError('Rejected.PendingImport');

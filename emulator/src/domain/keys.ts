@@ -1,34 +1,42 @@
 /**
- * Keys and their versions: lookup by ID / alias / ARN, and the control-plane state changes (creation lives in
- * key-creation.ts). Every change is built as a new record and stored whole; changes to one key are serialised by a
+ * Keys and their versions: lookup by ID / alias / ARN, where every call that names a key is authorized
+ * (authorization.ts), and the control-plane state changes (creation lives in key-creation.ts). Every change is built as a new record and stored whole; changes to one key are serialised by a
  * per-key lock so two concurrent requests cannot both act on the same old record.
  */
+import { authorizeKey, type Access, type EncryptionContext } from './authorization';
 import type { Clock } from './clock';
 import { KmsError } from './errors';
-import { parseKeyArn } from './ids';
+import { keyArn, parseKeyArn } from './ids';
 import { KeyCreation, type CreateKeyInput, type RestoreKeyInput } from './key-creation';
 import { destroyQuietly, droppedMaterial, materialRefs, type Mode } from './key-material';
 import { assertKeyState, type KeyOperation } from './key-state';
 import { LIMITS } from './limits';
-import { aliasLock, instanceLock, keyLock, type Locks } from './lock';
-import { primaryVersion, sameScope, type Key, type KeyVersion, type Scope } from './model';
-import { validatePolicy } from './policy';
+import { instanceLock, keyLock, type Locks } from './lock';
+import { primaryVersion, type Key, type KeyVersion, type Scope } from './model';
+import { parsePolicy } from './policy';
 import type { CryptoBackend } from './ports/crypto-backend';
 import type { KeyQuery, Page, Store } from './ports/store';
 import { all } from './paging';
 import type { InstanceService } from './instances';
 import { rotationPolicyFor, type RotationRules } from './rotation';
+import { SERVICE_ALIAS_PREFIX, ServiceKeys } from './service-keys';
 import { isSymmetric, type InstanceKind } from './specs';
 
 const DAY_MS = 86_400_000;
-/** Service keys live under `alias/acs/<product>`; product codes are lower-case words (oss, ecs, rds, …). */
-export const SERVICE_ALIAS_PREFIX = 'alias/acs/';
-const SERVICE_PRODUCT = /^[a-z][a-z0-9_-]{0,63}$/;
-
+export { SERVICE_ALIAS_PREFIX };
 export type { CreateKeyInput, RestoreKeyInput };
+
+/** How a call uses the key it names: dry run or not, its encryption context, and whether a ciphertext named it. */
+export interface KeyUse {
+  readonly mode?: Mode;
+  readonly context?: EncryptionContext;
+  /** Named by the key ID inside a ciphertext, which stands for the key's ARN: the key may be another account's. */
+  readonly ciphertext?: boolean;
+}
 
 export class KeyService {
   private readonly creation: KeyCreation;
+  private readonly services: ServiceKeys;
 
   constructor(
     private readonly store: Store,
@@ -39,9 +47,21 @@ export class KeyService {
     readonly rules: RotationRules,
   ) {
     this.creation = new KeyCreation(store, crypto, clock, locks, instances, rules);
+    this.services = new ServiceKeys(
+      store,
+      clock,
+      locks,
+      (scope, input) => this.creation.create(scope, input),
+      (scope, keyId) => this.find(scope, keyId),
+    );
   }
 
-  create = (scope: Scope, input: CreateKeyInput): Promise<Key> => this.creation.create(scope, input);
+  /** CreateKey: a new key of the caller's account (who may create keys was decided before: authorizeAccount). */
+  async create(access: Access, input: CreateKeyInput): Promise<Key> {
+    const key = await this.creation.create(access.scope, input);
+    access.touched?.(keyArn(key.regionId, key.accountId, key.keyId));
+    return key;
+  }
 
   /**
    * The region's default CMK, ready to use: "provided by default … to use it, simply enable it" (the console's Default
@@ -59,7 +79,7 @@ export class KeyService {
         return made;
       }
     }
-    return existing.keyState === 'Disabled' ? this.enable(scope, existing.keyId) : existing;
+    return existing.keyState === 'Disabled' ? this.modify(existing.keyId, 'enable', (k) => ({ ...k, keyState: 'Enabled' })) : existing;
   }
 
   findDefaultKey = (scope: Scope): Promise<Key | undefined> => this.store.defaultKey(scope);
@@ -70,38 +90,68 @@ export class KeyService {
   /** Key `k` with a fresh primary version (rotation). */
   addVersion = (k: Key, now?: number): Promise<Key> => this.creation.addVersion(k, now);
 
-  /** The key `ref` names (key ID, `alias/…`, or key ARN) in `scope`, whatever its state. */
-  async resolve(scope: Scope, ref: string): Promise<Key> {
-    let keyId = ref;
-    if (ref.startsWith('alias/')) {
-      const alias = await this.store.getAlias(scope, ref);
-      if (!alias) throw new KmsError('Forbidden.AliasNotFound');
-      keyId = alias.keyId;
-    } else if (ref.startsWith('acs:')) {
-      const arn = parseKeyArn(ref);
-      if (!arn || arn.region !== scope.regionId || arn.account !== scope.accountId) throw new KmsError('Forbidden.KeyNotFound');
-      keyId = arn.keyId;
-    }
-    const key = await this.store.getKey(keyId);
-    if (!key || !sameScope(key, scope)) throw new KmsError('Forbidden.KeyNotFound');
-    return key;
+  /** The key `ref` names (key ID, `alias/…`, or key ARN) in `scope`, whatever its state: the emulator's own lookups. */
+  find = async (scope: Scope, ref: string): Promise<Key> => this.locate(scope, ref, false);
+
+  /**
+   * The key a call names, whatever its state, once the caller may make the call on it (authorization.ts). A key ARN
+   * may name another account's key in the region; only authorization decides whether that account's key may be used.
+   */
+  async resolve(access: Access, ref: string, use: KeyUse = {}): Promise<Key> {
+    return this.admit(access, await this.locate(access.scope, ref, true, use.ciphertext), use.context);
   }
 
   /**
    * Resolve, then apply the key-state matrix row for `op`. Using `alias/acs/<product>` for cryptography provisions that
    * product's service key on first use, as a cloud product does the first time it encrypts for an account.
    */
-  async resolveFor(scope: Scope, ref: string, op: KeyOperation, mode: Mode = 'use'): Promise<Key> {
+  async resolveFor(access: Access, ref: string, op: KeyOperation, use: KeyUse = {}): Promise<Key> {
+    const { scope } = access;
+    const mode = use.mode ?? 'use';
     const service = op === 'useMaterial' && ref.startsWith(SERVICE_ALIAS_PREFIX) ? ref.slice(SERVICE_ALIAS_PREFIX.length) : undefined;
     const key =
       service === undefined
-        ? await this.resolve(scope, ref)
-        : mode === 'use'
-          ? await this.serviceKey(scope, service)
-          : await this.prospectiveServiceKey(scope, service);
+        ? await this.resolve(access, ref, use)
+        : this.admit(
+            access,
+            await (mode === 'use' ? this.services.key(scope, service) : this.services.prospective(scope, service)),
+            use.context,
+            mode === 'use', // a dry run's prospective service key is no key anyone can name yet
+          );
     assertKeyState(key, op);
     // Cryptographic calls against an instance's keys count against its Spec (QPS).
     if (op === 'useMaterial' && key.dkmsInstanceId) this.instances.throttle(await this.instances.get(key, key.dkmsInstanceId), mode);
+    return key;
+  }
+
+  /**
+   * The key `ref` names from `scope`: by ID or alias in the scope, by ARN in the scope's region (in another account
+   * only when `foreign`), by the ID inside a ciphertext in the region (`ciphertext`).
+   */
+  private async locate(scope: Scope, ref: string, foreign: boolean, ciphertext = false): Promise<Key> {
+    let keyId = ref;
+    let owner: string | undefined = scope.accountId;
+    if (ciphertext) owner = undefined;
+    else if (ref.startsWith('alias/')) {
+      const alias = await this.store.getAlias(scope, ref);
+      if (!alias) throw new KmsError('Forbidden.AliasNotFound');
+      keyId = alias.keyId;
+    } else if (ref.startsWith('acs:')) {
+      const arn = parseKeyArn(ref);
+      if (!arn || arn.region !== scope.regionId || (arn.account !== scope.accountId && !foreign))
+        throw new KmsError('Forbidden.KeyNotFound');
+      [keyId, owner] = [arn.keyId, arn.account];
+    }
+    const key = await this.store.getKey(keyId);
+    if (!key || key.regionId !== scope.regionId || (owner !== undefined && key.accountId !== owner))
+      throw new KmsError('Forbidden.KeyNotFound');
+    return key;
+  }
+
+  /** Reports the key to the call, then lets it through if the caller may make the call on it. */
+  private admit(access: Access, key: Key, context?: EncryptionContext, report = true): Key {
+    if (report) access.touched?.(keyArn(key.regionId, key.accountId, key.keyId));
+    authorizeKey(access, key, context);
     return key;
   }
 
@@ -111,54 +161,19 @@ export class KeyService {
   }
 
   /** The service key of `product` in `scope`, created (with its alias `alias/acs/<product>`) if it does not exist yet. */
-  serviceKey(scope: Scope, product: string): Promise<Key> {
-    if (!SERVICE_PRODUCT.test(product)) throw new KmsError('Forbidden.AliasNotFound');
-    const aliasName = SERVICE_ALIAS_PREFIX + product;
-    return this.locks.run(aliasLock(scope, aliasName), async () => {
-      const existing = await this.store.getAlias(scope, aliasName);
-      if (existing) return this.resolve(scope, existing.keyId);
-      const key = await this.create(scope, {
-        description: `Default key that protects ${product} data when no other key is defined`,
-        creator: { name: product, type: 'Service' },
-      });
-      await this.store.putAlias({ ...scope, aliasName, keyId: key.keyId });
-      return key;
-    });
+  serviceKey = (scope: Scope, product: string): Promise<Key> => this.services.key(scope, product);
+
+  /** Resolve `ref` for the call, then `modify` the key. */
+  async update(access: Access, ref: string, op: KeyOperation, change: (key: Key) => Key | Promise<Key>): Promise<Key> {
+    return this.modify((await this.resolve(access, ref)).keyId, op, change);
   }
 
-  /**
-   * A dry run's view of `alias/acs/<product>`: the service key if it exists, else the key its first use would make
-   * (never stored: a dry run provisions nothing).
-   */
-  private async prospectiveServiceKey(scope: Scope, product: string): Promise<Key> {
-    if (!SERVICE_PRODUCT.test(product)) throw new KmsError('Forbidden.AliasNotFound');
-    const existing = await this.store.getAlias(scope, SERVICE_ALIAS_PREFIX + product);
-    if (existing) return this.resolve(scope, existing.keyId);
-    const now = this.clock.now();
-    return {
-      ...scope,
-      keyId: `service-key-of-${product}`,
-      description: '',
-      keySpec: 'Aliyun_AES_256',
-      keyUsage: 'ENCRYPT/DECRYPT',
-      origin: 'Aliyun_KMS',
-      protectionLevel: 'SOFTWARE',
-      keyState: 'Enabled',
-      creator: product,
-      creatorType: 'Service',
-      createdAt: now,
-      rotation: { enabled: false },
-      primaryKeyVersionId: 'prospective',
-      versions: [{ keyVersionId: 'prospective', createdAt: now }],
-      tags: {},
-    };
-  }
-
-  /** Resolve `ref`, check `op`, and store what `change` makes of the key, holding the key's lock throughout. */
-  async update(scope: Scope, ref: string, op: KeyOperation, change: (key: Key) => Key | Promise<Key>): Promise<Key> {
-    const { keyId } = await this.resolve(scope, ref);
+  /** Check `op` against key `keyId` and store what `change` makes of it, holding the key's lock throughout. */
+  modify(keyId: string, op: KeyOperation, change: (key: Key) => Key | Promise<Key>): Promise<Key> {
     return this.withLock(keyId, async () => {
-      const key = await this.resolveFor(scope, keyId, op);
+      const key = await this.store.getKey(keyId);
+      if (!key) throw new KmsError('Forbidden.KeyNotFound');
+      assertKeyState(key, op);
       const next = await change(key);
       if (next === key) return next;
       await this.store.putKey(next);
@@ -172,24 +187,36 @@ export class KeyService {
     return this.locks.run(keyLock(keyId), task);
   }
 
-  enable = (scope: Scope, ref: string) => this.update(scope, ref, 'enable', (k) => ({ ...k, keyState: 'Enabled' }));
+  enable = (access: Access, ref: string) => this.update(access, ref, 'enable', (k) => ({ ...k, keyState: 'Enabled' }));
 
-  disable = (scope: Scope, ref: string) => this.update(scope, ref, 'disable', (k) => ({ ...k, keyState: 'Disabled' }));
+  disable = (access: Access, ref: string) => this.update(access, ref, 'disable', (k) => ({ ...k, keyState: 'Disabled' }));
 
-  updateDescription = (scope: Scope, ref: string, description: string) =>
-    this.update(scope, ref, 'updateDescription', (k) => {
+  updateDescription = (access: Access, ref: string, description: string) =>
+    this.update(access, ref, 'updateDescription', (k) => {
       if (description.length > LIMITS.descriptionMaxLength) throw new KmsError('InvalidParameter', 'Description');
       return { ...k, description };
     });
 
-  setPolicy = (scope: Scope, ref: string, policy: string) =>
-    this.update(scope, ref, 'setKeyPolicy', (k) => {
-      validatePolicy(policy);
-      return { ...k, policy };
-    });
+  /**
+   * SetKeyPolicy. A default key (the default CMK, a service key) cannot be shared, so it takes no policy. In an
+   * instance, each account the instance's keys are shared with takes one unit of its VpcNum: decided under the
+   * instance's lock, as key creation is.
+   */
+  async setPolicy(access: Access, ref: string, policy: string): Promise<Key> {
+    const key = await this.resolve(access, ref);
+    if (key.defaultKey) throw new KmsError('Forbidden.NoPermission', `Key ${key.keyId} is the default CMK: default keys cannot be shared.`);
+    assertKeyState(key, 'setKeyPolicy'); // a service key's refusal comes before any complaint about the policy
+    const { accounts } = parsePolicy(policy);
+    const set = () =>
+      this.modify(key.keyId, 'setKeyPolicy', async (k) => {
+        if (k.dkmsInstanceId) await this.instances.assertSharingRoom(k, accounts);
+        return { ...k, policy };
+      });
+    return key.dkmsInstanceId ? this.locks.run(instanceLock(key.dkmsInstanceId), set) : set();
+  }
 
-  scheduleDeletion(scope: Scope, ref: string, days: number) {
-    return this.update(scope, ref, 'scheduleDeletion', (k) => {
+  scheduleDeletion(access: Access, ref: string, days: number) {
+    return this.update(access, ref, 'scheduleDeletion', (k) => {
       if (k.deletionProtection) throw new KmsError('Rejected.DeletionProtection', k.deletionProtection.description || k.keyId);
       return { ...k, keyState: 'PendingDeletion', deleteAt: this.clock.now() + days * DAY_MS };
     });
@@ -200,34 +227,34 @@ export class KeyService {
    * primary version has no material (EXTERNAL, never imported or material deleted) goes back to PendingImport:
    * an Enabled key must be usable.
    */
-  cancelDeletion = (scope: Scope, ref: string) =>
-    this.update(scope, ref, 'cancelDeletion', ({ deleteAt: _, ...k }) => ({
+  cancelDeletion = (access: Access, ref: string) =>
+    this.update(access, ref, 'cancelDeletion', ({ deleteAt: _, ...k }) => ({
       ...k,
       keyState: primaryVersion(k).material ? 'Enabled' : 'PendingImport',
     }));
 
-  setDeletionProtection(scope: Scope, ref: string, enabled: boolean, description = '') {
-    return this.update(scope, ref, 'setDeletionProtection', ({ deletionProtection: _, ...k }) =>
+  setDeletionProtection(access: Access, ref: string, enabled: boolean, description = '') {
+    return this.update(access, ref, 'setDeletionProtection', ({ deletionProtection: _, ...k }) =>
       enabled ? { ...k, deletionProtection: { description } } : k,
     );
   }
 
-  setRotationPolicy(scope: Scope, ref: string, enabled: boolean, intervalSeconds?: number) {
-    return this.update(scope, ref, 'updateRotationPolicy', (k) => ({
+  setRotationPolicy(access: Access, ref: string, enabled: boolean, intervalSeconds?: number) {
+    return this.update(access, ref, 'updateRotationPolicy', (k) => ({
       ...k,
       rotation: rotationPolicyFor(k, enabled, intervalSeconds, this.rules),
     }));
   }
 
-  setTags = (scope: Scope, ref: string, change: (tags: Record<string, string>) => Record<string, string>) =>
-    this.update(scope, ref, 'tag', (k) => ({ ...k, tags: change({ ...k.tags }) }));
+  setTags = (access: Access, ref: string, change: (tags: Record<string, string>) => Record<string, string>) =>
+    this.update(access, ref, 'tag', (k) => ({ ...k, tags: change({ ...k.tags }) }));
 
   /** A new primary version with new material. Manual versions are for asymmetric keys only (CreateKeyVersion doc). */
-  async createVersion(scope: Scope, ref: string): Promise<Key> {
-    const key = await this.resolve(scope, ref);
-    const instance = key.dkmsInstanceId ? await this.instances.get(scope, key.dkmsInstanceId) : undefined;
+  async createVersion(access: Access, ref: string): Promise<Key> {
+    const key = await this.resolve(access, ref);
+    const instance = key.dkmsInstanceId ? await this.instances.get(key, key.dkmsInstanceId) : undefined;
     const make = () =>
-      this.update(scope, key.keyId, 'createKeyVersion', async (k) => {
+      this.modify(key.keyId, 'createKeyVersion', async (k) => {
         assertVersionable(k, instance?.kind);
         if (k.versions.length >= LIMITS.keyVersionsPerKey) throw new KmsError('Rejected.LimitExceeded', 'A key has at most 50 versions.');
         const lastManual = k.versions.filter((v) => v.manual).at(-1);

@@ -67,17 +67,16 @@ export class Lifecycle {
   }
 
   private async apply(event: DueEvent): Promise<void> {
-    const scope = await this.store.getKey(event.keyId);
-    if (!scope) return;
+    if (!(await this.store.getKey(event.keyId))) return;
     // Each change re-checks, under the key's lock, that the event is still scheduled: another emulator sharing the
     // store (or a request) may have acted on the key since the scan.
     const stillDue = (k: Key) => scheduledEvents(k).some((e) => e.kind === event.kind && e.at === event.at);
     switch (event.kind) {
       case 'rotate':
-        await this.keys.update(scope, event.keyId, 'rotate', (k) => (stillDue(k) ? this.keys.addVersion(k, event.at) : k));
+        await this.keys.modify(event.keyId, 'rotate', (k) => (stillDue(k) ? this.keys.addVersion(k, event.at) : k));
         return;
       case 'expireMaterial':
-        await this.keys.update(scope, event.keyId, 'expireMaterial', (k) => (stillDue(k) ? withoutMaterial(k) : k));
+        await this.keys.modify(event.keyId, 'expireMaterial', (k) => (stillDue(k) ? withoutMaterial(k) : k));
         return;
       case 'delete':
         await this.keys.purge(event.keyId, stillDue);

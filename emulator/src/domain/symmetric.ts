@@ -5,15 +5,16 @@
  * for a dry run, so a dry run refuses exactly what the call would and does nothing else.
  */
 import type { AsymmetricCrypto } from './asymmetric';
+import type { Access, EncryptionContext } from './authorization';
 import { blobAad, blobHeader, decodeBlob, encodeBlob } from './blob';
 import { KmsError, invalid } from './errors';
 import { isKeyId } from './ids';
 import { backendCall, type KeyMaterial, type Mode } from './key-material';
 import { LIMITS } from './limits';
-import type { Key, Scope } from './model';
+import type { Key } from './model';
 import { algorithmsOf, blobCipherOf, type EncryptionAlgorithm, type WrappingKeySpec } from './specs';
 
-export type EncryptionContext = Readonly<Record<string, string>> | undefined;
+export type { EncryptionContext };
 
 /** A public key to export a data key to (ExportDataKey, GenerateAndExportDataKey). */
 export interface ExportWrapping {
@@ -37,28 +38,31 @@ export class SymmetricCrypto {
     private readonly asymmetric: AsymmetricCrypto,
   ) {}
 
-  private async usableSymmetric(scope: Scope, ref: string, mode: Mode): Promise<Key> {
-    const key = await this.material.usable(scope, ref, mode);
+  private async usableSymmetric(access: Access, ref: string, mode: Mode, context: EncryptionContext): Promise<Key> {
+    const key = await this.material.usable(access, ref, { mode, context });
     this.material.requireSymmetric(key);
     return key;
   }
 
-  private encryptable(scope: Scope, ref: string, plaintext: Buffer, mode: Mode): Promise<Key> {
+  private encryptable(access: Access, ref: string, plaintext: Buffer, mode: Mode, context: EncryptionContext): Promise<Key> {
     if (plaintext.length > LIMITS.encryptPlaintextBytes) throw invalid('Plaintext');
-    return this.usableSymmetric(scope, ref, mode);
+    return this.usableSymmetric(access, ref, mode, context);
   }
 
-  /** The key and version a blob names, usable; anything that is not a blob of ours for this account is InvalidCiphertext. */
-  private async opened(scope: Scope, blob: Buffer, mode: Mode) {
+  /**
+   * The key and version a blob names, usable; anything that is not a blob of ours is InvalidCiphertext. The blob names
+   * its key by ID, which stands for the key's ARN: another account's key decrypts when its policy lets the caller.
+   */
+  private async opened(access: Access, blob: Buffer, mode: Mode, context: EncryptionContext) {
     const { header, sealed } = decodeBlob(blob);
     // Our blobs name a key by its ID. Anything else is forged, and resolving it as a reference could act on its own
     // (`alias/acs/<product>` provisions a service key).
     if (!isKeyId(header.keyId)) throw new KmsError('InvalidCiphertext');
     let key: Key;
     try {
-      key = await this.material.usable(scope, header.keyId, mode);
+      key = await this.material.usable(access, header.keyId, { mode, context, ciphertext: true });
     } catch (err) {
-      // A blob naming no key of this account is not a ciphertext we made; state refusals (409) pass through.
+      // A blob naming no key of the region is not a ciphertext we made; state and permission refusals pass through.
       throw err instanceof KmsError && err.kind === 'notFound' ? new KmsError('InvalidCiphertext') : err;
     }
     const version = key.versions.find((v) => v.keyVersionId === header.keyVersionId);
@@ -74,12 +78,12 @@ export class SymmetricCrypto {
     return { keyId: key.keyId, keyVersionId: version.keyVersionId, ciphertextBlob: encodeBlob(header, sealed) };
   }
 
-  async encrypt(scope: Scope, ref: string, plaintext: Buffer, context: EncryptionContext) {
-    return this.seal(await this.encryptable(scope, ref, plaintext, 'use'), plaintext, context);
+  async encrypt(access: Access, ref: string, plaintext: Buffer, context: EncryptionContext) {
+    return this.seal(await this.encryptable(access, ref, plaintext, 'use', context), plaintext, context);
   }
 
-  async decrypt(scope: Scope, blob: Buffer, context: EncryptionContext) {
-    const { key, version, header, sealed } = await this.opened(scope, blob, 'use');
+  async decrypt(access: Access, blob: Buffer, context: EncryptionContext) {
+    const { key, version, header, sealed } = await this.opened(access, blob, 'use', context);
     const handle = this.material.handle(key, version);
     const plaintext = await backendCall(
       () => this.material.crypto.decrypt(handle, sealed, blobAad(header, context)),
@@ -89,55 +93,61 @@ export class SymmetricCrypto {
     return { keyId: key.keyId, keyVersionId: version.keyVersionId, plaintext };
   }
 
-  async reEncrypt(scope: Scope, blob: Buffer, source: ReEncryptSource, destinationRef: string, destinationContext: EncryptionContext) {
-    const destination = await this.usableSymmetric(scope, destinationRef, 'use');
+  async reEncrypt(access: Access, blob: Buffer, source: ReEncryptSource, destinationRef: string, destinationContext: EncryptionContext) {
+    const destination = await this.usableSymmetric(access, destinationRef, 'use', destinationContext);
     const { plaintext } =
       'algorithm' in source
-        ? await this.asymmetric.decrypt(scope, source.keyId, source.keyVersionId, source.algorithm, blob)
-        : await this.decrypt(scope, blob, source.context);
+        ? await this.asymmetric.decrypt(access, source.keyId, source.keyVersionId, source.algorithm, blob)
+        : await this.decrypt(access, blob, source.context);
     return this.seal(destination, plaintext, destinationContext);
   }
 
-  async generateDataKey(scope: Scope, ref: string, bytes: number, context: EncryptionContext) {
-    const key = await this.usableSymmetric(scope, ref, 'use');
+  async generateDataKey(access: Access, ref: string, bytes: number, context: EncryptionContext) {
+    const key = await this.usableSymmetric(access, ref, 'use', context);
     const plaintext = this.material.crypto.random(bytes);
     return { ...(await this.seal(key, plaintext, context)), plaintext };
   }
 
-  async generateAndExportDataKey(scope: Scope, ref: string, bytes: number, context: EncryptionContext, wrapping: ExportWrapping) {
+  async generateAndExportDataKey(access: Access, ref: string, bytes: number, context: EncryptionContext, wrapping: ExportWrapping) {
     checkWrapping(wrapping);
-    const { plaintext, ...sealed } = await this.generateDataKey(scope, ref, bytes, context);
+    const { plaintext, ...sealed } = await this.generateDataKey(access, ref, bytes, context);
     return { ...sealed, exportedDataKey: await this.exportTo(wrapping, plaintext) };
   }
 
-  async exportDataKey(scope: Scope, blob: Buffer, context: EncryptionContext, wrapping: ExportWrapping) {
+  async exportDataKey(access: Access, blob: Buffer, context: EncryptionContext, wrapping: ExportWrapping) {
     checkWrapping(wrapping);
-    const { plaintext, ...ids } = await this.decrypt(scope, blob, context);
+    const { plaintext, ...ids } = await this.decrypt(access, blob, context);
     return { ...ids, exportedDataKey: await this.exportTo(wrapping, plaintext) };
   }
 
   // Dry runs: the checks of each operation above, alone.
 
-  async checkEncrypt(scope: Scope, ref: string, plaintext: Buffer): Promise<void> {
-    await this.encryptable(scope, ref, plaintext, 'check');
+  async checkEncrypt(access: Access, ref: string, plaintext: Buffer, context?: EncryptionContext): Promise<void> {
+    await this.encryptable(access, ref, plaintext, 'check', context);
   }
 
   /** GenerateDataKey and GenerateDataKeyWithoutPlaintext; with `wrapping`, GenerateAndExportDataKey. */
-  async checkGenerateDataKey(scope: Scope, ref: string, wrapping?: ExportWrapping): Promise<void> {
+  async checkGenerateDataKey(access: Access, ref: string, context: EncryptionContext, wrapping?: ExportWrapping): Promise<void> {
     if (wrapping) checkWrapping(wrapping);
-    await this.usableSymmetric(scope, ref, 'check');
+    await this.usableSymmetric(access, ref, 'check', context);
   }
 
   /** Decrypt; with `wrapping`, ExportDataKey. */
-  async checkDecrypt(scope: Scope, blob: Buffer, wrapping?: ExportWrapping): Promise<void> {
+  async checkDecrypt(access: Access, blob: Buffer, context: EncryptionContext, wrapping?: ExportWrapping): Promise<void> {
     if (wrapping) checkWrapping(wrapping);
-    await this.opened(scope, blob, 'check');
+    await this.opened(access, blob, 'check', context);
   }
 
-  async checkReEncrypt(scope: Scope, blob: Buffer, source: ReEncryptSource, destinationRef: string): Promise<void> {
-    await this.usableSymmetric(scope, destinationRef, 'check');
-    if ('algorithm' in source) await this.asymmetric.check(scope, source.keyId, source.keyVersionId, 'ENCRYPT/DECRYPT', source.algorithm);
-    else await this.opened(scope, blob, 'check');
+  async checkReEncrypt(
+    access: Access,
+    blob: Buffer,
+    source: ReEncryptSource,
+    destinationRef: string,
+    destinationContext: EncryptionContext,
+  ): Promise<void> {
+    await this.usableSymmetric(access, destinationRef, 'check', destinationContext);
+    if ('algorithm' in source) await this.asymmetric.check(access, source.keyId, source.keyVersionId, 'ENCRYPT/DECRYPT', source.algorithm);
+    else await this.opened(access, blob, 'check', source.context);
   }
 
   private exportTo(wrapping: ExportWrapping, plaintext: Buffer): Promise<Buffer> {

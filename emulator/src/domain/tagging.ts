@@ -3,6 +3,7 @@
  * (`ResourceType=instance`, which terraform-provider-alicloud uses for instance tags though the KMS reference lists
  * only key and secret; secrets are not emulated).
  */
+import { authorizeAccount, type Access } from './authorization';
 import type { InstanceService } from './instances';
 import { all } from './paging';
 import type { KeyService } from './keys';
@@ -18,30 +19,32 @@ export interface Tagged {
 }
 
 export interface TagTarget {
-  /** The resource `id` names (Forbidden.KeyNotFound / KmsInstanceNotFound otherwise). */
-  resolve(scope: Scope, id: string): Promise<Tagged>;
+  /** The resource `id` names, if the caller may act on it (Forbidden.KeyNotFound / KmsInstanceNotFound otherwise). */
+  resolve(access: Access, id: string): Promise<Tagged>;
   list(scope: Scope): Promise<Tagged[]>;
-  setTags(scope: Scope, id: string, change: (tags: Record<string, string>) => Record<string, string>): Promise<unknown>;
+  setTags(access: Access, id: string, change: (tags: Record<string, string>) => Record<string, string>): Promise<unknown>;
 }
 
 export function tagTargets(keys: KeyService, instances: InstanceService): Record<TagResourceType, TagTarget> {
   return {
     key: {
-      resolve: async (scope, id) => {
-        const k = await keys.resolve(scope, id);
+      resolve: async (access, id) => {
+        const k = await keys.resolve(access, id);
         return { id: k.keyId, createdAt: k.createdAt, tags: k.tags };
       },
       list: async (scope) =>
         (await all((o, n) => keys.page(scope, {}, o, n))).map((k) => ({ id: k.keyId, createdAt: k.createdAt, tags: k.tags })),
-      setTags: (scope, id, change) => keys.setTags(scope, id, change),
+      setTags: (access, id, change) => keys.setTags(access, id, change),
     },
     instance: {
-      resolve: async (scope, id) => {
-        const i = await instances.get(scope, id);
+      // Instances have no resource policy: identity policies decide, as for the instance actions.
+      resolve: async (access, id) => {
+        authorizeAccount(access, 'instance');
+        const i = await instances.get(access.scope, id);
         return { id: i.instanceId, createdAt: i.createdAt, tags: i.tags };
       },
       list: async (scope) => (await instances.list(scope)).map((i) => ({ id: i.instanceId, createdAt: i.createdAt, tags: i.tags })),
-      setTags: (scope, id, change) => instances.update(scope, id, (i) => ({ ...i, tags: change({ ...i.tags }) })),
+      setTags: (access, id, change) => instances.update(access.scope, id, (i) => ({ ...i, tags: change({ ...i.tags }) })),
     },
   };
 }

@@ -43,7 +43,8 @@ export const SeedKey = z.strictObject({
   rotation: z.strictObject({ interval: z.string(), lastRotationDate: isoTime.optional() }).optional(),
   aliases: z.array(z.string()).default([]),
   versions: z.array(SeedVersion).min(1).optional(),
-  policy: z.string().optional(),
+  /** The key policy (a JSON string, or the document itself in YAML/JSON), evaluated for keys in instances. */
+  policy: z.union([z.string(), z.record(z.string(), z.unknown()).transform((doc) => JSON.stringify(doc))]).optional(),
   /** The region's default CMK (an instance-less Aliyun_AES_256 key; at most one per account and region). */
   defaultKey: z.boolean().optional(),
 });

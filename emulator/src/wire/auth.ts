@@ -8,6 +8,7 @@
  * requires, every other `x-acs-*` header sent, and the content type of a body (the official SDKs sign exactly host,
  * content-type and every x-acs-* header: kms-openapi.md §2.6). Unsigned copies that disagree are refused.
  */
+import type { Caller } from '../domain/authorization';
 import { KmsError } from '../domain/errors';
 import { LIMITS } from '../domain/limits';
 import type { AccessKey, Accounts } from './accounts';
@@ -55,6 +56,11 @@ export class Authenticator {
       default:
         throw new KmsError('IncompleteSignature');
     }
+  }
+
+  /** Who a verified key speaks for: the account, or one of its RAM users or roles. */
+  callerOf(key: AccessKey): Caller {
+    return this.accounts.callerOf(key);
   }
 
   private async verifyRpcV1(req: SignedRequest): Promise<AccessKey> {

@@ -37,8 +37,12 @@ export interface RequestRecord {
   readonly sourceIp: string;
   action?: string;
   accountId?: string;
+  /** The caller's ARN: the account (acs:ram::<account>:root), or one of its RAM users or roles. */
+  principal?: string;
   accessKeyId?: string;
   regionId?: string;
+  /** The ARNs of the keys the call named (another account's too), whether it was allowed or not. */
+  keys?: string[];
   /** Set when the request failed: the error code. */
   code?: string;
   status: number;
@@ -116,7 +120,9 @@ async function handle(opts: WireOptions, req: IncomingMessage, res: ServerRespon
   const action = routeOf(params, req);
   record.action = action.name;
   const accessKey = await opts.auth.verify({ method: req.method, path, headers: req.headers, query, params, body });
+  const caller = opts.auth.callerOf(accessKey);
   record.accountId = accessKey.accountId;
+  record.principal = caller.principal;
   record.accessKeyId = accessKey.id;
   const regionId = regionOf(params, req, opts.defaultRegion);
   if (!opts.kms.regions.includes(regionId)) throw new KmsError('InvalidParameter', 'RegionId');
@@ -126,7 +132,9 @@ async function handle(opts: WireOptions, req: IncomingMessage, res: ServerRespon
   const dryRun = action.check !== undefined && /^true$/i.test(params.DryRun ?? '');
   const parsed = action.input.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error, input, dryRun);
-  const ctx = { kms: opts.kms, scope: { accountId: accessKey.accountId, regionId }, requestId };
+  const scope = { accountId: accessKey.accountId, regionId };
+  const touched = (arn: string) => void ((record.keys ??= []).includes(arn) || record.keys.push(arn));
+  const ctx = { kms: opts.kms, scope, access: { scope, caller, action: action.name, touched }, requestId };
   if (dryRun) {
     await action.check!(parsed.data, ctx);
     throw new KmsError('DryRunOperationError');

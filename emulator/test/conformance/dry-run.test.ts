@@ -4,6 +4,7 @@
  * imported material expired.
  */
 import { constants, createPublicKey, publicEncrypt, randomBytes } from 'node:crypto';
+import { ownerAccess } from '../../src/domain/authorization';
 import { acs3Client } from '../support/clients';
 import { b64 } from '../support/crypto';
 import { type TestEmulator, useEmulator } from '../support/emulator';
@@ -63,7 +64,7 @@ test('dry runs use none of an instance QPS, and are refused once the calls have 
   const keyId = (await acs3('CreateKey', { DKMSInstanceId: instanceId })).KeyMetadata.KeyId as string;
   // Within one frozen second of real time: 300 dry runs, then the instance's 200 calls all pass, then the 201st and a
   // dry run are throttled. (Through the domain, as 500 signed requests cannot be relied on to fit in one second.)
-  const scope = { accountId: '1234567890123456', regionId: emu.region };
+  const scope = ownerAccess({ accountId: '1234567890123456', regionId: emu.region }, 'Encrypt');
   const second = Date.now();
   const now = jest.spyOn(Date, 'now').mockReturnValue(second);
   try {

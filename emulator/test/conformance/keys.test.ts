@@ -71,7 +71,10 @@ describe('CreateKey', () => {
   });
 
   test('tags and a policy at creation (ACS3)', async () => {
-    const policy = JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow' }] });
+    const policy = JSON.stringify({
+      Version: '1',
+      Statement: [{ Effect: 'Allow', Principal: { RAM: [`acs:ram::${DEFAULT_ACCOUNT_ID}:*`] }, Action: 'kms:*', Resource: '*' }],
+    });
     const res = await acs3('CreateKey', { Tags: JSON.stringify([{ TagKey: 'team', TagValue: 'kms' }]), Policy: policy });
     const keyId = res.KeyMetadata.KeyId as string;
     expect((await kms.listResourceTags(new $Kms.ListResourceTagsRequest({ keyId }))).tags.tag).toEqual([
@@ -347,13 +350,24 @@ describe('UpdateRotationPolicy', () => {
 });
 
 describe('GetKeyPolicy / SetKeyPolicy (ACS3)', () => {
-  test('a default policy, then the one set', async () => {
+  test('the default policy (the owning account, kms:*), then the one set', async () => {
     const k = await newKey();
     expect(JSON.parse((await acs3('GetKeyPolicy', { KeyId: k.keyId, PolicyName: 'default' })).Policy)).toEqual({
       Version: '1',
-      Statement: [],
+      Statement: [
+        {
+          Sid: 'kms default key policy',
+          Effect: 'Allow',
+          Principal: { RAM: [`acs:ram::${DEFAULT_ACCOUNT_ID}:*`] },
+          Action: ['kms:*'],
+          Resource: ['*'],
+        },
+      ],
     });
-    const policy = JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: ['kms:*'], Resource: ['*'] }] });
+    const policy = JSON.stringify({
+      Version: '1',
+      Statement: [{ Effect: 'Allow', Principal: { RAM: [`acs:ram::${DEFAULT_ACCOUNT_ID}:root`] }, Action: ['kms:*'], Resource: ['*'] }],
+    });
     await acs3('SetKeyPolicy', { KeyId: k.keyId, PolicyName: 'default', Policy: policy });
     expect((await acs3('GetKeyPolicy', { KeyId: k.arn })).Policy).toBe(policy);
     expect(((await popClient(emu).request('GetKeyPolicy', { KeyId: k.keyId })) as any).Policy).toBe(policy);

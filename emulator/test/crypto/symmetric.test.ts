@@ -6,6 +6,7 @@
 import * as $Kms from '@alicloud/kms20160120';
 import { generateKeyPairSync, privateDecrypt, constants } from 'node:crypto';
 import { sm2 } from 'sm-crypto-v2';
+import { ownerAccess } from '../../src/domain/authorization';
 import { acs3Client, kmsClient, popClient } from '../support/clients';
 import { b64, createKey, unb64 } from '../support/crypto';
 import { type TestEmulator, useEmulator } from '../support/emulator';
@@ -16,7 +17,6 @@ const SYMMETRIC = ['Aliyun_AES_256', 'Aliyun_AES_192', 'Aliyun_AES_128', 'Aliyun
 let emu: TestEmulator;
 let kms: ReturnType<typeof kmsClient>;
 let acs3: ReturnType<typeof acs3Client>;
-const scope = { accountId: '1234567890123456', regionId: 'cn-hangzhou' };
 
 useEmulator((e) => {
   emu = e;
@@ -168,7 +168,7 @@ test('GenerateAndExportDataKey / ExportDataKey to RSA_2048 (OAEP) and EC_SM2 (SM
 test('old versions keep decrypting after a new primary version', async () => {
   const { keyId } = await createKey(kms, 'Aliyun_AES_256');
   const old = await kms.encrypt(new $Kms.EncryptRequest({ keyId, plaintext: b64('v1') }));
-  await emu.kms.keys.update(scope, keyId, 'useMaterial', (k) => emu.kms.keys.addVersion(k));
+  await emu.kms.keys.modify(keyId, 'useMaterial', (k) => emu.kms.keys.addVersion(k));
   const fresh = await kms.encrypt(new $Kms.EncryptRequest({ keyId, plaintext: b64('v2') }));
   expect(fresh.keyVersionId).not.toBe(old.keyVersionId);
   const dOld = await kms.decrypt(new $Kms.DecryptRequest({ ciphertextBlob: old.ciphertextBlob }));
@@ -216,7 +216,7 @@ describe('limits and wrong input', () => {
   test('a blob is tied to its account: another account cannot decrypt it', async () => {
     const enc = await kms.encrypt(new $Kms.EncryptRequest({ keyId, plaintext: b64('mine') }));
     const other = await emu.kms.symmetric
-      .decrypt({ accountId: '999', regionId: 'cn-hangzhou' }, unb64(enc.ciphertextBlob), undefined)
+      .decrypt(ownerAccess({ accountId: '9999999999999999', regionId: 'cn-hangzhou' }, 'Decrypt'), unb64(enc.ciphertextBlob), undefined)
       .catch((e: { code: string }) => e.code);
     expect(other).toBe('InvalidCiphertext');
   });

@@ -212,8 +212,52 @@ test.each([
   ],
   ['a key in an unknown instance', { keyId: 'key-a', instanceId: 'kst-hzznothere' }, /Forbidden.KmsInstanceNotFound/],
   ['an Enabled EXTERNAL key without material', { keyId: 'key-a', origin: 'EXTERNAL', state: 'Enabled' }, /InvalidParameter.*state/],
+  [
+    'a malformed policy',
+    { keyId: 'key-a', policy: { Version: '1', Statement: [{ Effect: 'Maybe' }] } },
+    /keys\[0\] \(key-a\): InvalidParameter.*Policy\.Statement\[0\]\.Effect/,
+  ],
+  [
+    'a policy on the default CMK',
+    { keyId: 'key-a', defaultKey: true, policy: '{"Version":"1","Statement":[]}' },
+    /InvalidParameter.*policy/,
+  ],
 ])('a seed with %s is refused at start', async (_what, key, message) => {
   await expect(startTestEmulator({ schedulerIntervalMs: 0, seed: { keys: [key as never] } })).rejects.toThrow(message);
+});
+
+test('a seeded key may carry its policy, as a document or a JSON string: evaluated, returned, exported', async () => {
+  const teamB = '2222222222222222';
+  const shared = {
+    Version: '1',
+    Statement: [{ Effect: 'Allow', Principal: { RAM: [`acs:ram::${teamB}:*`] }, Action: ['kms:Encrypt'], Resource: ['*'] }],
+  };
+  const keyId = 'key-hzzpolicy000000000000001';
+  const seeded = await startTestEmulator({
+    schedulerIntervalMs: 0,
+    seed: {
+      accounts: [{ id: teamB, accessKeys: [{ id: 'team-b', secret: 'b-secret' }] }],
+      instances: [{ instanceId: 'kst-hzzpolicy00000000000001' }],
+      keys: [
+        { keyId, instanceId: 'kst-hzzpolicy00000000000001', policy: shared },
+        { keyId: 'key-hzzpolicy000000000000002', policy: JSON.stringify(shared) },
+      ],
+    },
+  });
+  try {
+    const arn = `acs:kms:cn-hangzhou:1234567890123456:key/${keyId}`;
+    expect(JSON.parse((await acs3Client(seeded)('GetKeyPolicy', { KeyId: keyId })).Policy)).toEqual(shared);
+    const b = acs3Client({ ...seeded, accessKeyId: 'team-b', accessKeySecret: 'b-secret' });
+    expect((await b('Encrypt', { KeyId: arn, Plaintext: 'aGk=' })).KeyId).toBe(keyId);
+    await expect(b('DescribeKey', { KeyId: arn })).rejects.toMatchObject({ code: 'Forbidden.NoPermission' });
+    const res = await fetch(`${seeded.endpoint}/_alikms/state`, {
+      headers: { authorization: 'Basic ' + Buffer.from('test:test').toString('base64') },
+    });
+    const exported = (await res.json()) as { keys: { keyId: string; policy?: string }[] };
+    expect(exported.keys.map((k) => JSON.parse(k.policy!))).toEqual([shared, shared]);
+  } finally {
+    await stopTestEmulator(seeded);
+  }
 });
 
 test('restarting with the same seed keeps what changed since', async () => {

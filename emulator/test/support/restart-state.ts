@@ -8,7 +8,8 @@ import { LIMITS } from '../../src/domain/limits';
 import { acs3Client, kmsClient } from './clients';
 import type { TestEmulator } from './emulator';
 
-const POLICY = '{"Version":"1","Statement":[{"Effect":"Allow"}]}';
+const POLICY =
+  '{"Version":"1","Statement":[{"Effect":"Allow","Principal":{"RAM":["acs:ram::1234567890123456:*"]},"Action":"kms:*","Resource":"*"}]}';
 
 export type WrittenState = Awaited<ReturnType<typeof writeState>>;
 

@@ -5,15 +5,49 @@ import { userTags, type ResourceContext } from '../resource';
 import type { Props } from '../values';
 import { expireUnix } from './key-material';
 
-/** Policies compare as parsed JSON, so whitespace and key order never diff (a string that does not parse compares as text). */
+/**
+ * Policies compare as parsed JSON in a canonical order, so whitespace, key order, the order of statements and of the
+ * principals, actions and resources in each, and `"x"` for `["x"]`, never diff: none of them changes what the policy
+ * allows. A string that does not parse compares as text.
+ */
 export function normalizePolicy(v: unknown): unknown {
   if (typeof v !== 'string') return v;
+  let doc: unknown;
   try {
-    return JSON.parse(v);
+    doc = JSON.parse(v);
   } catch {
     return v;
   }
+  if (!isObject(doc) || !Array.isArray(doc.Statement)) return doc;
+  const statements = doc.Statement.map((s) => (isObject(s) ? canonicalStatement(s) : s));
+  return { ...doc, Statement: statements.sort((a, b) => compare(canonicalJson(a), canonicalJson(b))) };
 }
+
+const LISTS = ['Action', 'Resource'] as const;
+
+function canonicalStatement(s: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...s };
+  for (const k of LISTS) out[k] = sortedList(s[k]);
+  if (isObject(s.Principal)) out.Principal = { ...s.Principal, RAM: sortedList(s.Principal.RAM) };
+  return out;
+}
+
+const sortedList = (v: unknown) =>
+  typeof v === 'string' ? [v] : Array.isArray(v) && v.every((x) => typeof x === 'string') ? [...v].sort(compare) : v;
+
+/** JSON with object keys sorted, so two statements that differ only in key order compare equal. */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (isObject(v))
+    return `{${Object.keys(v)
+      .sort(compare)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v) ?? 'null';
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Live outputs of key `id`; undefined when it is gone or pending deletion. `known` carries the user's forms to keep. */
 export async function readKey(client: KmsClient, id: string, known: Props, ctx?: ResourceContext): Promise<Props | undefined> {

@@ -6,9 +6,9 @@ import { base64, encryptionAlgorithm, nonEmpty } from '../schemas';
 export const AsymmetricEncrypt = defineAction({
   name: 'AsymmetricEncrypt',
   input: z.object({ KeyId: nonEmpty, KeyVersionId: nonEmpty, Algorithm: encryptionAlgorithm, Plaintext: base64 }),
-  check: (i, { kms, scope }) => kms.asymmetric.check(scope, i.KeyId, i.KeyVersionId, 'ENCRYPT/DECRYPT', i.Algorithm),
-  async handle(i, { kms, scope }) {
-    const r = await kms.asymmetric.encrypt(scope, i.KeyId, i.KeyVersionId, i.Algorithm, i.Plaintext);
+  check: (i, { kms, access }) => kms.asymmetric.check(access, i.KeyId, i.KeyVersionId, 'ENCRYPT/DECRYPT', i.Algorithm),
+  async handle(i, { kms, access }) {
+    const r = await kms.asymmetric.encrypt(access, i.KeyId, i.KeyVersionId, i.Algorithm, i.Plaintext);
     return { CiphertextBlob: r.ciphertext.toString('base64'), KeyId: r.keyId, KeyVersionId: r.keyVersionId };
   },
 });

@@ -6,9 +6,9 @@ import { base64, nonEmpty, signingAlgorithm } from '../schemas';
 export const AsymmetricVerify = defineAction({
   name: 'AsymmetricVerify',
   input: z.object({ KeyId: nonEmpty, KeyVersionId: nonEmpty, Algorithm: signingAlgorithm, Digest: base64, Value: base64 }),
-  check: (i, { kms, scope }) => kms.asymmetric.check(scope, i.KeyId, i.KeyVersionId, 'SIGN/VERIFY', i.Algorithm, i.Digest),
-  async handle(i, { kms, scope }) {
-    const r = await kms.asymmetric.verify(scope, i.KeyId, i.KeyVersionId, i.Algorithm, i.Digest, i.Value);
+  check: (i, { kms, access }) => kms.asymmetric.check(access, i.KeyId, i.KeyVersionId, 'SIGN/VERIFY', i.Algorithm, i.Digest),
+  async handle(i, { kms, access }) {
+    const r = await kms.asymmetric.verify(access, i.KeyId, i.KeyVersionId, i.Algorithm, i.Digest, i.Value);
     return { Value: r.valid, KeyId: r.keyId, KeyVersionId: r.keyVersionId };
   },
 });

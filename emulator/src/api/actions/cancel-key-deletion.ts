@@ -6,8 +6,8 @@ import { nonEmpty } from '../schemas';
 export const CancelKeyDeletion = defineAction({
   name: 'CancelKeyDeletion',
   input: z.object({ KeyId: nonEmpty }),
-  async handle(i, { kms, scope }) {
-    await kms.keys.cancelDeletion(scope, i.KeyId);
+  async handle(i, { kms, access }) {
+    await kms.keys.cancelDeletion(access, i.KeyId);
     return {};
   },
 });

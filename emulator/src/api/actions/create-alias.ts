@@ -6,8 +6,8 @@ import { nonEmpty } from '../schemas';
 export const CreateAlias = defineAction({
   name: 'CreateAlias',
   input: z.object({ AliasName: nonEmpty, KeyId: nonEmpty }),
-  async handle(i, { kms, scope }) {
-    await kms.aliases.create(scope, i.AliasName, i.KeyId);
+  async handle(i, { kms, access }) {
+    await kms.aliases.create(access, i.AliasName, i.KeyId);
     return {};
   },
 });

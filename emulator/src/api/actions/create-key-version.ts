@@ -7,8 +7,8 @@ import { keyVersionView } from '../views';
 export const CreateKeyVersion = defineAction({
   name: 'CreateKeyVersion',
   input: z.object({ KeyId: nonEmpty }),
-  async handle(i, { kms, scope }) {
-    const key = await kms.keys.createVersion(scope, i.KeyId);
+  async handle(i, { kms, access }) {
+    const key = await kms.keys.createVersion(access, i.KeyId);
     return { KeyVersion: keyVersionView(key, kms.keys.primary(key)) };
   },
 });

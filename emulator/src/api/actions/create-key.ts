@@ -21,8 +21,8 @@ export const CreateKey = defineAction({
     Policy: keyPolicy.optional(),
     Tags: tagList.optional(),
   }),
-  async handle(i, { kms, scope }) {
-    const key = await kms.keys.create(scope, {
+  async handle(i, { kms, access }) {
+    const key = await kms.keys.create(access, {
       keySpec: i.KeySpec,
       keyUsage: i.KeyUsage,
       origin: i.Origin,

@@ -6,9 +6,9 @@ import { base64, stringMap } from '../schemas';
 export const Decrypt = defineAction({
   name: 'Decrypt',
   input: z.object({ CiphertextBlob: base64, EncryptionContext: stringMap.optional() }),
-  check: (i, { kms, scope }) => kms.symmetric.checkDecrypt(scope, i.CiphertextBlob),
-  async handle(i, { kms, scope }) {
-    const r = await kms.symmetric.decrypt(scope, i.CiphertextBlob, i.EncryptionContext);
+  check: (i, { kms, access }) => kms.symmetric.checkDecrypt(access, i.CiphertextBlob, i.EncryptionContext),
+  async handle(i, { kms, access }) {
+    const r = await kms.symmetric.decrypt(access, i.CiphertextBlob, i.EncryptionContext);
     return { Plaintext: r.plaintext.toString('base64'), KeyId: r.keyId, KeyVersionId: r.keyVersionId };
   },
 });

@@ -6,8 +6,8 @@ import { nonEmpty } from '../schemas';
 export const DeleteAlias = defineAction({
   name: 'DeleteAlias',
   input: z.object({ AliasName: nonEmpty }),
-  async handle(i, { kms, scope }) {
-    await kms.aliases.delete(scope, i.AliasName);
+  async handle(i, { kms, access }) {
+    await kms.aliases.delete(access, i.AliasName);
     return {};
   },
 });

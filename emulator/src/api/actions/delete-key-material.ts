@@ -6,8 +6,8 @@ import { nonEmpty } from '../schemas';
 export const DeleteKeyMaterial = defineAction({
   name: 'DeleteKeyMaterial',
   input: z.object({ KeyId: nonEmpty }),
-  async handle(i, { kms, scope }) {
-    await kms.imports.deleteMaterial(scope, i.KeyId);
+  async handle(i, { kms, access }) {
+    await kms.imports.deleteMaterial(access, i.KeyId);
     return {};
   },
 });

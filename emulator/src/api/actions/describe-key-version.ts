@@ -7,8 +7,8 @@ import { keyVersionView } from '../views';
 export const DescribeKeyVersion = defineAction({
   name: 'DescribeKeyVersion',
   input: z.object({ KeyId: nonEmpty, KeyVersionId: nonEmpty }),
-  async handle(i, { kms, scope }) {
-    const key = await kms.keys.resolve(scope, i.KeyId);
+  async handle(i, { kms, access }) {
+    const key = await kms.keys.resolve(access, i.KeyId);
     return { KeyVersion: keyVersionView(key, kms.keys.version(key, i.KeyVersionId)) };
   },
 });

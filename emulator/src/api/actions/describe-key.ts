@@ -7,7 +7,7 @@ import { keyMetadata } from '../views';
 export const DescribeKey = defineAction({
   name: 'DescribeKey',
   input: z.object({ KeyId: nonEmpty }),
-  async handle(i, { kms, scope }) {
-    return { KeyMetadata: keyMetadata(await kms.keys.resolve(scope, i.KeyId)) };
+  async handle(i, { kms, access }) {
+    return { KeyMetadata: keyMetadata(await kms.keys.resolve(access, i.KeyId)) };
   },
 });

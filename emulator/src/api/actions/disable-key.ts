@@ -6,8 +6,8 @@ import { nonEmpty } from '../schemas';
 export const DisableKey = defineAction({
   name: 'DisableKey',
   input: z.object({ KeyId: nonEmpty }),
-  async handle(i, { kms, scope }) {
-    await kms.keys.disable(scope, i.KeyId);
+  async handle(i, { kms, access }) {
+    await kms.keys.disable(access, i.KeyId);
     return {};
   },
 });

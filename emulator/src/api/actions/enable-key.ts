@@ -6,8 +6,8 @@ import { nonEmpty } from '../schemas';
 export const EnableKey = defineAction({
   name: 'EnableKey',
   input: z.object({ KeyId: nonEmpty }),
-  async handle(i, { kms, scope }) {
-    await kms.keys.enable(scope, i.KeyId);
+  async handle(i, { kms, access }) {
+    await kms.keys.enable(access, i.KeyId);
     return {};
   },
 });

@@ -6,9 +6,9 @@ import { base64, nonEmpty, stringMap } from '../schemas';
 export const Encrypt = defineAction({
   name: 'Encrypt',
   input: z.object({ KeyId: nonEmpty, Plaintext: base64, EncryptionContext: stringMap.optional() }),
-  check: (i, { kms, scope }) => kms.symmetric.checkEncrypt(scope, i.KeyId, i.Plaintext),
-  async handle(i, { kms, scope }) {
-    const r = await kms.symmetric.encrypt(scope, i.KeyId, i.Plaintext, i.EncryptionContext);
+  check: (i, { kms, access }) => kms.symmetric.checkEncrypt(access, i.KeyId, i.Plaintext, i.EncryptionContext),
+  async handle(i, { kms, access }) {
+    const r = await kms.symmetric.encrypt(access, i.KeyId, i.Plaintext, i.EncryptionContext);
     return { CiphertextBlob: r.ciphertextBlob, KeyId: r.keyId, KeyVersionId: r.keyVersionId };
   },
 });

@@ -6,9 +6,9 @@ import { dataKeyBytes, dataKeyLength, exportWrapping, nonEmpty, stringMap, toExp
 export const GenerateAndExportDataKey = defineAction({
   name: 'GenerateAndExportDataKey',
   input: z.object({ KeyId: nonEmpty, EncryptionContext: stringMap.optional(), ...dataKeyLength, ...exportWrapping }),
-  check: (i, { kms, scope }) => kms.symmetric.checkGenerateDataKey(scope, i.KeyId, toExportWrapping(i)),
-  async handle(i, { kms, scope }) {
-    const r = await kms.symmetric.generateAndExportDataKey(scope, i.KeyId, dataKeyBytes(i), i.EncryptionContext, toExportWrapping(i));
+  check: (i, { kms, access }) => kms.symmetric.checkGenerateDataKey(access, i.KeyId, i.EncryptionContext, toExportWrapping(i)),
+  async handle(i, { kms, access }) {
+    const r = await kms.symmetric.generateAndExportDataKey(access, i.KeyId, dataKeyBytes(i), i.EncryptionContext, toExportWrapping(i));
     return {
       CiphertextBlob: r.ciphertextBlob,
       ExportedDataKey: r.exportedDataKey.toString('base64'),

@@ -6,9 +6,9 @@ import { dataKeyBytes, dataKeyLength, nonEmpty, stringMap } from '../schemas';
 export const GenerateDataKeyWithoutPlaintext = defineAction({
   name: 'GenerateDataKeyWithoutPlaintext',
   input: z.object({ KeyId: nonEmpty, EncryptionContext: stringMap.optional(), ...dataKeyLength }),
-  check: (i, { kms, scope }) => kms.symmetric.checkGenerateDataKey(scope, i.KeyId),
-  async handle(i, { kms, scope }) {
-    const r = await kms.symmetric.generateDataKey(scope, i.KeyId, dataKeyBytes(i), i.EncryptionContext);
+  check: (i, { kms, access }) => kms.symmetric.checkGenerateDataKey(access, i.KeyId, i.EncryptionContext),
+  async handle(i, { kms, access }) {
+    const r = await kms.symmetric.generateDataKey(access, i.KeyId, dataKeyBytes(i), i.EncryptionContext);
     return { CiphertextBlob: r.ciphertextBlob, KeyId: r.keyId, KeyVersionId: r.keyVersionId };
   },
 });

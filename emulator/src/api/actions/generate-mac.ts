@@ -13,8 +13,8 @@ import { base64, nonEmpty } from '../schemas';
 const macAlgorithm = z.enum(['HMAC_SM3', 'HMAC_SHA_224', 'HMAC_SHA_256', 'HMAC_SHA_384', 'HMAC_SHA_512']);
 
 /** No key spec is an HMAC spec (our documented choice): a usable key is refused for its spec, dry run or not. */
-async function refuse(keyId: string, { kms, scope }: ActionContext, mode: Mode = 'use'): Promise<never> {
-  const key = await kms.keys.resolveFor(scope, keyId, 'useMaterial', mode);
+async function refuse(keyId: string, { kms, access }: ActionContext, mode: Mode = 'use'): Promise<never> {
+  const key = await kms.keys.resolveFor(access, keyId, 'useMaterial', { mode });
   throw new KmsError('Unsupported.KeySpec', key.keySpec);
 }
 

@@ -13,8 +13,8 @@ export const GetParametersForImport = defineAction({
     WrappingKeySpec: z.enum(WRAPPING_KEY_SPECS),
     WrappingAlgorithm: z.enum([...new Set(Object.values(IMPORT_WRAPPING).flat())]),
   }),
-  async handle(i, { kms, scope }) {
-    const r = await kms.imports.parameters(scope, i.KeyId, i.WrappingKeySpec, i.WrappingAlgorithm);
+  async handle(i, { kms, access }) {
+    const r = await kms.imports.parameters(access, i.KeyId, i.WrappingKeySpec, i.WrappingAlgorithm);
     return { KeyId: r.keyId, ImportToken: r.importToken, PublicKey: r.publicKey.toString('base64'), TokenExpireTime: isoDate(r.expiresAt) };
   },
 });

@@ -11,8 +11,8 @@ export const ImportKeyMaterial = defineAction({
     ImportToken: nonEmpty,
     KeyMaterialExpireUnix: int(0, 253402300799).default(0),
   }),
-  async handle(i, { kms, scope }) {
-    await kms.imports.importMaterial(scope, i.KeyId, i.EncryptedKeyMaterial, i.ImportToken, i.KeyMaterialExpireUnix);
+  async handle(i, { kms, access }) {
+    await kms.imports.importMaterial(access, i.KeyId, i.EncryptedKeyMaterial, i.ImportToken, i.KeyMaterialExpireUnix);
     return {};
   },
 });

@@ -1,20 +1,20 @@
 /**
- * GetKeyPolicy / SetKeyPolicy. The emulator stores the policy document (a JSON object, ≤ 32 KiB) but does not
- * evaluate it: every signed request of the owning account is allowed. The only policy name is `default`.
+ * GetKeyPolicy / SetKeyPolicy. A key's policy is evaluated on every call that names the key (domain/authorization.ts);
+ * a key created without one has the default policy (its account, `kms:*`). The only policy name is `default`.
  */
 import { z } from 'zod';
+import { defaultKeyPolicy } from '../../domain/policy';
 import { defineAction } from '../action';
 import { keyPolicy, nonEmpty } from '../schemas';
 
 const policyName = z.literal('default').default('default');
-const DEFAULT_POLICY = JSON.stringify({ Version: '1', Statement: [] });
 
 export const GetKeyPolicy = defineAction({
   name: 'GetKeyPolicy',
   input: z.object({ KeyId: nonEmpty, PolicyName: policyName }),
-  async handle(i, { kms, scope }) {
-    const key = await kms.keys.resolve(scope, i.KeyId);
-    return { Policy: key.policy ?? DEFAULT_POLICY };
+  async handle(i, { kms, access }) {
+    const key = await kms.keys.resolve(access, i.KeyId);
+    return { Policy: key.policy ?? defaultKeyPolicy(key.accountId) };
   },
 });
 
@@ -25,8 +25,8 @@ export const SetKeyPolicy = defineAction({
     PolicyName: policyName,
     Policy: keyPolicy,
   }),
-  async handle(i, { kms, scope }) {
-    await kms.keys.setPolicy(scope, i.KeyId, i.Policy);
+  async handle(i, { kms, access }) {
+    await kms.keys.setPolicy(access, i.KeyId, i.Policy);
     return {};
   },
 });

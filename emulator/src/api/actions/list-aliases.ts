@@ -25,8 +25,8 @@ export const ListAliases = defineAction({
 export const ListAliasesByKeyId = defineAction({
   name: 'ListAliasesByKeyId',
   input: z.object({ KeyId: nonEmpty, PageNumber: pageNumber, PageSize: pageSize() }),
-  async handle(i, { kms, scope }) {
-    const key = await kms.keys.resolve(scope, i.KeyId);
+  async handle(i, { kms, scope, access }) {
+    const key = await kms.keys.resolve(access, i.KeyId);
     return reply(await kms.aliases.page(scope, key, offset(i), i.PageSize), i.PageNumber, i.PageSize);
   },
 });

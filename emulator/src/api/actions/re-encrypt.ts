@@ -21,9 +21,10 @@ export const ReEncrypt = defineAction({
     SourceKeyVersionId: nonEmpty.optional(),
     SourceEncryptionAlgorithm: encryptionAlgorithm.optional(),
   }),
-  check: (i, { kms, scope }) => kms.symmetric.checkReEncrypt(scope, i.CiphertextBlob, sourceOf(i), i.DestinationKeyId),
-  async handle(i, { kms, scope }) {
-    const r = await kms.symmetric.reEncrypt(scope, i.CiphertextBlob, sourceOf(i), i.DestinationKeyId, i.DestinationEncryptionContext);
+  check: (i, { kms, access }) =>
+    kms.symmetric.checkReEncrypt(access, i.CiphertextBlob, sourceOf(i), i.DestinationKeyId, i.DestinationEncryptionContext),
+  async handle(i, { kms, access }) {
+    const r = await kms.symmetric.reEncrypt(access, i.CiphertextBlob, sourceOf(i), i.DestinationKeyId, i.DestinationEncryptionContext);
     return { CiphertextBlob: r.ciphertextBlob, KeyId: r.keyId, KeyVersionId: r.keyVersionId };
   },
 });

@@ -7,8 +7,8 @@ import { int, nonEmpty } from '../schemas';
 export const ScheduleKeyDeletion = defineAction({
   name: 'ScheduleKeyDeletion',
   input: z.object({ KeyId: nonEmpty, PendingWindowInDays: int(LIMITS.pendingWindowDays.min, LIMITS.pendingWindowDays.max) }),
-  async handle(i, { kms, scope }) {
-    await kms.keys.scheduleDeletion(scope, i.KeyId, i.PendingWindowInDays);
+  async handle(i, { kms, access }) {
+    await kms.keys.scheduleDeletion(access, i.KeyId, i.PendingWindowInDays);
     return {};
   },
 });

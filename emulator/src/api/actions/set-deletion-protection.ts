@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { missing } from '../../domain/errors';
+import { authorizeAccount } from '../../domain/authorization';
 import { defineAction } from '../action';
 import { bool, nonEmpty, text } from '../schemas';
 
@@ -16,8 +17,9 @@ export const SetDeletionProtection = defineAction({
     KeyId: nonEmpty.optional(),
     KmsInstanceId: nonEmpty.optional(),
   }),
-  async handle(i, { kms, scope }) {
+  async handle(i, { kms, scope, access }) {
     if (i.KmsInstanceId) {
+      authorizeAccount(access, 'instance'); // an instance has no policy of its own: identity policies decide
       const description = i.DeletionProtectionDescription ?? '';
       await kms.instances.update(scope, i.KmsInstanceId, ({ deletionProtection: _, ...instance }) =>
         i.EnableDeletionProtection ? { ...instance, deletionProtection: { description } } : instance,
@@ -26,7 +28,7 @@ export const SetDeletionProtection = defineAction({
     }
     const ref = i.ProtectedResourceArn ?? i.KeyId;
     if (!ref) throw missing('ProtectedResourceArn');
-    await kms.keys.setDeletionProtection(scope, ref, i.EnableDeletionProtection, i.DeletionProtectionDescription);
+    await kms.keys.setDeletionProtection(access, ref, i.EnableDeletionProtection, i.DeletionProtectionDescription);
     return {};
   },
 });

@@ -13,8 +13,8 @@ const tagKeys = z.union([json(z.array(z.string()).min(1)), z.string().transform(
 export const TagResource = defineAction({
   name: 'TagResource',
   input: z.object({ KeyId: nonEmpty, Tags: tagList }),
-  async handle(i, { kms, scope }) {
-    await kms.keys.setTags(scope, i.KeyId, (tags) => validateTags(tags, i.Tags));
+  async handle(i, { kms, access }) {
+    await kms.keys.setTags(access, i.KeyId, (tags) => validateTags(tags, i.Tags));
     return {};
   },
 });
@@ -22,8 +22,8 @@ export const TagResource = defineAction({
 export const UntagResource = defineAction({
   name: 'UntagResource',
   input: z.object({ KeyId: nonEmpty, TagKeys: tagKeys }),
-  async handle(i, { kms, scope }) {
-    await kms.keys.setTags(scope, i.KeyId, (tags) => {
+  async handle(i, { kms, access }) {
+    await kms.keys.setTags(access, i.KeyId, (tags) => {
       for (const k of i.TagKeys) delete tags[k];
       return tags;
     });
@@ -34,8 +34,8 @@ export const UntagResource = defineAction({
 export const ListResourceTags = defineAction({
   name: 'ListResourceTags',
   input: z.object({ KeyId: nonEmpty }),
-  async handle(i, { kms, scope }) {
-    const key = await kms.keys.resolve(scope, i.KeyId);
+  async handle(i, { kms, access }) {
+    const key = await kms.keys.resolve(access, i.KeyId);
     return { Tags: { Tag: Object.entries(key.tags).map(([TagKey, TagValue]) => ({ KeyId: key.keyId, TagKey, TagValue })) } };
   },
 });

@@ -19,13 +19,13 @@ const tags = z
 export const TagResources = defineAction({
   name: 'TagResources',
   input: z.object({ RegionId: nonEmpty, ResourceType: resourceType, ResourceId: resourceIds, Tag: tags }),
-  async handle(i, { kms, scope }) {
+  async handle(i, { kms, access }) {
     const target = kms.tagTargets[i.ResourceType];
     const added = Object.fromEntries(i.Tag.map((t) => [t.Key, t.Value]));
     // Resolve all first so that one unknown resource leaves every resource untouched.
-    const resources = await Promise.all(i.ResourceId.map((id) => target.resolve(scope, id)));
+    const resources = await Promise.all(i.ResourceId.map((id) => target.resolve(access, id)));
     for (const r of resources) validateTags(r.tags, added, 'Tag');
-    for (const r of resources) await target.setTags(scope, r.id, (t) => validateTags(t, added, 'Tag'));
+    for (const r of resources) await target.setTags(access, r.id, (t) => validateTags(t, added, 'Tag'));
     return {};
   },
 });
@@ -39,11 +39,11 @@ export const UntagResources = defineAction({
     TagKey: z.array(nonEmpty).max(LIMITS.tagsPerResource).optional(),
     All: bool.default(false),
   }),
-  async handle(i, { kms, scope }) {
+  async handle(i, { kms, access }) {
     const target = kms.tagTargets[i.ResourceType];
-    const resources = await Promise.all(i.ResourceId.map((id) => target.resolve(scope, id)));
+    const resources = await Promise.all(i.ResourceId.map((id) => target.resolve(access, id)));
     for (const r of resources)
-      await target.setTags(scope, r.id, (t) => {
+      await target.setTags(access, r.id, (t) => {
         if (i.All) return {};
         for (const k of i.TagKey ?? []) delete t[k];
         return t;
@@ -66,10 +66,10 @@ export const ListTagResources = defineAction({
       .optional(),
     NextToken: z.string().regex(/^\d+$/).transform(Number).optional(),
   }),
-  async handle(i, { kms, scope }) {
+  async handle(i, { kms, scope, access }) {
     const target = kms.tagTargets[i.ResourceType];
     let resources: Tagged[] = i.ResourceId
-      ? await Promise.all(i.ResourceId.map((id) => target.resolve(scope, id)))
+      ? await Promise.all(i.ResourceId.map((id) => target.resolve(access, id)))
       : await target.list(scope);
     // Own keys only: `in` would also match Object.prototype names such as `toString`.
     if (i.Tag)

@@ -6,8 +6,8 @@ import { nonEmpty } from '../schemas';
 export const UpdateAlias = defineAction({
   name: 'UpdateAlias',
   input: z.object({ AliasName: nonEmpty, KeyId: nonEmpty }),
-  async handle(i, { kms, scope }) {
-    await kms.aliases.update(scope, i.AliasName, i.KeyId);
+  async handle(i, { kms, access }) {
+    await kms.aliases.update(access, i.AliasName, i.KeyId);
     return {};
   },
 });

@@ -7,8 +7,8 @@ import { nonEmpty, text } from '../schemas';
 export const UpdateKeyDescription = defineAction({
   name: 'UpdateKeyDescription',
   input: z.object({ KeyId: nonEmpty, Description: text.max(LIMITS.descriptionMaxLength).default('') }),
-  async handle(i, { kms, scope }) {
-    await kms.keys.updateDescription(scope, i.KeyId, i.Description);
+  async handle(i, { kms, access }) {
+    await kms.keys.updateDescription(access, i.KeyId, i.Description);
     return {};
   },
 });

@@ -6,8 +6,8 @@ import { bool, nonEmpty, rotationInterval } from '../schemas';
 export const UpdateRotationPolicy = defineAction({
   name: 'UpdateRotationPolicy',
   input: z.object({ KeyId: nonEmpty, EnableAutomaticRotation: bool, RotationInterval: rotationInterval.optional() }),
-  async handle(i, { kms, scope }) {
-    await kms.keys.setRotationPolicy(scope, i.KeyId, i.EnableAutomaticRotation, i.RotationInterval);
+  async handle(i, { kms, access }) {
+    await kms.keys.setRotationPolicy(access, i.KeyId, i.EnableAutomaticRotation, i.RotationInterval);
     return {};
   },
 });
