@@ -24,6 +24,8 @@ import type { RequestRecord } from './wire/server';
 import { FileNonceLedger, type NonceLedger } from './store/nonce-ledger';
 import { stateExists } from './store/journal';
 import { adminListener } from './wire/admin';
+import { consoleListener } from './console';
+import { createMetrics } from './wire/metrics';
 import { listenHttp, type Listening } from './wire/http-server';
 import { kmsRequestListener } from './wire/server';
 import { applySeed } from './seed/apply';
@@ -66,6 +68,11 @@ export interface EmulatorOptions {
   timeouts?: { headersMs?: number; requestMs?: number };
   /** Each answered KMS API request (the request log): nothing secret, no parameter values. */
   observe?: (record: RequestRecord) => void;
+  /** Collect metrics for /_alikms/metrics (default true); `metricsOpen` serves them without credentials. */
+  metrics?: boolean;
+  metricsOpen?: boolean;
+  /** The audit log (JSON lines) the console's Audit tab reads. */
+  auditLog?: string;
 }
 
 export interface RunningEmulator {
@@ -126,6 +133,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     // Catch up on whatever fell due while the emulator was down, before serving.
     await kms.lifecycle.restoreClock();
     await kms.lifecycle.runDue();
+    const metrics = opts.metrics === false ? undefined : createMetrics(kms);
+    const observe = both(metrics?.observe, opts.observe);
     const admin = adminListener({
       kms,
       accounts,
@@ -134,6 +143,16 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       // Access keys (secrets) leave only with material, which needs admin rights (wire/admin.ts).
       exportState: (scope, material) =>
         exportSeed(kms, software, scope, material, material ? accounts.all().filter((k) => k.accountId === scope.accountId) : []),
+      metrics: metrics && { registry: metrics, open: opts.metricsOpen === true },
+      log: opts.log,
+    });
+    const webConsole = consoleListener({
+      kms,
+      accounts,
+      defaultRegion: region,
+      adminToken: opts.adminToken,
+      auditLog: opts.auditLog,
+      observe,
       log: opts.log,
     });
     const windowMs = LIMITS.signatureSkewSeconds * 1000;
@@ -147,7 +166,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     const host = opts.host ?? DEFAULT_HOST;
     // The main port answers for --region; each --region-port for its own region (for clients that name none).
     const serveRegion = (regionId: string, port: number) =>
-      listenHttp(kmsRequestListener({ kms, auth, defaultRegion: regionId, admin, log: opts.log, observe: opts.observe }), {
+      listenHttp(kmsRequestListener({ kms, auth, defaultRegion: regionId, admin, console: webConsole, log: opts.log, observe }), {
         host,
         port,
         region: regionId,
@@ -246,6 +265,11 @@ function loadRootKey(rootKeyFile: string | undefined, dataFile: string | undefin
         'ALIKMS_ROOT_KEY to it), or start with another --data file to start afresh',
     );
   return RootKey.loadOrCreate(rootKeyFile);
+}
+
+/** One report to both watchers (metrics, the caller's), or to the one there is. */
+function both<T>(a?: (x: T) => void, b?: (x: T) => void): ((x: T) => void) | undefined {
+  return a && b ? (x) => (a(x), b(x)) : (a ?? b);
 }
 
 function startScheduler(kms: Kms, intervalMs: number, log?: (m: string) => void): NodeJS.Timeout | undefined {
