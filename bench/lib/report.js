@@ -5,6 +5,8 @@ const { join } = require('node:path');
 
 const TARGET_RATIO = 0.8;
 const TARGET_COLD_MS = 300;
+/** Metrics collection (on by default; the console idle) may cost the API at most 5 %. */
+const TARGET_METRICS_RATIO = 0.95;
 
 const f0 = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '–');
 const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : '–');
@@ -157,6 +159,15 @@ function text(run) {
         `| ${x.connections} | ${f0(x.baselineRps)} | ${f0(x.encryptRps)} | ${x.ratio === undefined ? 'n/a' : f2(x.ratio)} | ${f2(x.ratioPerServerCpu)} |`,
       );
   }
+  const metrics = ratiosOf(run, 'encrypt', 'encrypt-no-metrics');
+  if (metrics.some((x) => x.ratio !== undefined)) {
+    L.push('', `## What metrics cost: Encrypt with metrics on ÷ Encrypt with --no-metrics (target ≥ ${TARGET_METRICS_RATIO})`, '');
+    L.push('| conns | --no-metrics req/s | metrics on req/s | ratio | ratio per server-CPU-second |', '|---|---|---|---|---|');
+    for (const x of metrics)
+      L.push(
+        `| ${x.connections} | ${f0(x.baselineRps)} | ${f0(x.encryptRps)} | ${x.ratio === undefined ? 'n/a' : f2(x.ratio)} | ${f2(x.ratioPerServerCpu)} |`,
+      );
+  }
   const cs = coldStats(run.coldStart);
   if (cs) {
     L.push('', `## Cold start (target ≤ ${TARGET_COLD_MS} ms)`, '');
@@ -184,6 +195,7 @@ function write(run, dir) {
     status: st.text,
     ratios: ratios(run),
     nonceLedgerRatios: ratiosOf(run, 'encrypt', 'encrypt-in-memory'),
+    metricsRatios: ratiosOf(run, 'encrypt', 'encrypt-no-metrics'),
     coldStartSummary: coldStats(run.coldStart),
   };
   writeFileSync(base + '.json', JSON.stringify(json, null, 2) + '\n');

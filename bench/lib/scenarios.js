@@ -85,6 +85,15 @@ const SCENARIOS = [
     check: (body) => (typeof body.CiphertextBlob === 'string' ? undefined : 'no CiphertextBlob'),
   },
   {
+    // The same Encrypt against an emulator started with --no-metrics: what collecting metrics costs the API.
+    id: 'encrypt-no-metrics',
+    label: 'Encrypt 1 KiB, metrics off (--no-metrics)',
+    target: 'nometrics',
+    action: 'Encrypt',
+    setup: encryptParams,
+    check: (body) => (typeof body.CiphertextBlob === 'string' ? undefined : 'no CiphertextBlob'),
+  },
+  {
     id: 'decrypt',
     label: 'Decrypt 1 KiB (Aliyun_AES_256)',
     action: 'Decrypt',
