@@ -128,5 +128,36 @@ export function consoleScenarios(store: string, start: () => Promise<TestEmulato
       await page.locator('#events a.key-id', { hasText: keyMetadata.keyId }).click();
       await expect(page.locator('#versions tbody tr').count()).resolves.toBe(2);
     });
+
+    test('creating a key and an alias in the page; the Keys tab filters by state, spec and instance', async () => {
+      await page.click('nav.tabs >> text=Keys');
+      await page.selectOption('#create-key select[name="KeySpec"]', 'EC_P256');
+      await page.selectOption('#create-key select[name="KeyUsage"]', 'SIGN/VERIFY');
+      await page.fill('#create-key input[name="Description"]', 'signs releases');
+      await page.click('#create-key button');
+      const created = /^Created key (key-\S+)\.$/.exec((await page.locator('.flash.ok').textContent()) ?? '')![1];
+      await page.fill('input[name="AliasName"]', 'alias/release-signing');
+      await page.click('form[action="/console/do/CreateAlias"] button');
+      await expect(page.locator('#aliases').textContent()).resolves.toContain('alias/release-signing');
+      const described = await kms.describeKey(new $Kms.DescribeKeyRequest({ keyId: 'alias/release-signing' }));
+      expect(described.keyMetadata).toMatchObject({ keyId: created, keySpec: 'EC_P256', keyUsage: 'SIGN/VERIFY' });
+
+      await page.click('nav.tabs >> text=Keys');
+      await browser.screenshot('keys-all');
+      const listed = () =>
+        page.locator('#keys tbody tr[data-key-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key-id')));
+      await page.selectOption('.filters select[name="spec"]', 'EC_P256');
+      await page.click('.filters button');
+      await expect(listed()).resolves.toEqual([created]);
+      await page.selectOption('.filters select[name="spec"]', '');
+      await page.selectOption('.filters select[name="state"]', 'Disabled');
+      await page.click('.filters button');
+      await expect(listed()).resolves.toHaveLength(1); // the key disabled above (the default CMK was enabled again)
+      await page.selectOption('.filters select[name="state"]', '');
+      await page.selectOption('.filters select[name="instance"]', { index: 2 }); // the one instance
+      await page.click('.filters button');
+      await expect(page.locator('#keys tbody tr[data-key-id] td').nth(6).textContent()).resolves.toMatch(/^kst-/);
+      await expect(listed()).resolves.toHaveLength(1);
+    });
   });
 }

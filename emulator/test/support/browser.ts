@@ -42,7 +42,7 @@ export async function startBrowser(name: string): Promise<TestBrowser> {
       executablePath: CHROMIUM,
       headless: true,
       args: FLAGS,
-      viewport: { width: 1360, height: 860 },
+      viewport: { width: 1480, height: 900 },
       timeout: 60_000,
     });
   } catch (err) {

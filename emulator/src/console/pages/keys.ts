@@ -47,44 +47,46 @@ export async function keysPage(v: View): Promise<Html> {
       <label>Tag <input name="tag" value="${tag}" placeholder="key or key=value" /></label>
       <button type="submit">Filter</button>
     </form>
-    <table class="list" id="keys">
-      <thead>
-        <tr>
-          <th>Key ID</th>
-          <th>Aliases</th>
-          <th>State</th>
-          <th>Spec</th>
-          <th>Usage</th>
-          <th>Protection</th>
-          <th>Instance</th>
-          <th>Created</th>
-          <th>Description</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${items.map(
-          (k, i) =>
-            html`<tr data-key-id="${k.keyId}">
-              <td class="key">${keyLink(v, k.keyId)}${k.defaultKey ? html` <span class="badge">default</span>` : ''}</td>
-              <td>${aliases[i].items.map((a) => a.aliasName).join(', ')}${aliases[i].total > 3 ? ' …' : ''}</td>
-              <td><span class="state ${k.keyState}">${k.keyState}</span></td>
-              <td>${k.keySpec}</td>
-              <td>${k.keyUsage}</td>
-              <td>${k.protectionLevel}</td>
-              <td>${k.dkmsInstanceId ?? '—'}</td>
-              <td class="when">${when(k.createdAt)}</td>
-              <td class="description">${k.description}</td>
-            </tr>`,
-        )}
-        ${
-          items.length === 0
-            ? html`<tr>
-                <td colspan="9" class="empty">No keys match.</td>
-              </tr>`
-            : ''
-        }
-      </tbody>
-    </table>
+    <div class="scroll">
+      <table class="list" id="keys">
+        <thead>
+          <tr>
+            <th>Key ID</th>
+            <th>Aliases</th>
+            <th>State</th>
+            <th>Spec</th>
+            <th>Usage</th>
+            <th>Protection</th>
+            <th>Instance</th>
+            <th>Created</th>
+            <th>Description</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${items.map(
+            (k, i) =>
+              html`<tr data-key-id="${k.keyId}">
+                <td class="key">${keyLink(v, k.keyId)}${k.defaultKey ? html` <span class="badge">default</span>` : ''}</td>
+                <td>${aliases[i].items.map((a) => a.aliasName).join(', ')}${aliases[i].total > 3 ? ' …' : ''}</td>
+                <td><span class="state ${k.keyState}">${k.keyState}</span></td>
+                <td>${k.keySpec}</td>
+                <td>${k.keyUsage}</td>
+                <td>${k.protectionLevel}</td>
+                <td class="instance">${k.dkmsInstanceId ?? '—'}</td>
+                <td class="when">${when(k.createdAt)}</td>
+                <td class="description">${k.description}</td>
+              </tr>`,
+          )}
+          ${
+            items.length === 0
+              ? html`<tr>
+                  <td colspan="9" class="empty">No keys match.</td>
+                </tr>`
+              : ''
+          }
+        </tbody>
+      </table>
+    </div>
     <nav class="pager">
       ${pageNumber > 1 ? html`<a href="${v.href('/console/keys', { ...filters, page: pageNumber - 1 })}">← Previous</a>` : ''}
       <span>Page ${pageNumber} of ${pages}</span>
