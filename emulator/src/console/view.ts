@@ -56,11 +56,16 @@ export class View {
     return url(path, { region: this.scope.regionId, account: this.identity.admin ? this.scope.accountId : undefined, ...params });
   }
 
+  /** The hidden fields that keep a form in the view's region (and, for admins, account). */
+  scopeFields(): Html {
+    return html`<input type="hidden" name="region" value="${this.scope.regionId}" />
+      ${this.identity.admin ? html`<input type="hidden" name="account" value="${this.scope.accountId}" />` : ''}`;
+  }
+
   /** The hidden fields every action form carries: the CSRF token, the scope, and the page to come back to. */
   formFields(back = this.path): Html {
     return html`<input type="hidden" name="_csrf" value="${this.session.csrf}" />
-      <input type="hidden" name="region" value="${this.scope.regionId}" />
-      <input type="hidden" name="account" value="${this.scope.accountId}" />
+      ${this.scopeFields()}
       <input type="hidden" name="back" value="${back}" />`;
   }
 }

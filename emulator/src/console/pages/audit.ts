@@ -17,8 +17,7 @@ export async function auditPage(v: View): Promise<Html> {
   };
   const body = html`<h1>Audit <small>latest ${entries.length} calls of account ${v.scope.accountId}</small></h1>
     <form method="get" action="/console/audit" class="filters">
-      <input type="hidden" name="region" value="${v.scope.regionId}" />
-      ${v.identity.admin ? html`<input type="hidden" name="account" value="${v.scope.accountId}" />` : ''}
+      ${v.scopeFields()}
       <label>Key <input name="keyId" value="${keyId}" placeholder="key ID or ARN" /></label>
       <label>Principal <input name="principal" value="${principal}" placeholder="user/name or ARN" /></label>
       <button type="submit">Filter</button>

@@ -24,8 +24,7 @@ export async function keysPage(v: View): Promise<Html> {
   const instanceLabels = { '': 'any', [NO_INSTANCE]: 'none (KMS 1.0, default)' };
   const body = html`<h1>Keys <small>${total} in ${v.scope.regionId}</small></h1>
     <form class="filters" method="get" action="/console/keys">
-      <input type="hidden" name="region" value="${v.scope.regionId}" />
-      ${v.identity.admin ? html`<input type="hidden" name="account" value="${v.scope.accountId}" />` : ''}
+      ${v.scopeFields()}
       <label
         >State
         <select name="state">

@@ -40,8 +40,7 @@ export async function timePage(v: View): Promise<Html> {
     <section class="panel">
       <h2>Upcoming events <small>${events.length}${events.length === SHOWN ? '+' : ''} in the next ${horizon}</small></h2>
       <form method="get" action="/console/time" class="inline">
-        <input type="hidden" name="region" value="${v.scope.regionId}" />
-        <input type="hidden" name="account" value="${v.scope.accountId}" />
+        ${v.scopeFields()}
         <label
           >Horizon
           <select name="horizon" data-autosubmit>
