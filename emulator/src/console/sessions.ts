@@ -75,7 +75,7 @@ export class Sessions {
   cookie(session?: Session): string {
     const attributes = 'Path=/console; HttpOnly; SameSite=Strict';
     if (!session) return `${COOKIE}=; ${attributes}; Max-Age=0`;
-    return `${COOKIE}=${session.id}; ${attributes}; Max-Age=${Math.floor((session.expiresAt - this.now()) / 1000)}`;
+    return `${COOKIE}=${session.id}; ${attributes}; Max-Age=${Math.ceil((session.expiresAt - this.now()) / 1000)}`;
   }
 }
 
