@@ -18,7 +18,8 @@ build: deps
 serve: build
 	node emulator/bin/alikms.js serve $(ARGS)
 
-# Test prerequisites from Debian (SoftHSM2 for the PKCS#11 backend, PostgreSQL for the shared store).
+# Test prerequisites from Debian (SoftHSM2 for the PKCS#11 backend, PostgreSQL for the shared store, Chromium for the
+# console's browser tests).
 system-deps:
 	@bash scripts/system-deps.sh
 

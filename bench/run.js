@@ -68,8 +68,9 @@ async function main() {
 
   const emulator = await startEmulator();
   const memory = await startEmulator(['--in-memory']);
+  const nometrics = await startEmulator(['--no-metrics']);
   const baseline = await startServer(['bench/baseline-server.js', '0']);
-  const servers = { emulator, memory, baseline };
+  const servers = { emulator, memory, nometrics, baseline };
   const serverOf = (s) => servers[s.target || 'emulator'];
   run.cells = [];
   try {
@@ -83,7 +84,7 @@ async function main() {
     for (const c of cfg.connections) {
       for (const s of active) {
         const server = serverOf(s);
-        const quietBefore = await waitQuiet([process.pid, emulator.pid, memory.pid, baseline.pid]);
+        const quietBefore = await waitQuiet([process.pid, emulator.pid, memory.pid, nometrics.pid, baseline.pid]);
         const r = await loadCell(server, s, c, cfg).catch((e) => ({ connections: c, failed: String(e.message).slice(0, 500) }));
         r.scenario = s.id;
         r.quietBefore = quietBefore;
@@ -95,6 +96,7 @@ async function main() {
   } finally {
     await stopEmulator(emulator);
     await stopEmulator(memory);
+    await stopEmulator(nometrics);
     await stopServer(baseline);
   }
   if (emulator.stderrTail()) log(`emulator stderr (last 4 KB):\n${emulator.stderrTail()}`);

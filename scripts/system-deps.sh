@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests use when they are missing (runs as root in CI, else through sudo).
-# softhsm2 for the PKCS#11 backend; postgresql for the shared store.
+# softhsm2 for the PKCS#11 backend; postgresql for the shared store; chromium for the console's browser tests.
 set -euo pipefail
 
 # apt-get install, with `apt-get update` first only when the plain install fails (stale or empty package lists).
@@ -17,3 +17,7 @@ command -v softhsm2-util >/dev/null 2>&1 || apt_install softhsm2
 
 # PostgreSQL: the tests start a private throwaway cluster with its initdb/pg_ctl (emulator/test/support/postgres.ts).
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || apt_install postgresql
+
+# Chromium: the console's browser tests drive Debian's build through playwright-core (emulator/test/console/browser.ts);
+# playwright's own browser download is never used.
+command -v chromium >/dev/null 2>&1 || apt_install chromium

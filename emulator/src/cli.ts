@@ -9,7 +9,7 @@ import { loadDrift } from './drift';
 import { startEmulator } from './emulator';
 import { redactUrl } from './store/postgres';
 import { Accounts, DEFAULT_KEY } from './wire/accounts';
-import type { RequestRecord } from './wire/server';
+import { requestLogger } from './wire/request-log';
 import { readSeed } from './seed/format';
 import { VERSION } from './version';
 import { addAdminOptions, adminCall, adminTarget, normalizeEndpoint } from './cli/admin-client';
@@ -54,7 +54,7 @@ export function cli(): Command {
         throw new Error(`${source('connectDelay')}: not a number of ms: ${o.connectDelay}`);
       const maxRotation = parseInterval(o.maxRotationInterval);
       if (maxRotation === undefined) throw new Error(`${source('maxRotationInterval')}: expected e.g. 365d: ${o.maxRotationInterval}`);
-      const { throttling, defaultKeyRotation, defaultKey, inMemory, requestLog } = readSwitches(serve);
+      const { throttling, defaultKeyRotation, defaultKey, inMemory, requestLog, metrics, metricsOpen } = readSwitches(serve);
       if (o.logFormat !== 'text' && o.logFormat !== 'json')
         throw new Error(`${source('logFormat')}: expected text or json: ${o.logFormat}`);
       const regionPorts: Record<string, number> = {};
@@ -89,6 +89,8 @@ export function cli(): Command {
         log: (m) => console.error(m),
         observe: requestLog ? requestLogger(o.logFormat as 'text' | 'json') : undefined,
         auditLog: o.auditLog && resolve(o.auditLog),
+        metrics,
+        metricsOpen,
       });
       console.log(
         `alikms listening on ${emulator.endpoint} (region ${emulator.region}, state ${o.store ? redactUrl(o.store) : inMemory ? 'in memory' : resolve(o.data)})`,
@@ -96,6 +98,8 @@ export function cli(): Command {
       for (const [regionId, endpoint] of Object.entries(emulator.regionEndpoints))
         if (regionId !== emulator.region) console.log(`  region ${regionId}: ${endpoint}`);
       console.log(`  hardware instances: ${emulator.kms.hsm === 'pkcs11' ? 'PKCS#11 token' : 'simulated in software (no HSM configured)'}`);
+      console.log(`  console: ${emulator.endpoint}/console/`);
+      if (metrics) console.log(`  metrics: ${emulator.endpoint}/_alikms/metrics (${metricsOpen ? 'open' : 'admin credentials'})`);
       // Access key ids only: a secret from an accounts file is never printed (the built-in test/test is public anyway).
       for (const k of emulator.accounts.all())
         console.log(`  account ${k.accountId}: AccessKeyId=${k.id}${k === DEFAULT_KEY ? ` AccessKeySecret=${k.secret}` : ''}`);
@@ -181,26 +185,6 @@ export function cli(): Command {
       }
     });
   return program;
-}
-
-/** One line per request: `time requestId account accessKeyId action status code latency`, or the record as JSON. */
-function requestLogger(format: 'text' | 'json'): (r: RequestRecord) => void {
-  return (r) => {
-    const line =
-      format === 'json'
-        ? JSON.stringify({ ...r, time: new Date(r.time).toISOString(), latencyMs: Math.round(r.latencyMs * 10) / 10 })
-        : [
-            new Date(r.time).toISOString(),
-            r.requestId,
-            r.accountId ?? '-',
-            r.accessKeyId ?? '-',
-            r.action ?? '-',
-            r.status,
-            r.code ?? 'OK',
-            `${r.latencyMs.toFixed(1)}ms`,
-          ].join(' ');
-    process.stderr.write(line + '\n');
-  };
 }
 
 /** All three PKCS#11 settings, or none (hardware instances simulated in software); a partial set is an error. */

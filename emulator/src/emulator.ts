@@ -24,6 +24,8 @@ import type { RequestRecord } from './wire/server';
 import { FileNonceLedger, type NonceLedger } from './store/nonce-ledger';
 import { stateExists } from './store/journal';
 import { adminListener } from './wire/admin';
+import { consoleListener } from './console';
+import { createMetrics } from './wire/metrics';
 import { listenHttp, type Listening } from './wire/http-server';
 import { kmsRequestListener } from './wire/server';
 import { applySeed } from './seed/apply';
@@ -67,7 +69,10 @@ export interface EmulatorOptions {
   timeouts?: { headersMs?: number; requestMs?: number };
   /** Each answered KMS API request (the request log): nothing secret, no parameter values. */
   observe?: (record: RequestRecord) => void;
-  /** Append one JSON line per KMS API call to this file (audit/writer.ts), created 0600. */
+  /** Collect metrics for /_alikms/metrics (default true); `metricsOpen` serves them without credentials. */
+  metrics?: boolean;
+  metricsOpen?: boolean;
+  /** Append one JSON line per KMS API call to this file (audit/writer.ts), created 0600; the console's Audit tab reads it. */
   auditLog?: string;
 }
 
@@ -130,6 +135,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     // Catch up on whatever fell due while the emulator was down, before serving.
     await kms.lifecycle.restoreClock();
     await kms.lifecycle.runDue();
+    const metrics = opts.metrics === false ? undefined : createMetrics(kms);
+    audit = opts.auditLog ? AuditLog.open(opts.auditLog, opts.log) : undefined;
+    const observe = observers(metrics?.observe, opts.observe, audit?.record);
     const admin = adminListener({
       kms,
       accounts,
@@ -138,6 +146,16 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       // Access keys (secrets) leave only with material, which needs admin rights (wire/admin.ts).
       exportState: (scope, material) =>
         exportSeed(kms, software, scope, material, material ? accounts.all().filter((k) => k.accountId === scope.accountId) : []),
+      metrics: metrics && { registry: metrics, open: opts.metricsOpen === true },
+      log: opts.log,
+    });
+    const webConsole = consoleListener({
+      kms,
+      accounts,
+      defaultRegion: region,
+      adminToken: opts.adminToken,
+      auditLog: opts.auditLog,
+      observe,
       log: opts.log,
     });
     const windowMs = LIMITS.signatureSkewSeconds * 1000;
@@ -148,12 +166,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
           ? new FileNonceLedger(dirname(opts.dataFile))
           : undefined;
     const auth = new Authenticator(accounts, await ReplayGuard.open(windowMs, ledger));
-    audit = opts.auditLog ? AuditLog.open(opts.auditLog, opts.log) : undefined;
-    const observe = observers(opts.observe, audit?.record);
     const host = opts.host ?? DEFAULT_HOST;
     // The main port answers for --region; each --region-port for its own region (for clients that name none).
     const serveRegion = (regionId: string, port: number) =>
-      listenHttp(kmsRequestListener({ kms, auth, defaultRegion: regionId, admin, log: opts.log, observe }), {
+      listenHttp(kmsRequestListener({ kms, auth, defaultRegion: regionId, admin, console: webConsole, log: opts.log, observe }), {
         host,
         port,
         region: regionId,
@@ -199,7 +215,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   }
 }
 
-/** One observer that tells each of `fns` (the request log, the audit log, …) of every request. */
+/** One observer that tells each of `fns` (metrics, the request log, the audit log) of every request. */
 function observers(...fns: (((r: RequestRecord) => void) | undefined)[]): ((r: RequestRecord) => void) | undefined {
   const set = fns.filter((f) => f !== undefined);
   return set.length <= 1 ? set[0] : (r) => set.forEach((f) => f(r));

@@ -63,7 +63,9 @@ it('a live precondition that still fails is reported by the update itself, namin
   expect(err.message).toMatch(new RegExp(`RotationPolicy 'rot3' \\(${key.id}\\): update: key ${key.id} is Disabled`));
   const rsa = await h.sim.register(KEY, 'rsa', { instanceId: h.instanceId, keySpec: 'RSA_2048', keyUsage: 'SIGN/VERIFY' });
   await expect(h.sim.check(ROT, 'x', {}, { keyId: rsa.id })).resolves.toMatchObject({ keyId: rsa.id });
-  await expect(h.sim.register(ROT, 'rsa', { keyId: rsa.id })).rejects.toThrow(/create: key .* has spec RSA_2048; only symmetric keys rotate automatically/);
+  await expect(h.sim.register(ROT, 'rsa', { keyId: rsa.id })).rejects.toThrow(
+    /create: key .* has spec RSA_2048; only symmetric keys rotate automatically/,
+  );
 });
 
 it('Check names every failure at once, the resource-specific ones beside the type errors', async () => {

@@ -66,7 +66,9 @@ it('Check validates the interval statically; the key eligibility is checked when
   await expect(h.sim.check(ROT, 'x', {}, { keyId, interval: '8760h' })).resolves.toMatchObject({ interval: '8760h' });
   const rsa = (await h.sim.register(KEY, 'rsa', { instanceId: h.instanceId, keySpec: 'RSA_2048', keyUsage: 'SIGN/VERIFY' })).id;
   await expect(h.sim.check(ROT, 'x', {}, { keyId: rsa })).resolves.toMatchObject({ keyId: rsa });
-  await expect(h.sim.register(ROT, 'x', { keyId: rsa })).rejects.toThrow(/create: key .* has spec RSA_2048; only symmetric keys rotate automatically/);
+  await expect(h.sim.register(ROT, 'x', { keyId: rsa })).rejects.toThrow(
+    /create: key .* has spec RSA_2048; only symmetric keys rotate automatically/,
+  );
   await expect(h.sim.check(ROT, 'x', {}, { keyId: UNKNOWN, interval: '30d' })).resolves.toMatchObject({ keyId: UNKNOWN });
   await expect(h.sim.register(ROT, 'y', { keyId: 'key-hzz00000000000000000000' })).rejects.toThrow(/create: key .* does not exist/);
 });

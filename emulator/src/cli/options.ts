@@ -111,12 +111,30 @@ export const SERVE_OPTIONS: readonly ServeOption[] = [
     defaultText: 'off',
     description: 'one line per KMS API request on stderr (time, RequestId, account, AccessKeyId, action, status, code, latency)',
   },
-  { flags: '--log-format <format>', env: 'ALIKMS_LOG_FORMAT', default: 'text', description: 'request log lines as `text` or `json`' },
+  {
+    flags: '--log-format <format>',
+    env: 'ALIKMS_LOG_FORMAT',
+    default: 'text',
+    description: 'request log lines as `text` or `json` (one JSON object per line); setting it turns the request log on',
+  },
+  {
+    flags: '--metrics-open',
+    env: 'ALIKMS_METRICS_OPEN',
+    defaultText: 'admin credentials',
+    description: '`GET /_alikms/metrics` (Prometheus text format) without credentials, for a scraper on a trusted network',
+  },
+  {
+    flags: '--no-metrics',
+    env: 'ALIKMS_NO_METRICS',
+    defaultText: 'collected',
+    description: "don't collect metrics (no `/_alikms/metrics`)",
+  },
   {
     flags: '--audit-log <file>',
     env: 'ALIKMS_AUDIT_LOG',
     defaultText: 'none',
-    description: 'append one JSON line per KMS API call to this file (0600): who, from where, which action on which keys, result',
+    description:
+      'append one JSON line per KMS API call to this file (0600): who, from where, which action on which keys, result; the console shows it',
   },
 ];
 
@@ -149,7 +167,15 @@ export function parseBoolean(text: string): boolean | undefined {
 export function readSwitches(
   cmd: Command,
   env: NodeJS.ProcessEnv = process.env,
-): { throttling: boolean; defaultKeyRotation: boolean; defaultKey: boolean; inMemory: boolean; requestLog: boolean } {
+): {
+  throttling: boolean;
+  defaultKeyRotation: boolean;
+  defaultKey: boolean;
+  inMemory: boolean;
+  requestLog: boolean;
+  metrics: boolean;
+  metricsOpen: boolean;
+} {
   const fromEnv = (name: string): boolean | undefined => {
     const raw = env[name];
     if (raw === undefined) return undefined;
@@ -164,7 +190,10 @@ export function readSwitches(
     defaultKeyRotation: on('defaultKeyRotation', 'ALIKMS_DEFAULT_KEY_ROTATION'),
     defaultKey: on('defaultKey', 'ALIKMS_DEFAULT_KEY'),
     inMemory: on('inMemory', 'ALIKMS_IN_MEMORY'),
-    requestLog: on('requestLog', 'ALIKMS_REQUEST_LOG'),
+    // Choosing a log format asks for the log.
+    requestLog: on('requestLog', 'ALIKMS_REQUEST_LOG') || given('logFormat') || env.ALIKMS_LOG_FORMAT !== undefined,
+    metrics: !on('metrics', 'ALIKMS_NO_METRICS'),
+    metricsOpen: on('metricsOpen', 'ALIKMS_METRICS_OPEN'),
   };
 }
 

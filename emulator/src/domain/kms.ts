@@ -9,7 +9,7 @@ import { KeyService } from './keys';
 import { Lifecycle } from './lifecycle';
 import { Locks } from './lock';
 import type { CryptoBackend } from './ports/crypto-backend';
-import type { Store } from './ports/store';
+import type { InstanceCount, KeyCount, Store } from './ports/store';
 import { tagTargets, type TagResourceType, type TagTarget } from './tagging';
 import { DEFAULT_ROTATION_RULES, type RotationRules } from './rotation';
 import { SymmetricCrypto } from './symmetric';
@@ -39,7 +39,7 @@ export class Kms {
   readonly hsm: 'pkcs11' | 'simulated';
 
   constructor(
-    store: Store,
+    private readonly store: Store,
     crypto: CryptoBackend,
     readonly clock: Clock,
     options: KmsOptions,
@@ -64,6 +64,12 @@ export class Kms {
     this.symmetric = new SymmetricCrypto(material, this.asymmetric);
     this.imports = new ImportService(this.keys, crypto, clock);
   }
+
+  /** Keys by state and spec, over every account and region (metrics). */
+  countKeys = (): Promise<KeyCount[]> => this.store.countKeys();
+
+  /** Instances by kind, over every account and region (metrics). */
+  countInstances = (): Promise<InstanceCount[]> => this.store.countInstances();
 
   /** Forgets everything an account holds in one region, or in every region (the admin reset for shared emulators). */
   async reset(accountId: string, regionId?: string): Promise<{ keys: number; instances: number }> {

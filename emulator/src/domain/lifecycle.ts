@@ -13,9 +13,12 @@ import type { Clock } from './clock';
 import { withoutMaterial } from './key-material';
 import type { KeyService } from './keys';
 import { KeyedLock } from './lock';
-import { scheduledEvents, type DueEvent, type EventKind, type Key } from './model';
+import { scheduledEvents, type DueEvent, type EventKind, type Key, type Scope } from './model';
 
 export type { DueEvent, EventKind };
+
+/** A scheduled event with the account and region of its key (the console's timeline links to the key). */
+export type UpcomingEvent = DueEvent & Scope;
 
 const CLOCK_OFFSET = 'clockOffsetMs';
 
@@ -27,6 +30,8 @@ const MAX_EVENTS_PER_RUN = 100_000;
 
 export class Lifecycle {
   private readonly serial = new KeyedLock();
+  /** Events this process has applied since it started, by kind (metrics). */
+  readonly applied: Record<EventKind, number> = { rotate: 0, delete: 0, expireMaterial: 0 };
   constructor(
     private readonly store: Store,
     private readonly keys: KeyService,
@@ -43,9 +48,24 @@ export class Lifecycle {
         if (!next) break;
         await this.apply(next);
         applied.push(next);
+        this.applied[next.kind]++;
       }
       return applied;
     });
+  }
+
+  /**
+   * The events scheduled up to `until` (due or not), earliest first, at most `limit`, over every account and region.
+   * The first `limit` keys by next event hold the first `limit` events: each has one at or before any later key's.
+   */
+  async upcoming(until: number, limit: number): Promise<UpcomingEvent[]> {
+    const keys = await this.store.keysDue(until, limit);
+    const events = keys.flatMap((k) =>
+      scheduledEvents(k)
+        .filter((e) => e.at <= until)
+        .map((e) => ({ ...e, accountId: k.accountId, regionId: k.regionId })),
+    );
+    return events.sort((a, b) => a.at - b.at).slice(0, limit);
   }
 
   /** Move the clock forward by `ms` and apply everything that became due. */

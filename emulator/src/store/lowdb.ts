@@ -89,6 +89,10 @@ export class LowdbStore implements Store {
     return this.index.keysDue(until, limit);
   }
 
+  async countKeys() {
+    return this.index.countKeys();
+  }
+
   putKey = (key: Key) => this.write({ op: 'key', id: key.keyId, v: key });
   deleteKey = (keyId: string) => this.write({ op: 'key', id: keyId, v: null });
 
@@ -113,6 +117,10 @@ export class LowdbStore implements Store {
 
   async instanceUsage(instanceId: string) {
     return this.index.instanceUsage(instanceId);
+  }
+
+  async countInstances() {
+    return this.index.countInstances();
   }
 
   putInstance = (instance: Instance) => this.write({ op: 'instance', id: instance.instanceId, v: instance });

@@ -5,7 +5,7 @@
  * keeps one of these and persists it (lowdb.ts); it is also the whole store when nothing is persisted.
  */
 import { nextEventAt, quotaUnits, sameScope, type Alias, type Instance, type Key, type Scope } from '../domain/model';
-import { aliasKey, keyOrder, matches, type KeyQuery, type Page } from '../domain/ports/store';
+import { aliasKey, keyOrder, matches, type InstanceCount, type KeyCount, type KeyQuery, type Page } from '../domain/ports/store';
 import { SortedList } from './sorted-list';
 
 const scopeKey = (s: Scope) => `${s.accountId}/${s.regionId}`;
@@ -50,6 +50,8 @@ export class MemoryIndex {
   private readonly unitsByInstance = new Map<string, number>();
   private readonly defaultKeys = new Map<string, string>();
   private readonly due = new SortedList<Key>(byEvent);
+  /** Keys per `state spec`, kept as keys change so that counting them costs nothing. */
+  private readonly keyCounts = new Map<string, { keyState: Key['keyState']; keySpec: Key['keySpec']; count: number }>();
   private readonly aliases = new Map<string, Alias>();
   private readonly aliasesByScope = new Map<string, SortedList<Alias>>();
   private readonly aliasesByKey = new Map<string, Set<string>>();
@@ -108,6 +110,8 @@ export class MemoryIndex {
     return out;
   }
 
+  countKeys = (): KeyCount[] => [...this.keyCounts.values()].filter((c) => c.count > 0).map((c) => ({ ...c }));
+
   getAlias = (scope: Scope, aliasName: string) => this.aliases.get(aliasKey(scope, aliasName));
 
   pageAliases(scope: Scope, keyId: string | undefined, offset: number, limit: number): Page<Alias> {
@@ -130,6 +134,13 @@ export class MemoryIndex {
 
   instanceUsage = (instanceId: string) => this.unitsByInstance.get(instanceId) ?? 0;
 
+  /** An emulator holds a handful of instances: counted when asked. */
+  countInstances(): InstanceCount[] {
+    const counts = new Map<Instance['kind'], number>();
+    for (const i of this.instances.values()) counts.set(i.kind, (counts.get(i.kind) ?? 0) + 1);
+    return [...counts].map(([kind, count]) => ({ kind, count }));
+  }
+
   getSetting = (name: string) => this.settings.get(name);
 
   /** `bulk`: appended unsorted, for `of` to sort once. */
@@ -143,6 +154,7 @@ export class MemoryIndex {
         this.unitsByInstance.set(old.dkmsInstanceId, this.instanceUsage(old.dkmsInstanceId) - quotaUnits(old));
       }
       if (old.defaultKey && this.defaultKeys.get(scopeKey(old)) === keyId) this.defaultKeys.delete(scopeKey(old));
+      this.countKey(old, -1);
       if (!key) {
         this.keys.delete(keyId);
         this.seq.delete(keyId);
@@ -163,6 +175,14 @@ export class MemoryIndex {
       this.unitsByInstance.set(key.dkmsInstanceId, this.instanceUsage(key.dkmsInstanceId) + quotaUnits(key));
     }
     if (key.defaultKey) this.defaultKeys.set(scope, keyId);
+    this.countKey(key, 1);
+  }
+
+  private countKey(key: Key, delta: number): void {
+    const id = `${key.keyState} ${key.keySpec}`;
+    const entry = this.keyCounts.get(id);
+    if (entry) entry.count += delta;
+    else this.keyCounts.set(id, { keyState: key.keyState, keySpec: key.keySpec, count: delta });
   }
 
   private setAlias(id: string, alias: Alias | null, bulk = false): void {

@@ -23,7 +23,7 @@
  */
 import { Pool } from 'pg';
 import type { Alias, Instance, Key, Scope } from '../domain/model';
-import type { KeyFilterField, KeyQuery, Page, Store } from '../domain/ports/store';
+import type { InstanceCount, KeyCount, KeyFilterField, KeyQuery, Page, Store } from '../domain/ports/store';
 import { KEY_COLUMNS, keyColumns, LOCK_SPACE, migrate } from './postgres-schema';
 import type { NonceLedger } from './nonce-ledger';
 
@@ -130,6 +130,12 @@ export class PostgresStore implements Store {
     return this.docs<Key>(sql, [until, limit]);
   }
 
+  async countKeys(): Promise<KeyCount[]> {
+    const sql = 'SELECT key_state, key_spec, count(*) AS n FROM alikms_keys GROUP BY key_state, key_spec';
+    const rows = (await this.pool.query<{ key_state: KeyCount['keyState']; key_spec: KeyCount['keySpec']; n: string }>(sql)).rows;
+    return rows.map((r) => ({ keyState: r.key_state, keySpec: r.key_spec, count: Number(r.n) }));
+  }
+
   putKey(key: Key) {
     const columns = ['key_id', ...KEY_COLUMNS, 'doc'];
     const values = columns.map((c, i) => (c === 'tags' ? `$${i + 1}::jsonb` : c === 'doc' ? `$${i + 1}::json` : `$${i + 1}`));
@@ -185,6 +191,11 @@ export class PostgresStore implements Store {
   getInstance = (instanceId: string) => this.instanceRows.get(instanceId);
   listInstances = (scope: Scope) => this.instanceRows.list(scope);
   putInstance = (instance: Instance) => this.instanceRows.put(instance);
+  async countInstances(): Promise<InstanceCount[]> {
+    const sql = "SELECT doc->>'kind' AS kind, count(*) AS n FROM alikms_instances GROUP BY 1";
+    const rows = (await this.pool.query<{ kind: InstanceCount['kind']; n: string }>(sql)).rows;
+    return rows.map((r) => ({ kind: r.kind, count: Number(r.n) }));
+  }
   deleteInstance = (instanceId: string) => this.instanceRows.delete(instanceId);
 
   private readonly instanceRows = {

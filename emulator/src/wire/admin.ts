@@ -12,6 +12,7 @@
  *        -> the region's default CMK, made or enabled ("to use it, simply enable it"; another account: admin)
  *   POST /_alikms/reset {"accountId":"…","regionId":"…"}                              (admin)
  *        -> forgets every key, alias and instance of the account (in one region, or all), for shared emulators
+ *   GET  /_alikms/metrics                 Prometheus text format (wire/metrics.ts)     (admin, or anyone with --metrics-open)
  *
  * Who may call: an access key by HTTP Basic `AccessKeyId:AccessKeySecret` (an STS key also sends its token in
  * `x-acs-security-token`), or `Authorization: Bearer <--admin-token>`. Tenant rights: an access key reads its own
@@ -31,8 +32,9 @@ import type { Scope } from '../domain/model';
 import { parseInterval } from '../domain/rotation';
 import type { Accounts, AdminCaller } from './accounts';
 import { readBody } from './body';
+import { accessKeyCaller, adminTokenCaller } from './credentials';
 import { sendError, sendJson } from './envelope';
-import { sameSignature } from './signature';
+import type { Metrics } from './metrics';
 
 export interface AdminOptions {
   kms: Kms;
@@ -41,6 +43,8 @@ export interface AdminOptions {
   adminToken?: string;
   /** The state of one account and region in the seed format. */
   exportState: (scope: Scope, material: boolean) => Promise<unknown>;
+  /** Served at /_alikms/metrics when given; `open`: without credentials. */
+  metrics?: { readonly registry: Metrics; readonly open: boolean };
   log?: (message: string) => void;
 }
 
@@ -54,8 +58,8 @@ interface Call {
 
 interface Route {
   readonly method: 'GET' | 'POST';
-  /** 'none': anyone; 'caller': any valid credential (tenant rights); 'admin': admin rights. */
-  readonly who: 'none' | 'caller' | 'admin';
+  /** 'none': anyone; 'caller': any valid credential (tenant rights); 'admin': admin rights; or decided by the options. */
+  readonly who: 'none' | 'caller' | 'admin' | ((o: AdminOptions) => 'none' | 'admin');
   handle(call: Call, o: AdminOptions): Promise<unknown> | unknown;
 }
 
@@ -94,6 +98,16 @@ const ROUTES: Readonly<Record<string, Route>> = {
       return { KeyMetadata: keyMetadata(await o.kms.keys.provideDefaultKey(scope)) };
     },
   },
+  '/_alikms/metrics': {
+    method: 'GET',
+    // Without metrics there is nothing to guard: anyone is told it is not there.
+    who: (o) => (!o.metrics || o.metrics.open ? 'none' : 'admin'),
+    async handle(_c, o) {
+      if (!o.metrics) throw new KmsError('InvalidApi.NotFound');
+      const { contentType, text } = await o.metrics.registry.scrape();
+      return new PlainText(contentType, text);
+    },
+  },
   'POST /_alikms/reset': {
     method: 'POST',
     who: 'admin',
@@ -128,27 +142,36 @@ async function serve(req: IncomingMessage, res: ServerResponse, requestId: strin
     throw new KmsError(ROUTES[url.pathname] || ROUTES[`POST ${url.pathname}`] ? 'UnsupportedHTTPMethod' : 'InvalidApi.NotFound');
   }
   // Credentials first: nothing of an unauthenticated request's body is read.
-  const caller = route.who === 'none' ? { admin: false } : authenticate(req, o);
-  if (route.who === 'admin') requireAdmin(caller, url.pathname);
+  const who = typeof route.who === 'function' ? route.who(o) : route.who;
+  const caller = who === 'none' ? { admin: false } : authenticate(req, o);
+  if (who === 'admin') requireAdmin(caller, url.pathname);
   const body = route.method === 'POST' ? await jsonBody(req) : {};
-  sendJson(res, 200, await route.handle({ caller, query: url.searchParams, body }, o), requestId);
+  const result = await route.handle({ caller, query: url.searchParams, body }, o);
+  if (!(result instanceof PlainText)) return sendJson(res, 200, result, requestId);
+  res.writeHead(200, {
+    'content-type': result.contentType,
+    'content-length': Buffer.byteLength(result.text),
+    'x-acs-request-id': requestId,
+  });
+  res.end(result.text);
+}
+
+/** An answer that is not JSON (the metrics exposition). */
+class PlainText {
+  constructor(
+    readonly contentType: string,
+    readonly text: string,
+  ) {}
 }
 
 /** The caller's rights, from HTTP Basic (an access key, with its STS token) or the admin token; Unauthenticated otherwise. */
 function authenticate(req: IncomingMessage, { accounts, adminToken }: AdminOptions): AdminCaller {
   const header = req.headers.authorization ?? '';
-  if (header.startsWith('Bearer ')) {
-    if (adminToken && sameSignature(header.slice(7), adminToken)) return { admin: true };
-    throw new KmsError('Unauthenticated');
-  }
+  if (header.startsWith('Bearer ')) return adminTokenCaller(adminToken, header.slice(7));
   if (!header.startsWith('Basic ')) throw new KmsError('Unauthenticated');
   const [id, ...rest] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':');
-  const key = accounts.find(id);
-  if (!key || !sameSignature(rest.join(':'), key.secret)) throw new KmsError('Unauthenticated');
   const token = req.headers['x-acs-security-token'];
-  if ((key.securityToken ?? '') !== (typeof token === 'string' ? token : ''))
-    throw new KmsError('InvalidSecurityToken.MismatchWithAccessKey');
-  return { accountId: key.accountId, admin: accounts.isAdmin(key.accountId) };
+  return accessKeyCaller(accounts, id, rest.join(':'), typeof token === 'string' ? token : '');
 }
 
 function requireAdmin(caller: AdminCaller, what: string): void {
@@ -200,13 +223,16 @@ function durationMs(value: unknown): number | undefined {
   return seconds === undefined ? undefined : seconds * 1000;
 }
 
+/** Moves the clock forward by `advance` and applies what fell due (here and in the console's Time tab). */
+export async function advanceClock(kms: Kms, advance: unknown): Promise<DueEvent[]> {
+  const ms = durationMs(advance);
+  if (ms === undefined || kms.clock.now() + ms > LIMITS.latestClockMs)
+    throw new KmsError('InvalidParameter', 'advance (expected e.g. "30d", "12h", "90m", "3600s" or milliseconds, up to year 9999)');
+  return kms.lifecycle.advance(ms);
+}
+
 async function moveClock({ body }: Call, { kms }: AdminOptions) {
-  if (body.advance !== undefined) {
-    const ms = durationMs(body.advance);
-    if (ms === undefined || kms.clock.now() + ms > LIMITS.latestClockMs)
-      throw new KmsError('InvalidParameter', 'advance (expected e.g. "30d", "12h", "90m", "3600s" or milliseconds, up to year 9999)');
-    return clockView(kms, await kms.lifecycle.advance(ms));
-  }
+  if (body.advance !== undefined) return clockView(kms, await advanceClock(kms, body.advance));
   if (body.set !== undefined) {
     const at = typeof body.set === 'string' ? Date.parse(body.set) : Number.NaN;
     if (Number.isNaN(at) || at < kms.clock.now() || at > LIMITS.latestClockMs)

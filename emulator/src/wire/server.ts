@@ -25,6 +25,8 @@ export interface WireOptions {
   defaultRegion: string;
   /** Requests under /_alikms/ (admin endpoints) go here. */
   admin?: RequestListener;
+  /** Requests for /console and under /console/ (the web console) go here. */
+  console?: RequestListener;
   log?: (message: string) => void;
   /** Called once per answered request. */
   observe?: (record: RequestRecord) => void;
@@ -75,6 +77,7 @@ export function kmsRequestListener(opts: WireOptions): RequestListener {
     }
     // Admin requests read their own (JSON) body, so they leave before ours is consumed.
     if (opts.admin && req.url?.startsWith('/_alikms/')) return opts.admin(req, res);
+    if (opts.console && isConsolePath(req.url)) return opts.console(req, res);
     const started = performance.now();
     const record: RequestRecord = {
       time: Date.now(),
@@ -193,6 +196,9 @@ function headerBytes(req: IncomingMessage): number {
   for (const h of req.rawHeaders) n += h.length + 2;
   return n;
 }
+
+/** `/console`, `/console/…` or `/console?…`: the web console's, not the API's (whose one path is `/`). */
+const isConsolePath = (url = '') => url.startsWith('/console') && (url.length === 8 || url[8] === '/' || url[8] === '?');
 
 const header = (req: IncomingMessage, name: string) => {
   const v = req.headers[name];

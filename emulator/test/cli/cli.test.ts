@@ -123,7 +123,14 @@ describe('switches read true/false/1/0 from their variables', () => {
       defaultKey: false,
       inMemory: false,
       requestLog: false,
+      metrics: true,
+      metricsOpen: false,
     });
+    expect(switches(['--no-metrics', '--metrics-open'], {})).toMatchObject({ metrics: false, metricsOpen: true });
+    expect(switches([], { ALIKMS_NO_METRICS: '1', ALIKMS_METRICS_OPEN: 'true' })).toMatchObject({ metrics: false, metricsOpen: true });
+    // Choosing a log format asks for the log; the default format alone does not.
+    expect(switches(['--log-format', 'json'], {})).toMatchObject({ requestLog: true });
+    expect(switches([], { ALIKMS_LOG_FORMAT: 'text' })).toMatchObject({ requestLog: true });
     expect(switches([], { ALIKMS_DEFAULT_KEY_ROTATION: 'false', ALIKMS_NO_THROTTLING: '0' })).toMatchObject({
       throttling: true,
       defaultKeyRotation: false,
@@ -146,6 +153,61 @@ describe('switches read true/false/1/0 from their variables', () => {
     const run = await alikms(['serve', '--port', '0', '--data', join(dir, 'b', 'state.json')], { ALIKMS_DEFAULT_KEY_ROTATION: 'nope' });
     expect(run).toMatchObject({ code: 1, stderr: 'alikms: ALIKMS_DEFAULT_KEY_ROTATION=nope: expected true, false, 1 or 0\n' });
   });
+});
+
+test('serve --log-format json: one JSON line per request with RequestId, account, action, code and latency; --metrics-open', async () => {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--in-memory', '--log-format', 'json', '--metrics-open'], {
+    cwd: dir,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  try {
+    let out = '';
+    let err = '';
+    child.stderr!.on('data', (d) => (err += d));
+    const port = await new Promise<number>((resolve, reject) => {
+      child.stdout!.on('data', (d) => {
+        out += d;
+        const m = /listening on http:\/\/127\.0\.0\.1:(\d+)[\s\S]*  account /.exec(out); // the last start-up line
+        if (m) resolve(Number(m[1]));
+      });
+      child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${out}${err}`)));
+    });
+    expect(out).toMatch(new RegExp(`console: http://127\\.0\\.0\\.1:${port}/console/\n  metrics: .*/_alikms/metrics \\(open\\)`));
+    const acs3 = acs3Client({ endpoint: `http://127.0.0.1:${port}` });
+    const { KeyId } = (await acs3('CreateKey', { Description: 'logged' })).KeyMetadata;
+    await acs3('DisableKey', { KeyId });
+    await expect(acs3('Encrypt', { KeyId, Plaintext: 'c2VjcmV0' })).rejects.toMatchObject({ code: 'Rejected.Disabled' });
+    const metrics = await fetch(`http://127.0.0.1:${port}/_alikms/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/^alikms_requests_total\{action="Encrypt",code="Rejected.Disabled"\} 1$/m);
+    const lines = err
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => [l.action, l.code])).toEqual([
+      ['CreateKey', 'OK'],
+      ['DisableKey', 'OK'],
+      ['Encrypt', 'Rejected.Disabled'],
+    ]);
+    expect(Object.keys(lines[2])).toEqual([
+      'time',
+      'requestId',
+      'accountId',
+      'accessKeyId',
+      'regionId',
+      'action',
+      'status',
+      'code',
+      'latencyMs',
+      'sourceIp',
+    ]);
+    expect(lines[2]).toMatchObject({ accountId: '1234567890123456', accessKeyId: 'test', status: 409, latencyMs: expect.any(Number) });
+    expect(err).not.toContain('c2VjcmV0'); // never a parameter value
+  } finally {
+    child.kill('SIGTERM');
+  }
 });
 
 /** A port nothing listens on: one the system just handed out and took back. */

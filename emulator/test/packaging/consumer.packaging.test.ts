@@ -50,24 +50,25 @@ beforeAll(() => {
 
 test('the emulator package holds its build and installs with only its own dependencies', () => {
   expect(packs.alikms.files).toEqual(
-    expect.arrayContaining(['bin/alikms.js', 'dist/alikms.js', 'dist/testing.js', 'dist/types/testing.d.ts', 'LICENSE', 'package.json']),
+    expect.arrayContaining([
+      'bin/alikms.js',
+      'dist/alikms.js',
+      'dist/testing.js',
+      'dist/types/testing.d.ts',
+      'console/console.css',
+      'console/console.js',
+      'console/favicon.svg',
+      'LICENSE',
+      'package.json',
+    ]),
   );
   expect(packs.alikms.files.filter((f) => /^(src|test|scripts)\//.test(f))).toEqual([]);
   const installed = readdirSync(join(project, 'node_modules'));
-  expect(installed).toEqual(expect.arrayContaining(['alikms', 'zod', 'commander', 'yaml']));
+  expect(installed).toEqual(expect.arrayContaining(['alikms', 'zod', 'commander', 'yaml', 'prom-client']));
+  // prom-client brings the OpenTelemetry API package (for exemplars) and nothing else of OpenTelemetry.
+  expect(readdirSync(join(project, 'node_modules', '@opentelemetry'))).toEqual(['api']);
   // The provider's stack stays out, and the ES-module-only packages are inside the bundle.
-  for (const absent of [
-    'express',
-    '@pulumi',
-    '@grpc',
-    '@opentelemetry',
-    'google-protobuf',
-    'protobufjs',
-    'lowdb',
-    'steno',
-    '@noble',
-    'sm-crypto-v2',
-  ])
+  for (const absent of ['express', '@pulumi', '@grpc', 'google-protobuf', 'protobufjs', 'lowdb', 'steno', '@noble', 'sm-crypto-v2'])
     expect(installed).not.toContain(absent);
 });
 
@@ -94,6 +95,9 @@ describe('in the project', () => {
       writeFileSync(join(project, 'call.js'), sdkCall);
       const called = await run(process.execPath, ['call.js', `127.0.0.1:${port}`], project);
       expect(called).toMatchObject({ code: 0, stdout: expect.stringMatching(/^key-\S+ hello\n$/) });
+      // The bundle finds the console's files in the installed package.
+      for (const path of ['/console/sign-in', '/console/assets/console.css', '/console/assets/console.js'])
+        expect([path, (await fetch(`http://127.0.0.1:${port}${path}`)).status]).toEqual([path, 200]);
       const advanced = await run('npx', ['alikms', 'clock', 'advance', '1000', '--endpoint', `127.0.0.1:${port}`], project);
       expect(advanced).toMatchObject({ code: 0, stdout: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
       const refused = await run('npx', ['alikms', 'clock', 'get', '--endpoint', `127.0.0.1:${port}`], project, {

@@ -257,6 +257,39 @@ export function storeContract(name: string, factory: () => StoreFactory): void {
       expect(ids(await (await open()).keysDue(1000, 10))).toEqual(['p', 'r2', 'r3', 'r1']);
     });
 
+    test('keys are counted by state and spec, and instances by kind, over every scope (metrics)', async () => {
+      const s = await open();
+      expect(await s.countKeys()).toEqual([]);
+      expect(await s.countInstances()).toEqual([]);
+      await s.putKey(minimalKey('a', A));
+      await s.putKey(minimalKey('b', B));
+      await s.putKey({ ...minimalKey('c', A2), keyState: 'Disabled' });
+      await s.putKey({ ...minimalKey('d', A), keySpec: 'RSA_2048' });
+      await s.putKey({ ...minimalKey('d', A), keySpec: 'RSA_2048', keyState: 'PendingDeletion', deleteAt: 9 }); // an update moves it
+      await s.putKey(minimalKey('gone', A));
+      await s.deleteKey('gone');
+      await s.putInstance(fullInstance('kst-h', A));
+      await s.putInstance(minimalInstance('kst-s1', A));
+      await s.putInstance(minimalInstance('kst-s2', B));
+      const byCount = <T extends { count: number }>(rows: T[]) =>
+        [...rows].sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
+      for (const reader of [s, await open()]) {
+        expect(byCount(await reader.countKeys())).toEqual(
+          byCount([
+            { keyState: 'Enabled', keySpec: 'EC_P256', count: 2 },
+            { keyState: 'Disabled', keySpec: 'EC_P256', count: 1 },
+            { keyState: 'PendingDeletion', keySpec: 'RSA_2048', count: 1 },
+          ]),
+        );
+        expect(byCount(await reader.countInstances())).toEqual(
+          byCount([
+            { kind: 'hardware', count: 1 },
+            { kind: 'software', count: 2 },
+          ]),
+        );
+      }
+    });
+
     test("aliases are listed by name, all of a scope or one key's; a put replaces", async () => {
       const s = await open();
       await s.putAlias({ ...A, aliasName: 'alias/z', keyId: 'k1' });

@@ -68,19 +68,19 @@ export const ListTagResources = defineAction({
   }),
   async handle(i, { kms, scope, access }) {
     const target = kms.tagTargets[i.ResourceType];
+    // Named resources are listed in the order named (once each); the rest oldest first, in the store's listing order
+    // for those made in the same millisecond (the sort is stable), so a page boundary never moves between calls.
     let resources: Tagged[] = i.ResourceId
-      ? await Promise.all(i.ResourceId.map((id) => target.resolve(access, id)))
-      : await target.list(scope);
+      ? [...new Map((await Promise.all(i.ResourceId.map((id) => target.resolve(access, id)))).map((r) => [r.id, r])).values()]
+      : (await target.list(scope)).sort((a, b) => a.createdAt - b.createdAt);
     // Own keys only: `in` would also match Object.prototype names such as `toString`.
     if (i.Tag)
       resources = resources.filter((r) =>
         i.Tag!.every((t) => Object.hasOwn(r.tags, t.Key) && (t.Value === undefined || r.tags[t.Key] === t.Value)),
       );
-    const rows = resources
-      .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
-      .flatMap((r) =>
-        Object.entries(r.tags).map(([TagKey, TagValue]) => ({ ResourceId: r.id, ResourceType: i.ResourceType, TagKey, TagValue })),
-      );
+    const rows = resources.flatMap((r) =>
+      Object.entries(r.tags).map(([TagKey, TagValue]) => ({ ResourceId: r.id, ResourceType: i.ResourceType, TagKey, TagValue })),
+    );
     const start = i.NextToken ?? 0;
     const next = start + PAGE < rows.length ? String(start + PAGE) : '';
     return { TagResources: { TagResource: rows.slice(start, start + PAGE) }, NextToken: next };

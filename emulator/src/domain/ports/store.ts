@@ -8,7 +8,7 @@
  * request survives a restart or a kill -9.
  */
 import type { Alias, Instance, Key, Scope } from '../model';
-import type { KeyState } from '../specs';
+import type { InstanceKind, KeySpec, KeyState } from '../specs';
 
 /** ListKeys' filters (AND across fields, OR within a field's values) plus the emulator's own. */
 export interface KeyQuery {
@@ -41,6 +41,19 @@ export interface Page<T> {
   readonly total: number;
 }
 
+/** How many keys share a state and spec, over every account and region. */
+export interface KeyCount {
+  readonly keyState: KeyState;
+  readonly keySpec: KeySpec;
+  readonly count: number;
+}
+
+/** How many instances there are of one kind, over every account and region. */
+export interface InstanceCount {
+  readonly kind: InstanceKind;
+  readonly count: number;
+}
+
 /** Keys by creation time, then ID: a strict order, for indexes that need one. */
 export const keyOrder = (a: Key, b: Key) => a.createdAt - b.createdAt || (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : 0);
 
@@ -55,6 +68,8 @@ export interface Store {
    * (their `nextEventAt`), at most `limit` of them. Read from an index on the event time.
    */
   keysDue(until: number, limit: number): Promise<Key[]>;
+  /** Keys by state and spec, emulator-wide (metrics read it at each scrape: kept counts or one grouped query). */
+  countKeys(): Promise<KeyCount[]>;
   putKey(key: Key): Promise<void>;
   deleteKey(keyId: string): Promise<void>;
 
@@ -69,6 +84,8 @@ export interface Store {
   listInstances(scope: Scope): Promise<Instance[]>;
   /** Units of the instance's KeyNum in use (model.ts quotaUnits, summed over its keys). */
   instanceUsage(instanceId: string): Promise<number>;
+  /** Instances by kind, emulator-wide (metrics). */
+  countInstances(): Promise<InstanceCount[]>;
   putInstance(instance: Instance): Promise<void>;
   deleteInstance(instanceId: string): Promise<void>;
 
