@@ -1,6 +1,6 @@
 'use strict';
 /**
- * The per-algorithm comparison behind the software backend's choices (emulator/src/crypto/software/*.ts): for each
+ * The per-algorithm comparison behind the software backend's choices (emulator/src/crypto/software/families/*.ts): for each
  * operation, the implementation the emulator uses (its sources, bundled as the package bundles them) against the
  * alternatives on npm. Interleaved rounds, median ops per CPU-second of this process. Writes
  * bench/results/<date>-<commit>-crypto.md. Run: `node bench/crypto.js`.
@@ -17,7 +17,7 @@ const esbuild = require('esbuild');
 function sw(name) {
   const out = join(mkdtempSync(join(tmpdir(), 'alikms-bench-')), `${name}.js`);
   esbuild.buildSync({
-    entryPoints: [join(__dirname, '..', 'emulator', 'src', 'crypto', 'software', `${name}.ts`)],
+    entryPoints: [join(__dirname, '..', 'emulator', 'src', 'crypto', 'software', 'families', `${name}.ts`)],
     bundle: true,
     platform: 'node',
     target: 'node20',

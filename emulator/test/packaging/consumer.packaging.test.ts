@@ -138,7 +138,7 @@ describe('in the project', () => {
 
   test("node's test runner and vitest run their examples", async () => {
     copyFileSync(join(EXAMPLES, 'testing-key-rotation', 'rotation.node-test.js'), join(project, 'rotation.node-test.js'));
-    const node = await run(process.execPath, ['--test', 'rotation.node-test.js'], project);
+    const node = await run(process.execPath, ['--test', '--test-reporter=tap', 'rotation.node-test.js'], project);
     expect(node.stdout).toMatch(/^# pass 1$/m);
     expect(node.stdout).toMatch(/^# fail 0$/m);
     const dir = join(project, 'vitest');
