@@ -46,7 +46,7 @@ export function popClient(c: Credentials): RPCClient {
   });
 }
 
-/** Calls `action` through openapi-client's generic callApi, as the generated 2.x/3.x SDKs do. */
+/** Calls `action` through openapi-client's generic callApi, as the generated 2.x/3.x SDKs do (extra headers are signed). */
 export function acs3Client(c: Credentials) {
   const o = withDefaults(c);
   const client = new OpenApi.default(
@@ -59,7 +59,11 @@ export function acs3Client(c: Credentials) {
       protocol: 'http',
     }),
   );
-  return async (action: string, query: Record<string, unknown> = {}): Promise<Record<string, any>> => {
+  return async (
+    action: string,
+    query: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ): Promise<Record<string, any>> => {
     const params = new OpenApi.Params({
       action,
       version: '2016-01-20',
@@ -71,7 +75,11 @@ export function acs3Client(c: Credentials) {
       reqBodyType: 'formData',
       bodyType: 'json',
     });
-    const res = await client.callApi(params, new OpenApi.OpenApiRequest({ query: OpenApiUtil.query(query) }), new Util.RuntimeOptions({}));
+    const res = await client.callApi(
+      params,
+      new OpenApi.OpenApiRequest({ query: OpenApiUtil.query(query), headers }),
+      new Util.RuntimeOptions({}),
+    );
     return res.body as Record<string, any>;
   };
 }

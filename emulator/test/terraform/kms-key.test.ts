@@ -2,31 +2,14 @@
  * alicloud_kms_key against the emulator, as terraform-provider-alicloud drives it (./kms-key.sequence.ts):
  * create -> refresh -> plan -> update -> refresh -> plan -> import -> destroy -> refresh, with no perpetual diff.
  */
-import { type TestEmulator, useEmulator } from '../support/emulator';
 import { readyInstance } from '../support/instances';
 import { kmsKey } from './kms-key.sequence';
 import { SdkError } from './support/go-wire';
 import { plan } from './support/sdk';
-import {
-  converge,
-  describe as describeDiffs,
-  destroy,
-  destroyAndVerify,
-  importAndVerify,
-  type Provider,
-  providerFor,
-} from './support/terraform';
+import { converge, describe as describeDiffs, destroy, destroyAndVerify, importAndVerify, useTerraform } from './support/terraform';
 
-let emu: TestEmulator;
-let p: Provider;
-useEmulator(
-  (e) => {
-    emu = e;
-    p = providerFor(e);
-  },
-  { schedulerIntervalMs: 0, kms: { connectDelayMs: 200 } },
-);
-beforeEach(() => p.wire.take());
+const tf = useTerraform();
+beforeEach(() => tf.p.wire.take());
 
 const POLICY = JSON.stringify({
   Version: '1',
@@ -35,7 +18,7 @@ const POLICY = JSON.stringify({
 
 test('a plain alicloud_kms_key {} on a fresh account, then automatic rotation, then destroy', async () => {
   const plain = { pending_window_in_days: 7 };
-  const key = await converge(p, kmsKey, plain);
+  const key = await converge(tf.p, kmsKey, plain);
   expect(key.attrs).toMatchObject({
     key_spec: 'Aliyun_AES_256',
     protection_level: 'SOFTWARE',
@@ -43,40 +26,40 @@ test('a plain alicloud_kms_key {} on a fresh account, then automatic rotation, t
     automatic_rotation: 'Disabled',
   });
   // CreateKey, DescribeKey and GetKeyPolicy name no region; the tag calls send client.RegionId.
-  expect(p.wire.take()).toEqual([
+  expect(tf.p.wire.take()).toEqual([
     'Kms CreateKey',
     'Kms DescribeKey',
-    `Kms ListTagResources RegionId=${emu.region}`,
+    `Kms ListTagResources RegionId=${tf.emu.region}`,
     'Kms DescribeKey',
-    `Kms ListTagResources RegionId=${emu.region}`,
+    `Kms ListTagResources RegionId=${tf.emu.region}`,
   ]);
 
   const rotating = { ...plain, automatic_rotation: 'Enabled', rotation_interval: '31536000s' };
-  const rotated = await converge(p, kmsKey, rotating, key);
+  const rotated = await converge(tf.p, kmsKey, rotating, key);
   expect(rotated.attrs).toMatchObject({ automatic_rotation: 'Enabled', rotation_interval: '31536000s' });
-  expect(p.wire.take()).toContain('Kms UpdateRotationPolicy');
+  expect(tf.p.wire.take()).toContain('Kms UpdateRotationPolicy');
   // The cloud's own behaviour, kept: DescribeKey answers seconds, so "365d" in the config is a diff on every plan.
   expect(describeDiffs(plan(kmsKey.schema, { ...rotating, rotation_interval: '365d' }, rotated.attrs))).toBe(
     'rotation_interval: "31536000s" -> "365d"',
   );
 
-  await importAndVerify(p, kmsKey, rotated);
-  await destroyAndVerify(p, kmsKey, rotated);
-  expect(p.wire.take()).toContain('Kms ScheduleKeyDeletion');
+  await importAndVerify(tf.p, kmsKey, rotated);
+  await destroyAndVerify(tf.p, kmsKey, rotated);
+  expect(tf.p.wire.take()).toContain('Kms ScheduleKeyDeletion');
 });
 
 test('destroy without pending_window_in_days is the provider refusing, before any call', async () => {
-  const key = await converge(p, kmsKey, { pending_window_in_days: 7 });
-  p.wire.take();
-  await expect(destroy(p, kmsKey, { ...key, attrs: { ...key.attrs, pending_window_in_days: undefined } })).rejects.toThrow(
+  const key = await converge(tf.p, kmsKey, { pending_window_in_days: 7 });
+  tf.p.wire.take();
+  await expect(destroy(tf.p, kmsKey, { ...key, attrs: { ...key.attrs, pending_window_in_days: undefined } })).rejects.toThrow(
     /pending_window_in_days.*must be set/,
   );
-  expect(p.wire.take()).toEqual([]);
-  await destroyAndVerify(p, kmsKey, key);
+  expect(tf.p.wire.take()).toEqual([]);
+  await destroyAndVerify(tf.p, kmsKey, key);
 });
 
 test('a key in a software instance: policy, tags, description and rotation, changed and imported', async () => {
-  const instance = await readyInstance(emu, { productVersion: '3' });
+  const instance = await readyInstance(tf.emu, { productVersion: '3' });
   const config = {
     dkms_instance_id: instance,
     key_spec: 'Aliyun_AES_256',
@@ -87,10 +70,10 @@ test('a key in a software instance: policy, tags, description and rotation, chan
     rotation_interval: '604800s',
     pending_window_in_days: 7,
   };
-  const key = await converge(p, kmsKey, config);
+  const key = await converge(tf.p, kmsKey, config);
   expect(key.attrs).toMatchObject({ dkms_instance_id: instance, protection_level: 'SOFTWARE', tags: config.tags, policy: POLICY });
   // The wire: no RegionId, the boolean as a string, the tags as one JSON parameter (json.Marshal: keys sorted).
-  expect(p.wire.calls.find((c) => c.action === 'CreateKey')!.params).toEqual({
+  expect(tf.p.wire.calls.find((c) => c.action === 'CreateKey')!.params).toEqual({
     Description: 'orders',
     ProtectionLevel: 'SOFTWARE',
     RotationInterval: '604800s',
@@ -107,50 +90,50 @@ test('a key in a software instance: policy, tags, description and rotation, chan
 
   const policy2 = JSON.stringify({ Version: '1', Statement: [] });
   const changed = { ...config, description: 'orders v2', policy: policy2, tags: { env: 'prod' }, rotation_interval: '2592000s' };
-  const updated = await converge(p, kmsKey, changed, key);
+  const updated = await converge(tf.p, kmsKey, changed, key);
   expect(updated.attrs).toMatchObject({ description: 'orders v2', tags: { env: 'prod' }, rotation_interval: '2592000s' });
-  expect(p.wire.take()).toEqual(
+  expect(tf.p.wire.take()).toEqual(
     expect.arrayContaining([
       'Kms UpdateKeyDescription',
       'Kms UpdateRotationPolicy',
       'Kms SetKeyPolicy',
-      `Kms UntagResources RegionId=${emu.region}`,
-      `Kms TagResources RegionId=${emu.region}`,
+      `Kms UntagResources RegionId=${tf.emu.region}`,
+      `Kms TagResources RegionId=${tf.emu.region}`,
     ]),
   );
 
-  await importAndVerify(p, kmsKey, updated);
-  await destroyAndVerify(p, kmsKey, updated);
+  await importAndVerify(tf.p, kmsKey, updated);
+  await destroyAndVerify(tf.p, kmsKey, updated);
 });
 
 test('status changes and deletion protection', async () => {
-  const instance = await readyInstance(emu, { productVersion: '3' });
+  const instance = await readyInstance(tf.emu, { productVersion: '3' });
   const base = { dkms_instance_id: instance, pending_window_in_days: 7 };
   const protectedKey = { ...base, status: 'Disabled', deletion_protection: 'Enabled', deletion_protection_description: 'in use' };
-  const key = await converge(p, kmsKey, protectedKey);
+  const key = await converge(tf.p, kmsKey, protectedKey);
   expect(key.attrs).toMatchObject({
     status: 'Disabled',
     is_enabled: false,
     deletion_protection: 'Enabled',
     deletion_protection_description: 'in use',
   });
-  expect(p.wire.calls.find((c) => c.action === 'SetDeletionProtection')!.params).toEqual({
+  expect(tf.p.wire.calls.find((c) => c.action === 'SetDeletionProtection')!.params).toEqual({
     KeyId: key.id,
     DeletionProtectionDescription: 'in use',
     EnableDeletionProtection: 'true',
   });
 
   // A protected key cannot be destroyed: the provider passes the cloud's refusal on.
-  await expect(destroy(p, kmsKey, key)).rejects.toBeInstanceOf(SdkError);
+  await expect(destroy(tf.p, kmsKey, key)).rejects.toBeInstanceOf(SdkError);
 
-  const enabled = await converge(p, kmsKey, { ...base, status: 'Enabled', deletion_protection: 'Disabled' }, key);
+  const enabled = await converge(tf.p, kmsKey, { ...base, status: 'Enabled', deletion_protection: 'Disabled' }, key);
   expect(enabled.attrs).toMatchObject({ status: 'Enabled', deletion_protection: 'Disabled', deletion_protection_description: '' });
-  await importAndVerify(p, kmsKey, enabled);
-  await destroyAndVerify(p, kmsKey, enabled);
+  await importAndVerify(tf.p, kmsKey, enabled);
+  await destroyAndVerify(tf.p, kmsKey, enabled);
 });
 
 test('a key in a hardware instance: protection_level "HSM" in the config, else a replacement on every plan', async () => {
-  const instance = await readyInstance(emu, { productVersion: '5' });
+  const instance = await readyInstance(tf.emu, { productVersion: '5' });
   const config = {
     dkms_instance_id: instance,
     protection_level: 'HSM',
@@ -158,29 +141,29 @@ test('a key in a hardware instance: protection_level "HSM" in the config, else a
     description: 'hsm',
     pending_window_in_days: 7,
   };
-  const key = await converge(p, kmsKey, config);
+  const key = await converge(tf.p, kmsKey, config);
   expect(key.attrs).toMatchObject({ protection_level: 'HSM', dkms_instance_id: instance });
   const config2 = { ...config, description: 'hsm v2' };
-  const updated = await converge(p, kmsKey, config2, key);
-  await importAndVerify(p, kmsKey, updated);
+  const updated = await converge(tf.p, kmsKey, config2, key);
+  await importAndVerify(tf.p, kmsKey, updated);
 
   // The cloud's own trap, documented: without protection_level the provider's default SOFTWARE forces a new key.
   const { protection_level: _, ...withoutLevel } = config2;
   expect(describeDiffs(plan(kmsKey.schema, withoutLevel, updated.attrs))).toBe(
     'protection_level: "HSM" -> "SOFTWARE" (forces replacement)',
   );
-  await destroyAndVerify(p, kmsKey, updated);
+  await destroyAndVerify(tf.p, kmsKey, updated);
 });
 
 test('asymmetric keys in a software instance', async () => {
-  const instance = await readyInstance(emu, { productVersion: '3' });
+  const instance = await readyInstance(tf.emu, { productVersion: '3' });
   for (const [key_spec, key_usage] of [
     ['RSA_2048', 'SIGN/VERIFY'],
     ['EC_P256', 'SIGN/VERIFY'],
     ['RSA_3072', 'ENCRYPT/DECRYPT'],
   ]) {
-    const key = await converge(p, kmsKey, { dkms_instance_id: instance, key_spec, key_usage, pending_window_in_days: 7 });
+    const key = await converge(tf.p, kmsKey, { dkms_instance_id: instance, key_spec, key_usage, pending_window_in_days: 7 });
     expect(key.attrs).toMatchObject({ key_spec, key_usage });
-    await destroyAndVerify(p, kmsKey, key);
+    await destroyAndVerify(tf.p, kmsKey, key);
   }
 });

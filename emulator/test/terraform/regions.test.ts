@@ -7,9 +7,7 @@
  * - the RegionId parameter, which some of the provider's calls carry anyway.
  */
 import dns from 'node:dns';
-import * as OpenApi from '@alicloud/openapi-client';
-import OpenApiUtil from '@alicloud/openapi-util';
-import * as Util from '@alicloud/tea-util';
+import { acs3Client } from '../support/clients';
 import { startTestEmulator, stopTestEmulator, type TestEmulator } from '../support/emulator';
 import { kmsAlias } from './kms-alias.sequence';
 import { kmsInstance } from './kms-instance.sequence';
@@ -99,29 +97,7 @@ test('without a route, the calls that name no region land in --region', async ()
 
 test('a signed x-acs-region-id header (ACS3 clients such as the generated SDKs)', async () => {
   const [key] = emu.accounts.all();
-  const client = new OpenApi.default(
-    new OpenApi.Config({
-      accessKeyId: key.id,
-      accessKeySecret: key.secret,
-      endpoint: emu.endpoint.replace(/^http:\/\//, ''),
-      protocol: 'http',
-    }),
-  );
-  const call = async (action: string, query: Record<string, string>, headers: Record<string, string> = {}) => {
-    const params = new OpenApi.Params({
-      action,
-      version: '2016-01-20',
-      protocol: 'HTTP',
-      pathname: '/',
-      method: 'POST',
-      authType: 'AK',
-      style: 'RPC',
-      reqBodyType: 'formData',
-      bodyType: 'json',
-    });
-    const request = new OpenApi.OpenApiRequest({ query: OpenApiUtil.query(query), headers });
-    return (await client.callApi(params, request, new Util.RuntimeOptions({}))).body as Record<string, any>;
-  };
+  const call = acs3Client({ endpoint: emu.endpoint, accessKeyId: key.id, accessKeySecret: key.secret });
   const regional = { 'x-acs-region-id': REGION };
   const created = (await call('CreateKey', {}, regional)).KeyMetadata;
   expect(created.Arn).toMatch(/^acs:kms:cn-shanghai:/);

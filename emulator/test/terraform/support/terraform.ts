@@ -3,6 +3,7 @@
  * changes), refresh (Read; an empty id means the resource is gone), plan, import (Read by the id alone) and destroy.
  * `converge` is one `terraform apply` followed by `terraform plan`, which must show nothing: no perpetual diff.
  */
+import { type TestEmulator, useEmulator } from '../../support/emulator';
 import { GoWire, type Product } from './go-wire';
 import { type Diff, plan, planned, ResourceData, type Schema, type State } from './sdk';
 
@@ -143,6 +144,20 @@ export function providerFor(
     accessKeySecret: key.secret,
     endpoints: { kms: endpoint, bssopenapi: endpoint },
   });
+}
+
+/** For one test file: an emulator without its scheduler (instances connect `connectDelayMs` after purchase) and a
+ * provider pointed at it, both set in beforeAll. */
+export function useTerraform(connectDelayMs = 200): { emu: TestEmulator; p: Provider } {
+  const tf = {} as { emu: TestEmulator; p: Provider };
+  useEmulator(
+    (e) => {
+      tf.emu = e;
+      tf.p = providerFor(e);
+    },
+    { schedulerIntervalMs: 0, kms: { connectDelayMs } },
+  );
+  return tf;
 }
 
 /** A data source: a schema and a Read. */
