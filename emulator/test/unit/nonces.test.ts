@@ -1,4 +1,4 @@
-import { NonceWindow } from '../../src/wire/nonces';
+import { NonceWindow, ReplayGuard } from '../../src/wire/nonces';
 
 test('a nonce is accepted once, within the window and the one after', () => {
   let now = 0;
@@ -37,4 +37,21 @@ test('past half full a table closes early: the last table of nonces is still ref
   expect(replayed(2 * CAPACITY, total)).toEqual([]);
   // ... and the first table's were dropped (our documented trade-off: their timestamps are stale by then in practice).
   expect(replayed(0, 100)).toHaveLength(100);
+});
+
+test('without a ledger, a lone claim settles at once; claims of a busy turn settle together at its end', async () => {
+  const guard = await ReplayGuard.open(60_000);
+  const order: string[] = [];
+  const track = (name: string) => guard.claim(name).then((ok) => order.push(`${name}=${ok}`));
+  const turnEnd = () => new Promise<void>((resolve) => setImmediate(() => (order.push('turn end'), resolve())));
+
+  // A quiet turn: the first claim resolves in the same turn (microtasks), before the check phase.
+  const quiet = [track('a'), track('b'), turnEnd()];
+  await Promise.all(quiet);
+  expect(order).toEqual(['a=true', 'b=true', 'turn end']);
+
+  // The turn before saw two claims: now claims wait for the turn's end, and a replay is still refused.
+  order.length = 0;
+  await Promise.all([track('c'), track('a'), Promise.resolve().then(() => order.push('microtasks done'))]);
+  expect(order).toEqual(['a=false', 'microtasks done', 'c=true']); // a refusal is not held back
 });
